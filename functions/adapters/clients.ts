@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * SDK clients, one per process, created on first use. They read region, credentials and endpoints
+ * (`AWS_ENDPOINT_URL_<SERVICE>`) from the environment: the same code on AWS and on the local stack.
+ */
+function once<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= create();
+    return value;
+  };
+}
+
+const requestHandler = { requestTimeout: 15_000, connectionTimeout: 5_000 };
+
+export const s3Client = once(() => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
+export const sqsClient = once(() => new SQSClient({ requestHandler }));
+export const sesClient = once(() => new SESv2Client({ requestHandler }));
+export const dynamoDocumentClient = once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);

@@ -1,0 +1,32 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DigestRecord, RenderedDigest } from '#core/digests/digest.ts';
+import type { DigestStore } from '#ports/index.ts';
+import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { keys } from '#adapters/dynamodb-table.ts';
+import { S3RenderedDigests } from '#adapters/s3-documents.ts';
+
+/** Digest records in DynamoDB; their rendered HTML and text in S3 (too large for an item). */
+export class AwsDigestStore implements DigestStore {
+  private readonly rendered: S3RenderedDigests;
+
+  constructor(
+    private readonly table: string,
+    bucket: string,
+  ) {
+    this.rendered = new S3RenderedDigests(bucket);
+  }
+
+  saveRendered(rendered: RenderedDigest) {
+    return this.rendered.save(rendered);
+  }
+
+  loadRendered(digestId: string) {
+    return this.rendered.load(digestId);
+  }
+
+  async putRecord(record: DigestRecord): Promise<void> {
+    await dynamoDocumentClient().send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.digest(record.id), ...record } }),
+    );
+  }
+}

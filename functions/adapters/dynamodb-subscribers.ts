@@ -1,0 +1,88 @@
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Language } from '#core/languages.ts';
+import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
+import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
+import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { AUDIENCE_INDEX, decodeCursor, encodeCursor, keys } from '#adapters/dynamodb-table.ts';
+
+const audienceOf = (lang: Language, cadence: Cadence) => `${lang}#${cadence}`;
+
+function toItem(subscriber: Subscriber) {
+  return {
+    ...keys.subscriber(subscriber.id),
+    ...subscriber,
+    // Sparse index: only confirmed subscribers are in an audience.
+    audience: subscriber.status === 'confirmed' ? audienceOf(subscriber.lang, subscriber.cadence) : undefined,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): Subscriber {
+  const { pk: _pk, sk: _sk, audience: _audience, ...subscriber } = item;
+  return subscriber as unknown as Subscriber;
+}
+
+export class DynamoSubscriberStore implements SubscriberStore {
+  constructor(private readonly table: string) {}
+
+  async put(subscriber: Subscriber): Promise<void> {
+    await dynamoDocumentClient().send(new PutCommand({ TableName: this.table, Item: toItem(subscriber) }));
+  }
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: this.table, Key: keys.subscriber(id), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, Subscriber>> {
+    const found = new Map<string, Subscriber>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+        [this.table]: { Keys: unique.slice(start, start + 100).map((id) => keys.subscriber(id)), ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.table] ?? []) {
+          const subscriber = fromItem(item);
+          found.set(subscriber.id, subscriber);
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async pageAudience(lang: Language, cadence: Cadence, limit: number, cursor?: string): Promise<AudiencePage> {
+    const result = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: AUDIENCE_INDEX,
+        KeyConditionExpression: 'audience = :audience',
+        ExpressionAttributeValues: { ':audience': audienceOf(lang, cadence) },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { subscribers: (result.Items ?? []).map(fromItem), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async setStatus(id: string, status: SubscriberStatus, now: Date): Promise<void> {
+    if (status === 'confirmed') {
+      const subscriber = await this.get(id);
+      if (subscriber) await this.put({ ...subscriber, status, updatedAt: now.toISOString() });
+      return;
+    }
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.subscriber(id),
+        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression: 'SET #status = :status, updatedAt = :now REMOVE audience',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':now': now.toISOString() },
+      }),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '#adapters/clients.ts';
+
+/**
+ * Herald keeps its state in one table: `pk`/`sk` strings, and a sparse `audience` index over
+ * confirmed subscribers (partition `<lang>#<cadence>`, sort `pk`).
+ */
+export const AUDIENCE_INDEX = 'audience';
+
+export const keys = {
+  subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' }),
+  articleVersion: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `V#${lang}` }),
+  mailing: (articleId: string, lang: string, hash: string) => ({ pk: `ART#${articleId}`, sk: `MAIL#${lang}#${hash}` }),
+  digest: (id: string) => ({ pk: `DIG#${id}`, sk: 'META' }),
+  delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
+};
+
+/**
+ * The idempotency lock: a conditional put that succeeds when the row is new, or when it may be
+ * taken over (`takeoverCondition`, e.g. its lease ran out). False when somebody else holds it.
+ */
+export async function claimRow(
+  table: string,
+  item: Record<string, unknown> & { pk: string; sk: string },
+  takeover: { condition: string; values: Record<string, unknown>; names?: Record<string, string> },
+): Promise<boolean> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: item,
+        ConditionExpression: `attribute_not_exists(pk) OR (${takeover.condition})`,
+        ExpressionAttributeValues: takeover.values,
+        ExpressionAttributeNames: takeover.names,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ConfigError } from '#core/errors.ts';
+import type { TokenKeys } from '#core/tokens.ts';
+
+/** Validates the environment once, at cold start; a bad value names its variable and what is wrong. */
+export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env) {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+const required = (what: string) => z.string({ error: `required (${what})` }).min(1, `required (${what})`);
+
+/** The pieces of configuration, each named by its environment variable. */
+export const env = {
+  HERALD_TABLE: required('the DynamoDB table name'),
+  HERALD_BUCKET: required('the documents bucket name'),
+  HERALD_DOCUMENTS_PREFIX: z.string().default('documents/'),
+  HERALD_SEND_QUEUE_URL: z.url({ error: 'must be the URL of the send queue' }),
+  HERALD_FROM_ADDRESS: required('the verified SES address digests are sent from, e.g. "Press Office <news@example.org>"'),
+  HERALD_SES_CONFIGURATION_SET: z.string().optional(),
+  HERALD_PUBLIC_BASE_URL: z.url({ error: 'must be the public base URL of the pages, e.g. https://news.example.org/' }),
+  HERALD_PUBLISHER_NAME: z.string().min(1).default('Herald'),
+  HERALD_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+  HERALD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  HERALD_TEMPLATES_DIR: z.string().optional(),
+  /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
+  HERALD_TOKEN_KEYS: z.string().optional(),
+  HERALD_TOKEN_KEYS_SECRET_ARN: z.string().optional(),
+} as const;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const tokenKeysSchema = z.object({
+  current: z.string().min(1),
+  keys: z.record(z.string(), z.string().min(32, 'each token key must be at least 32 characters')),
+});
+
+/** Parses token keys (`{"current":"k1","keys":{"k1":"…"}}`) without ever echoing a secret. */
+export function parseTokenKeys(json: string, from: string): TokenKeys {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new ConfigError(`${from}: token keys are not JSON`);
+  }
+  const result = tokenKeysSchema.safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(`${from}: token keys must look like {"current":"k1","keys":{"k1":"<secret>"}}`);
+  }
+  if (!result.data.keys[result.data.current]) {
+    throw new ConfigError(`${from}: the current key "${result.data.current}" is not among the keys`);
+  }
+  return result.data;
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import type { Language } from '#core/languages.ts';
+import type { Cadence } from '#core/subscriptions/subscriber.ts';
+
+export type DigestStatus = 'planned' | 'sending' | 'paused' | 'done';
+
+/** A digest: the articles one audience (language, cadence) receives in one mail. */
+export interface Digest {
+  readonly id: string;
+  readonly cadence: Cadence;
+  readonly lang: Language;
+  readonly articles: readonly ArticleVersion[];
+}
+
+export interface DigestRecord {
+  readonly id: string;
+  readonly cadence: Cadence;
+  readonly lang: Language;
+  readonly articleIds: readonly string[];
+  readonly status: DigestStatus;
+  readonly recipients: number;
+  readonly createdAt: string;
+}
+
+/**
+ * A digest rendered once for all its recipients. The per-recipient values stand in `html` and `text`
+ * as markers holding a random nonce, so no document content can forge one.
+ */
+export interface RenderedDigest {
+  readonly digestId: string;
+  readonly lang: Language;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly markers: Readonly<Record<PersonalField, string>>;
+}
+
+export const PERSONAL_FIELDS = ['unsubscribeUrl'] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+/** One message on the send queue: at most {@link MAX_RECIPIENTS_PER_JOB} recipients of one digest. */
+export interface SendJob {
+  readonly digestId: string;
+  readonly subscriberIds: readonly string[];
+}
+
+export const MAX_RECIPIENTS_PER_JOB = 50;
+
+/**
+ * The same content always makes the same digest id, so a redelivered batch plans the same digest
+ * and the send ledger (keyed by digest and subscriber) keeps anyone from getting it twice.
+ */
+export function digestIdFor(cadence: Cadence, lang: Language, versions: readonly ArticleVersion[]): string {
+  const content = versions
+    .map((v) => `${v.articleId}/${v.lang}/${v.contentHash}`)
+    .sort()
+    .join('\n');
+  const hash = createHash('sha256').update(`${cadence}\n${lang}\n${content}`).digest('hex');
+  return `d_${hash.slice(0, 24)}`;
+}

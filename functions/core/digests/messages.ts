@@ -1,0 +1,47 @@
+import type { Language } from '#core/languages.ts';
+import type { TemplateSource } from '#ports/index.ts';
+
+export type Messages = Readonly<Record<string, string>>;
+
+const cache = new Map<string, Promise<Messages>>();
+
+/** The message file of a language, `templates/strings/<lang>.json`, read once per process. */
+export function loadMessages(templates: TemplateSource, lang: Language): Promise<Messages> {
+  let messages = cache.get(lang);
+  if (!messages) {
+    messages = templates.read(`strings/${lang}.json`).then((text) => JSON.parse(text) as Messages);
+    cache.set(lang, messages);
+  }
+  return messages;
+}
+
+/** A missing message is a bug in the templates: it fails loudly (in tests), never sends a blank. */
+export class MissingMessageError extends Error {
+  override readonly name = 'MissingMessageError';
+}
+
+/** Looks a message up and fills its `{name}` placeholders (raw text: callers escape for their context). */
+export function formatMessage(
+  messages: Messages,
+  lang: Language,
+  key: string,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
+  const template = messages[key];
+  if (template === undefined) throw new MissingMessageError(`message "${key}" is missing for language ${lang}`);
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    values[name] === undefined ? whole : String(values[name]),
+  );
+}
+
+/** The name of a language in that language ("français", "中文"), for language links. */
+export function nativeLanguageName(lang: Language): string {
+  return new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
+}
+
+/** A publisher's wall-clock `YYYY-MM-DDTHH:MM`, formatted for readers of `lang`. */
+export function formatPublished(published: string, lang: Language): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    new Date(`${published}:00Z`),
+  );
+}

@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidTokenError } from '#core/errors.ts';
+
+/** What a token lets its bearer do; a token signed for one purpose is refused for any other. */
+export type TokenPurpose = 'unsubscribe' | 'confirm' | 'preferences';
+
+/** Signing keys by key id; `current` signs, every listed key verifies (so keys can be rotated). */
+export interface TokenKeys {
+  readonly current: string;
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+const SUBJECT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * A URL-safe token `<kid>.<subject>.<expiry>.<mac>`: the HMAC-SHA256 covers the purpose, so an
+ * unsubscribe token cannot confirm anyone. `expiresAt` is omitted for tokens that must keep working
+ * in old mail (unsubscribe).
+ */
+export function signToken(keys: TokenKeys, purpose: TokenPurpose, subject: string, expiresAt?: Date): string {
+  if (!SUBJECT.test(subject)) throw new RangeError('token subject must be 1-64 URL-safe characters');
+  const secret = keys.keys[keys.current];
+  if (!secret) throw new RangeError(`the current token key "${keys.current}" is not among the keys`);
+  const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : '';
+  return `${keys.current}.${subject}.${expiry}.${mac(secret, purpose, keys.current, subject, expiry)}`;
+}
+
+/** The token's subject, if the token is genuine, for this purpose, and not expired. */
+export function verifyToken(keys: TokenKeys, purpose: TokenPurpose, token: string, now = new Date()): string {
+  const parts = token.split('.');
+  if (parts.length !== 4) throw new InvalidTokenError('the link is incomplete: copy the whole link from the mail');
+  const [kid, subject, expiry, given] = parts as [string, string, string, string];
+  const secret = keys.keys[kid];
+  if (!secret || !SUBJECT.test(subject)) throw new InvalidTokenError('the link is not valid');
+  const expected = Buffer.from(mac(secret, purpose, kid, subject, expiry));
+  const actual = Buffer.from(given);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    throw new InvalidTokenError('the link is not valid');
+  }
+  if (expiry && Number.parseInt(expiry, 36) * 1000 < now.getTime()) {
+    throw new InvalidTokenError('the link has expired');
+  }
+  return subject;
+}
+
+function mac(secret: string, purpose: TokenPurpose, kid: string, subject: string, expiry: string): string {
+  return createHmac('sha256', secret)
+    .update(`herald:${purpose}:${kid}:${subject}:${expiry}`)
+    .digest('base64url')
+    .slice(0, 32);
+}

@@ -1,0 +1,82 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { env, readEnv } from '#config/env.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import { ingestDocument } from '#core/documents/ingest.ts';
+import { readS3Notification } from '#core/documents/s3-notification.ts';
+import { publishImmediateDigests } from '#core/digests/publish.ts';
+import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { S3DocumentSource, S3Quarantine } from '#adapters/s3-documents.ts';
+import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
+import { logger } from '#handlers/shared/logger.ts';
+
+const config = readEnv({
+  HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_BUCKET: env.HERALD_BUCKET,
+  HERALD_DOCUMENTS_PREFIX: env.HERALD_DOCUMENTS_PREFIX,
+  HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
+  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
+  HERALD_TIME_ZONE: env.HERALD_TIME_ZONE,
+  HERALD_MAX_DOCUMENT_BYTES: env.HERALD_MAX_DOCUMENT_BYTES,
+  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+});
+
+const articles = new DynamoArticleStore(config.HERALD_TABLE);
+const ingestPorts = {
+  documents: new S3DocumentSource(config.HERALD_BUCKET),
+  quarantine: new S3Quarantine(config.HERALD_BUCKET, config.HERALD_DOCUMENTS_PREFIX),
+  articles,
+};
+const publishPorts = {
+  articles,
+  digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
+  subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
+  sendQueue: new SqsSendQueue(config.HERALD_SEND_QUEUE_URL),
+  templates: new FileTemplateSource(config.HERALD_TEMPLATES_DIR),
+};
+const settings = {
+  documentsPrefix: config.HERALD_DOCUMENTS_PREFIX,
+  maxDocumentBytes: config.HERALD_MAX_DOCUMENT_BYTES,
+  timeZone: config.HERALD_TIME_ZONE,
+  claimLeaseMs: 120_000,
+};
+
+/**
+ * S3 event notifications (via the ingest queue) → articles → one immediate digest per language for
+ * the whole batch, so documents uploaded together arrive in one mail.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const toMail: ArticleVersion[] = [];
+  const response = await processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      for (const change of readS3Notification(record.body)) {
+        const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
+        if (outcome.kind === 'quarantined') {
+          logger.warn('document quarantined', { key: outcome.key, reason: outcome.reason, detail: outcome.message });
+        } else if (outcome.kind === 'ignored') {
+          logger.info('event ignored', { key: outcome.key, why: outcome.why });
+        } else {
+          const { articleId, lang } = outcome.version;
+          logger.info('article stored', { articleId, lang, key: change.key, mail: outcome.mail });
+          if (outcome.mail) toMail.push(outcome.version);
+        }
+      }
+    },
+    new BatchProcessor(EventType.SQS),
+    { context, processInParallel: false },
+  );
+  if (toMail.length > 0) {
+    try {
+      const planned = await publishImmediateDigests(publishPorts, { publisher: config.HERALD_PUBLISHER_NAME }, toMail, new Date());
+      for (const digest of planned) logger.info('digest planned', { ...digest });
+    } catch (error) {
+      await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
+      throw error;
+    }
+  }
+  return response;
+};

@@ -1,0 +1,53 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { env, readEnv } from '#config/env.ts';
+import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
+import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { SesMailer } from '#adapters/ses-mailer.ts';
+import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { logger } from '#handlers/shared/logger.ts';
+
+const config = readEnv({
+  HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_BUCKET: env.HERALD_BUCKET,
+  HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS,
+  HERALD_SES_CONFIGURATION_SET: env.HERALD_SES_CONFIGURATION_SET,
+  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
+  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
+  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+});
+
+const ports = {
+  digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
+  subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
+  ledger: new DynamoSendLedger(config.HERALD_TABLE),
+  mailer: new SesMailer(config.HERALD_SES_CONFIGURATION_SET),
+};
+const settings = {
+  from: config.HERALD_FROM_ADDRESS,
+  publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
+  tokenKeys: await loadTokenKeys(config),
+  sendLeaseMs: 300_000,
+};
+
+const sendJobSchema = z.object({
+  digestId: z.string().regex(/^d_[0-9a-f]+$/),
+  subscriberIds: z.array(z.string().min(1)).min(1).max(MAX_RECIPIENTS_PER_JOB),
+});
+
+/** Send jobs → one SES mail per recipient. A failed job is retried alone (partial batch response). */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const job = sendJobSchema.parse(JSON.parse(record.body));
+      const report = await deliverSendJob(ports, settings, job, () => new Date());
+      logger.info('send job done', { digestId: job.digestId, ...report });
+    },
+    new BatchProcessor(EventType.SQS),
+    { context },
+  );

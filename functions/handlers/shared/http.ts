@@ -1,0 +1,80 @@
+import busboy from 'busboy';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError } from '#core/errors.ts';
+import { logger } from '#handlers/shared/logger.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+/** The raw request body; API Gateway base64-encodes bodies it does not consider text. */
+export function bodyBytes(event: HttpEvent): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function header(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/**
+ * Fields of an `application/x-www-form-urlencoded` or `multipart/form-data` body (mail providers send
+ * RFC 8058 one-click POSTs as either). Anything else is a 415 that says what to send.
+ */
+export function readForm(event: HttpEvent): Promise<Map<string, string>> {
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType)) {
+    return Promise.reject(
+      new HttpError(415, 'send the form as application/x-www-form-urlencoded or multipart/form-data'),
+    );
+  }
+  const body = bodyBytes(event);
+  if (body.length > MAX_FORM_BYTES) return Promise.reject(new HttpError(413, 'the form is too large'));
+  return new Promise((resolve, reject) => {
+    const fields = new Map<string, string>();
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, limits: { files: 0, fields: 20 } });
+    } catch (cause) {
+      reject(new HttpError(400, 'the form body could not be read: check its content type and boundary', { cause }));
+      return;
+    }
+    parser.on('field', (name, value) => fields.set(name, value));
+    parser.on('error', (cause) => reject(new HttpError(400, 'the form body is malformed', { cause })));
+    parser.on('close', () => resolve(fields));
+    parser.end(body);
+  });
+}
+
+export function html(statusCode: number, page: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    },
+    body: page,
+  };
+}
+
+/** Maps typed errors to responses: an HttpError shows its message, anything else is a logged 500. */
+export function withHttpErrors(
+  route: (event: HttpEvent) => Promise<HttpResult>,
+  errorPage: (status: number, message: string, event: HttpEvent) => string,
+) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    try {
+      return await route(event);
+    } catch (error) {
+      if (error instanceof HttpError) return html(error.statusCode, errorPage(error.statusCode, error.message, event));
+      logger.error('request failed', { path: event.rawPath, error: error as Error });
+      return html(500, errorPage(500, 'Something went wrong on our side. Please try again later.', event));
+    }
+  };
+}

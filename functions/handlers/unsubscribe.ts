@@ -1,0 +1,71 @@
+import { env, readEnv } from '#config/env.ts';
+import { formatMessage, loadMessages } from '#core/digests/messages.ts';
+import { HttpError, InvalidTokenError } from '#core/errors.ts';
+import type { Language } from '#core/languages.ts';
+import { renderPage } from '#core/pages/page.ts';
+import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
+import { verifyToken } from '#core/tokens.ts';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
+import { logger } from '#handlers/shared/logger.ts';
+
+const config = readEnv({
+  HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
+  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
+  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+});
+const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
+const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
+const tokenKeys = await loadTokenKeys(config);
+const publisher = config.HERALD_PUBLISHER_NAME;
+
+async function page(lang: Language, titleKey: string, textKey: string, form?: { action: string }) {
+  const messages = await loadMessages(templates, lang);
+  const t = (key: string) => formatMessage(messages, lang, key, { publisher });
+  return renderPage({
+    lang,
+    title: t(titleKey),
+    paragraphs: [t(textKey)],
+    form: form && { ...form, field: 'List-Unsubscribe', value: 'One-Click', button: t('unsubscribeButton') },
+  });
+}
+
+function tokenOf(event: HttpEvent): string {
+  const token = event.queryStringParameters?.t;
+  if (!token) throw new HttpError(400, 'the link has no token: copy the whole link from the mail');
+  return token;
+}
+
+/**
+ * `GET /unsubscribe?t=…` shows one button and changes nothing (link scanners only GET).
+ * `POST /unsubscribe?t=…` with `List-Unsubscribe=One-Click` (RFC 8058) unsubscribes at once: 200.
+ */
+export const handler = withHttpErrors(
+  async (event) => {
+    const token = tokenOf(event);
+    const now = new Date();
+    try {
+      if (event.requestContext.http.method === 'POST') {
+        const form = await readForm(event);
+        if (form.get('List-Unsubscribe') !== 'One-Click') {
+          throw new HttpError(400, 'the body must be List-Unsubscribe=One-Click');
+        }
+        const subscriber = await unsubscribeByToken(subscribers, tokenKeys, token, now);
+        logger.info('unsubscribed', { subscriberId: subscriber?.id ?? 'unknown' });
+        return html(200, await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribedDone'));
+      }
+      const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', token, now));
+      const action = `${event.rawPath}?t=${encodeURIComponent(token)}`;
+      return html(200, await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', { action }));
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new HttpError(400, error.message, { cause: error });
+      throw error;
+    }
+  },
+  (status, message) =>
+    renderPage({ lang: 'en', title: status >= 500 ? 'Server error' : 'Request not accepted', paragraphs: [message] }),
+);

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import sesModule from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { createSqsServer } from 'local-aws-sqs';
+import S3rver from 's3rver';
+
+export interface EmulatorPorts {
+  readonly s3: number;
+  readonly sqs: number;
+  readonly dynamodb: number;
+  readonly ses: number;
+}
+
+export interface S3ObjectEvent {
+  readonly Records: ReadonlyArray<Record<string, unknown> & { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
+}
+
+export interface Emulators {
+  readonly endpoints: { readonly s3: string; readonly sqs: string; readonly dynamodb: string; readonly ses: string };
+  /** s3rver's object events (every bucket, keys not URL-encoded). */
+  onS3Event(listener: (event: S3ObjectEvent) => void): void;
+  /** Stops S3 alone: no more uploads (and so no more events) are accepted. */
+  closeS3(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+// aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM import hands over the exports object.
+type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+const sesServer = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
+
+const urlOf = (server: Server) => `http://${HOST}:${(server.address() as AddressInfo).port}`;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+/**
+ * Starts the four emulators in this process on 127.0.0.1 (port 0 picks a free port). S3 objects and
+ * DynamoDB items persist under `home`; SQS and the SES outbox live in memory.
+ */
+export async function startEmulators(home: string, ports: EmulatorPorts): Promise<Emulators> {
+  const s3 = new S3rver({
+    address: HOST,
+    port: ports.s3,
+    directory: path.join(home, 's3'),
+    silent: true,
+    allowMismatchedSignatures: true,
+  });
+  const started: Array<() => Promise<void>> = [];
+  try {
+    await s3.run();
+    const s3Server = (s3 as unknown as { httpServer: Server }).httpServer;
+    let s3Closed: Promise<void> | undefined;
+    const closeS3 = () => {
+      s3Closed ??= closeServer(s3Server);
+      return s3Closed;
+    };
+    started.push(closeS3);
+
+    const sqs = await createSqsServer({ port: ports.sqs, hostname: HOST, emulateQueueCreationLifecycle: false });
+    started.push(() => closeServer(sqs));
+
+    const dynamo: Server = dynalite({ path: path.join(home, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve, reject) => {
+      dynamo.once('error', reject);
+      dynamo.listen(ports.dynamodb, HOST, () => resolve());
+    });
+    started.push(() => closeServer(dynamo));
+
+    const ses = await sesServer({ host: HOST, port: ports.ses });
+    started.push(() => closeServer(ses));
+
+    return {
+      endpoints: { s3: urlOf(s3Server), sqs: urlOf(sqs), dynamodb: urlOf(dynamo), ses: urlOf(ses) },
+      onS3Event: (listener) => s3.on('event', listener),
+      closeS3,
+      close: async () => {
+        for (const stop of started.reverse()) await stop().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import { Command } from 'commander';
+import { heraldHome } from '#local/environment.ts';
+import { DEFAULT_PORTS, portsFromEnv, startLocalStack } from '#local/stack.ts';
+
+const program = new Command('npm start --')
+  .description('Run Herald on this machine: S3, SQS, DynamoDB and SES emulators, the pipeline and the web server.')
+  .option('--reset', 'wipe HERALD_HOME (documents, subscribers, sent records) before starting')
+  .addHelpText(
+    'after',
+    `
+Environment:
+  HERALD_HOME            where state is kept (default .herald/)
+  HERALD_S3_PORT         S3 emulator port        (default ${DEFAULT_PORTS.s3})
+  HERALD_SQS_PORT        SQS emulator port       (default ${DEFAULT_PORTS.sqs})
+  HERALD_DYNAMODB_PORT   DynamoDB emulator port  (default ${DEFAULT_PORTS.dynamodb})
+  HERALD_SES_PORT        SES emulator and outbox (default ${DEFAULT_PORTS.ses})
+  HERALD_WEB_PORT        Herald's web server     (default ${DEFAULT_PORTS.web})
+  HERALD_PUBLIC_BASE_URL base of links in mail   (default the web server)
+  HERALD_FROM_ADDRESS    the From of digests`,
+  )
+  .parse();
+
+const { reset } = program.opts<{ reset?: boolean }>();
+const home = heraldHome();
+const log = (line: string) => console.log(`[herald] ${line}`);
+
+try {
+  const stack = await startLocalStack({ home, ports: portsFromEnv(), reset: Boolean(reset), log });
+  const { config } = stack;
+  console.log(`
+Herald is running on the embedded local AWS (state in ${home}).
+
+  service    endpoint
+  s3         ${config.endpoints.s3}    bucket ${config.bucket}, documents under ${config.documentsPrefix}
+  sqs        ${config.endpoints.sqs}
+  dynamodb   ${config.endpoints.dynamodb}    table ${config.table}
+  sesv2      ${config.endpoints.sesv2}    outbox ${config.endpoints.outbox}
+  web        ${config.endpoints.web}
+  region     ${config.region}, access key ${config.credentials.accessKeyId} / secret ${config.credentials.secretAccessKey} (local only)
+
+Publish:  npx herald publish samples/press-release-en.txt
+Add:      npx herald subscribers add reader@example.org --lang en --confirmed
+Stop:     Ctrl-C (work in flight is finished or kept for the next start)
+`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing work in flight…`);
+    stack.stop().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('[herald] shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`[herald] a port is already in use (${message}). Is Herald already running? Set HERALD_*_PORT to move it.`);
+  } else {
+    console.error(`[herald] could not start: ${message}`);
+  }
+  process.exit(1);
+}

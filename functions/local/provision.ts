@@ -1,0 +1,88 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AUDIENCE_INDEX } from '#adapters/dynamodb-table.ts';
+
+export interface LocalResources {
+  readonly bucket: string;
+  readonly table: string;
+  readonly queues: {
+    readonly ingest: string;
+    readonly ingestDlq: string;
+    readonly send: string;
+    readonly sendDlq: string;
+  };
+}
+
+/** How often a message is tried before it moves to its DLQ — the same as on AWS. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/** Creates (or finds) the bucket, the queues with their DLQs, and the table with its audience index. */
+export async function provision(names: { bucket: string; table: string }): Promise<LocalResources> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: names.bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  }
+
+  const sqs = new SQSClient({});
+  const queueWithDlq = async (name: string, visibilityTimeout: number) => {
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: {
+          VisibilityTimeout: String(visibilityTimeout),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+        },
+      }),
+    );
+    return { url: queue.QueueUrl!, dlq: dlq.QueueUrl! };
+  };
+  const ingest = await queueWithDlq('herald-ingest', 60);
+  const send = await queueWithDlq('herald-send', 60);
+
+  const dynamo = new DynamoDBClient({});
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: names.table }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: names.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'audience', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: AUDIENCE_INDEX,
+            KeySchema: [
+              { AttributeName: 'audience', KeyType: 'HASH' },
+              { AttributeName: 'pk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  }
+  while ((await dynamo.send(new DescribeTableCommand({ TableName: names.table }))).Table?.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    bucket: names.bucket,
+    table: names.table,
+    queues: { ingest: ingest.url, ingestDlq: ingest.dlq, send: send.url, sendDlq: send.dlq },
+  };
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmulators } from '#local/emulators.ts';
+import { applyLocalEnvironment, type LocalConfig, localConfigPath } from '#local/environment.ts';
+import { type HttpHandler, startHttpServer } from '#local/http-server.ts';
+import { type SqsHandler, SqsPoller } from '#local/poller.ts';
+import { provision } from '#local/provision.ts';
+import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
+import { S3NotificationForwarder } from '#local/s3-notifications.ts';
+
+export interface LocalPorts {
+  readonly s3: number;
+  readonly sqs: number;
+  readonly dynamodb: number;
+  readonly ses: number;
+  readonly web: number;
+}
+
+/** Fixed defaults, each overridable: HERALD_S3_PORT, HERALD_SQS_PORT, HERALD_DYNAMODB_PORT, HERALD_SES_PORT, HERALD_WEB_PORT. */
+export const DEFAULT_PORTS: LocalPorts = { s3: 4569, sqs: 9324, dynamodb: 4567, ses: 8005, web: 3000 };
+
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalPorts {
+  const read = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new RangeError(`${name} must be a port number from 0 to 65535, not "${value}"`);
+    }
+    return port;
+  };
+  return {
+    s3: read('HERALD_S3_PORT', DEFAULT_PORTS.s3),
+    sqs: read('HERALD_SQS_PORT', DEFAULT_PORTS.sqs),
+    dynamodb: read('HERALD_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+    ses: read('HERALD_SES_PORT', DEFAULT_PORTS.ses),
+    web: read('HERALD_WEB_PORT', DEFAULT_PORTS.web),
+  };
+}
+
+export interface LocalStackOptions {
+  readonly home: string;
+  readonly ports: LocalPorts;
+  /** Wipe HERALD_HOME first. */
+  readonly reset?: boolean;
+  /** How long the ingest poller waits to fill a batch after the first document (Lambda's batching window). */
+  readonly batchWindowMs?: number;
+  /** One line of progress for a person watching. */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly config: LocalConfig;
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const BUCKET = 'herald-local';
+const TABLE = 'herald-local';
+const DOCUMENTS_PREFIX = 'documents/';
+
+/**
+ * Starts Herald on one machine: S3, SQS, DynamoDB and SES emulators, the S3 → SQS notification, the
+ * pollers that run the ingest and sender handlers exactly as Lambda would, and the web server.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const { home } = options;
+  if (options.reset) await rm(home, { recursive: true, force: true });
+  const fresh = !existsSync(path.join(home, 'dynamodb'));
+  await mkdir(home, { recursive: true });
+  const tokenKeys = await tokenKeysIn(home);
+
+  const emulators = await startEmulators(home, options.ports);
+  const stops: Array<() => Promise<void>> = [() => emulators.close()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    const provisional: LocalConfig = {
+      region: REGION,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      bucket: BUCKET,
+      documentsPrefix: DOCUMENTS_PREFIX,
+      table: TABLE,
+      queues: { ingest: '', ingestDlq: '', send: '', sendDlq: '' },
+      endpoints: {
+        s3: emulators.endpoints.s3,
+        sqs: emulators.endpoints.sqs,
+        sesv2: emulators.endpoints.ses,
+        dynamodb: emulators.endpoints.dynamodb,
+        web: '',
+        outbox: `${emulators.endpoints.ses}/`,
+      },
+      pid: process.pid,
+    };
+    applyLocalEnvironment(provisional);
+    const resources = await provision({ bucket: BUCKET, table: TABLE });
+    const snapshotFile = path.join(home, 'queues.json');
+    const restored = await restoreQueues(snapshotFile, resources.queues);
+    if (restored > 0) log(`resumed ${restored} queued messages from the last run`);
+
+    const web = await startHttpServer('127.0.0.1', options.ports.web, webRoutes(), (error) => log(`web: ${describe(error)}`));
+    stops.push(() => web.close());
+    const config: LocalConfig = {
+      ...provisional,
+      queues: resources.queues,
+      endpoints: { ...provisional.endpoints, web: web.url },
+    };
+
+    Object.assign(process.env, {
+      HERALD_TABLE: TABLE,
+      HERALD_BUCKET: BUCKET,
+      HERALD_DOCUMENTS_PREFIX: DOCUMENTS_PREFIX,
+      HERALD_SEND_QUEUE_URL: resources.queues.send,
+      HERALD_PUBLIC_BASE_URL: process.env.HERALD_PUBLIC_BASE_URL || web.url,
+      HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
+      HERALD_TOKEN_KEYS: JSON.stringify(tokenKeys),
+    });
+
+    const forwarder = new S3NotificationForwarder(
+      { bucket: BUCKET, prefix: DOCUMENTS_PREFIX, queueUrl: resources.queues.ingest, events: ['ObjectCreated:'] },
+      (error) => log(`s3 notification: ${String(error)}`),
+    );
+    emulators.onS3Event((event) => forwarder.handle(event));
+    if (fresh) await forwarder.sendTestEvent();
+
+    const pollers = [
+      new SqsPoller({
+        name: 'herald-ingest',
+        queueUrl: resources.queues.ingest,
+        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-ingest`,
+        region: REGION,
+        handler: sqsHandler(() => import('#handlers/ingest.ts')),
+        batchSize: 10,
+        batchWindowMs: options.batchWindowMs ?? 500,
+        concurrency: 1,
+        visibilityTimeoutSeconds: 60,
+        onError: (error) => log(`ingest: ${describe(error)}`),
+      }),
+      new SqsPoller({
+        name: 'herald-sender',
+        queueUrl: resources.queues.send,
+        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-send`,
+        region: REGION,
+        handler: sqsHandler(() => import('#handlers/sender.ts')),
+        batchSize: 10,
+        batchWindowMs: 0,
+        concurrency: 2,
+        visibilityTimeoutSeconds: 60,
+        onError: (error) => log(`sender: ${describe(error)}`),
+      }),
+    ];
+    for (const poller of pollers) poller.start();
+
+    await writeFile(localConfigPath(home), `${JSON.stringify(config, null, 2)}\n`);
+
+    // Stop in the order that loses nothing: no new requests; running batches finish (uploads are still
+    // accepted and queued meanwhile); then S3 closes, its last events are queued, and every message
+    // still waiting is saved for the next start.
+    const stop = async () => {
+      await rm(localConfigPath(home), { force: true });
+      await web.close();
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await emulators.closeS3();
+      await forwarder.stop();
+      const saved = await saveQueues(snapshotFile, resources.queues);
+      if (saved > 0) log(`saved ${saved} queued messages for the next start`);
+      await emulators.close();
+    };
+    return { config, stop };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {
+  return async () => (await load()).handler;
+}
+
+function webRoutes() {
+  const unsubscribe = async () => (await import('#handlers/unsubscribe.ts')).handler as HttpHandler;
+  return [{ methods: ['GET', 'POST'], path: '/unsubscribe', handler: unsubscribe }];
+}
+
+/** The token-signing keys of this HERALD_HOME, made once and kept readable by the owner only. */
+async function tokenKeysIn(home: string) {
+  const file = path.join(home, 'token-keys.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as { current: string; keys: Record<string, string> };
+  const keys = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
+  await writeFile(file, JSON.stringify(keys), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return keys;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
