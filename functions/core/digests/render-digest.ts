@@ -80,6 +80,8 @@ export async function renderDigest(
   const text = convert(result.html, {
     wordwrap: 78,
     selectors: [
+      // MJML's hidden preview text is for the inbox list, not the body.
+      { selector: 'div[style*="display:none"]', format: 'skip' },
       { selector: 'h1', options: { uppercase: false } },
       { selector: 'h2', options: { uppercase: false } },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },

@@ -1,0 +1,116 @@
+import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import type { Language } from '#core/languages.ts';
+import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
+import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
+import type {
+  AudiencePage,
+  DigestStore,
+  LedgerClaim,
+  Mailer,
+  OutgoingMail,
+  SendLedger,
+  SendQueue,
+  SubscriberStore,
+} from '#ports/index.ts';
+
+/** In-memory stand-ins for the ports, for unit tests of the core. */
+export class MemorySubscriberStore implements SubscriberStore {
+  readonly byId = new Map<string, Subscriber>();
+
+  async put(subscriber: Subscriber) {
+    this.byId.set(subscriber.id, subscriber);
+  }
+  async get(id: string) {
+    return this.byId.get(id);
+  }
+  async getMany(ids: readonly string[]) {
+    return new Map(ids.flatMap((id) => (this.byId.has(id) ? [[id, this.byId.get(id)!] as const] : [])));
+  }
+  async pageAudience(lang: Language, cadence: Cadence, limit: number, cursor?: string): Promise<AudiencePage> {
+    const all = [...this.byId.values()]
+      .filter((s) => s.status === 'confirmed' && s.lang === lang && s.cadence === cadence)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const start = cursor ? Number(cursor) : 0;
+    const next = start + limit;
+    return { subscribers: all.slice(start, next), cursor: next < all.length ? String(next) : undefined };
+  }
+  async setStatus(id: string, status: SubscriberStatus, now: Date) {
+    const s = this.byId.get(id);
+    if (s) this.byId.set(id, { ...s, status, updatedAt: now.toISOString() });
+  }
+}
+
+export function subscriber(email: string, lang: Language, overrides: Partial<Subscriber> = {}): Subscriber {
+  return {
+    id: subscriberIdFor(email),
+    email,
+    status: 'confirmed',
+    lang,
+    cadence: 'immediate',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export class MemoryLedger implements SendLedger {
+  readonly rows = new Map<string, { state: string; leaseUntil?: number; attempts: number; messageId?: string }>();
+
+  async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.rows.get(key);
+    const takeable = !row || row.state === 'failed' || (row.state === 'sending' && row.leaseUntil! < now.getTime());
+    if (!takeable) return row.state === 'sending' ? 'in-flight' : 'already-sent';
+    this.rows.set(key, { state: 'sending', leaseUntil: now.getTime() + leaseMs, attempts: (row?.attempts ?? 0) + 1 });
+    return 'claimed';
+  }
+  async markSent(digestId: string, subscriberId: string, messageId: string) {
+    const key = `${digestId}/${subscriberId}`;
+    this.rows.set(key, { ...this.rows.get(key)!, state: 'sent', messageId });
+  }
+  async markFailed(digestId: string, subscriberId: string) {
+    const key = `${digestId}/${subscriberId}`;
+    this.rows.set(key, { ...this.rows.get(key)!, state: 'failed' });
+  }
+  async markSkipped(digestId: string, subscriberId: string) {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.rows.get(key);
+    if (row?.state !== 'sent') this.rows.set(key, { attempts: row?.attempts ?? 0, state: 'skipped' });
+  }
+}
+
+/** Records every mail; `failFor` makes sends to those addresses throw, as SES would. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingMail[] = [];
+  readonly failFor = new Set<string>();
+
+  async send(mail: OutgoingMail) {
+    if (this.failFor.has(mail.to)) throw new Error('SES said no');
+    this.sent.push(mail);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}
+
+export class MemoryDigestStore implements DigestStore {
+  readonly rendered = new Map<string, RenderedDigest>();
+  readonly records = new Map<string, DigestRecord>();
+
+  async saveRendered(rendered: RenderedDigest) {
+    this.rendered.set(rendered.digestId, rendered);
+  }
+  async loadRendered(digestId: string) {
+    const rendered = this.rendered.get(digestId);
+    if (!rendered) throw new Error(`no rendered digest ${digestId}`);
+    return rendered;
+  }
+  async putRecord(record: DigestRecord) {
+    this.records.set(record.id, record);
+  }
+}
+
+export class MemorySendQueue implements SendQueue {
+  readonly jobs: SendJob[] = [];
+  async enqueue(jobs: readonly SendJob[]) {
+    this.jobs.push(...jobs);
+  }
+}
