@@ -18,7 +18,9 @@ function once<T>(create: () => T): () => T {
 
 const requestHandler = { requestTimeout: 15_000, connectionTimeout: 5_000 };
 
-export const s3Client = once(() => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
+export const s3Client = once(
+  () => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+);
 export const sqsClient = once(() => new SQSClient({ requestHandler }));
 export const sesClient = once(() => new SESv2Client({ requestHandler }));
 export const dynamoDocumentClient = once(() =>

@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DigestRecord, RenderedDigest } from '#core/digests/digest.ts';
-import type { DigestStore } from '#ports/index.ts';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
 import { S3RenderedDigests } from '#adapters/s3-documents.ts';
+import type { DigestRecord, RenderedDigest } from '#core/digests/digest.ts';
+import type { DigestStore } from '#ports/index.ts';
 
 /** Digest records in DynamoDB; their rendered HTML and text in S3 (too large for an item). */
 export class AwsDigestStore implements DigestStore {

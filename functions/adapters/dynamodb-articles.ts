@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ArticleVersion } from '#core/documents/article.ts';
-import type { ArticleStore } from '#ports/index.ts';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { claimRow, keys } from '#adapters/dynamodb-table.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import type { ArticleStore } from '#ports/index.ts';
 
 export class DynamoArticleStore implements ArticleStore {
   constructor(private readonly table: string) {}
@@ -26,7 +26,11 @@ export class DynamoArticleStore implements ArticleStore {
         leaseUntil: now.getTime() + leaseMs,
         sourceKey: version.sourceKey,
       },
-      { condition: '#state = :claimed AND leaseUntil < :now', names: { '#state': 'state' }, values: { ':claimed': 'claimed', ':now': now.getTime() } },
+      {
+        condition: '#state = :claimed AND leaseUntil < :now',
+        names: { '#state': 'state' },
+        values: { ':claimed': 'claimed', ':now': now.getTime() },
+      },
     );
   }
 

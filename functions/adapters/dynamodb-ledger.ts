@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerClaim, SendLedger } from '#ports/index.ts';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
+import type { LedgerClaim, SendLedger } from '#ports/index.ts';
 
 /**
  * The send ledger. A row goes `sending` → `sent` (or `failed`, `skipped`). A `sending` row whose lease
@@ -18,8 +18,7 @@ export class DynamoSendLedger implements SendLedger {
         new UpdateCommand({
           TableName: this.table,
           Key: keys.delivery(digestId, subscriberId),
-          UpdateExpression:
-            'SET #state = :sending, leaseUntil = :lease, updatedAt = :at ADD attempts :one',
+          UpdateExpression: 'SET #state = :sending, leaseUntil = :lease, updatedAt = :at ADD attempts :one',
           ConditionExpression:
             'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -37,18 +36,36 @@ export class DynamoSendLedger implements SendLedger {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const { Item } = await dynamoDocumentClient().send(
-        new GetCommand({ TableName: this.table, Key: keys.delivery(digestId, subscriberId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.table,
+          Key: keys.delivery(digestId, subscriberId),
+          ConsistentRead: true,
+        }),
       );
       return Item?.state === 'sending' ? 'in-flight' : 'already-sent';
     }
   }
 
   markSent(digestId: string, subscriberId: string, messageId: string, now: Date) {
-    return this.mark(digestId, subscriberId, 'SET #state = :state, messageId = :detail, updatedAt = :at REMOVE leaseUntil, lastError', 'sent', messageId, now);
+    return this.mark(
+      digestId,
+      subscriberId,
+      'SET #state = :state, messageId = :detail, updatedAt = :at REMOVE leaseUntil, lastError',
+      'sent',
+      messageId,
+      now,
+    );
   }
 
   markFailed(digestId: string, subscriberId: string, error: string, now: Date) {
-    return this.mark(digestId, subscriberId, 'SET #state = :state, lastError = :detail, updatedAt = :at REMOVE leaseUntil', 'failed', error.slice(0, 500), now);
+    return this.mark(
+      digestId,
+      subscriberId,
+      'SET #state = :state, lastError = :detail, updatedAt = :at REMOVE leaseUntil',
+      'failed',
+      error.slice(0, 500),
+      now,
+    );
   }
 
   /** A recipient who left before the job ran; a row already marked sent stays sent. */
@@ -61,7 +78,12 @@ export class DynamoSendLedger implements SendLedger {
           UpdateExpression: 'SET #state = :state, reason = :detail, updatedAt = :at',
           ConditionExpression: 'attribute_not_exists(pk) OR #state <> :sent',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':state': 'skipped', ':sent': 'sent', ':detail': reason, ':at': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':state': 'skipped',
+            ':sent': 'sent',
+            ':detail': reason,
+            ':at': now.toISOString(),
+          },
         }),
       );
     } catch (error) {
@@ -69,7 +91,14 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
-  private async mark(digestId: string, subscriberId: string, update: string, state: string, detail: string, now: Date) {
+  private async mark(
+    digestId: string,
+    subscriberId: string,
+    update: string,
+    state: string,
+    detail: string,
+    now: Date,
+  ) {
     await dynamoDocumentClient().send(
       new UpdateCommand({
         TableName: this.table,

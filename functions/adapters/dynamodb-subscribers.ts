@@ -1,9 +1,9 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { AUDIENCE_INDEX, decodeCursor, encodeCursor, keys } from '#adapters/dynamodb-table.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
-import { dynamoDocumentClient } from '#adapters/clients.ts';
-import { AUDIENCE_INDEX, decodeCursor, encodeCursor, keys } from '#adapters/dynamodb-table.ts';
 
 const audienceOf = (lang: Language, cadence: Cadence) => `${lang}#${cadence}`;
 
@@ -39,9 +39,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const found = new Map<string, Subscriber>();
     const unique = [...new Set(ids)];
     for (let start = 0; start < unique.length; start += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-        [this.table]: { Keys: unique.slice(start, start + 100).map((id) => keys.subscriber(id)), ConsistentRead: true },
-      };
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined =
+        {
+          [this.table]: {
+            Keys: unique.slice(start, start + 100).map((id) => keys.subscriber(id)),
+            ConsistentRead: true,
+          },
+        };
       while (request && Object.keys(request).length > 0) {
         const result = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: request }));
         for (const item of result.Responses?.[this.table] ?? []) {
@@ -54,7 +58,12 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return found;
   }
 
-  async pageAudience(lang: Language, cadence: Cadence, limit: number, cursor?: string): Promise<AudiencePage> {
+  async pageAudience(
+    lang: Language,
+    cadence: Cadence,
+    limit: number,
+    cursor?: string,
+  ): Promise<AudiencePage> {
     const result = await dynamoDocumentClient().send(
       new QueryCommand({
         TableName: this.table,

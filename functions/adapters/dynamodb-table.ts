@@ -11,7 +11,10 @@ export const AUDIENCE_INDEX = 'audience';
 export const keys = {
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' }),
   articleVersion: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `V#${lang}` }),
-  mailing: (articleId: string, lang: string, hash: string) => ({ pk: `ART#${articleId}`, sk: `MAIL#${lang}#${hash}` }),
+  mailing: (articleId: string, lang: string, hash: string) => ({
+    pk: `ART#${articleId}`,
+    sk: `MAIL#${lang}#${hash}`,
+  }),
   digest: (id: string) => ({ pk: `DIG#${id}`, sk: 'META' }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
 };
@@ -47,5 +50,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 }
 
 export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  return cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
+  return cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>)
+    : undefined;
 }

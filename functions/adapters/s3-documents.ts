@@ -5,9 +5,9 @@ import {
   NoSuchKey,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
 import type { DocumentSource, Quarantine, QuarantineReason } from '#ports/index.ts';
-import { s3Client } from '#adapters/clients.ts';
 
 export const QUARANTINE_PREFIX = 'quarantine/';
 export const DIGESTS_PREFIX = 'digests/';

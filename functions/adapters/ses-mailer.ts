@@ -1,6 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingMail } from '#ports/index.ts';
 import { sesClient } from '#adapters/clients.ts';
+import type { Mailer, OutgoingMail } from '#ports/index.ts';
 
 /** One SES v2 SendEmail per recipient: the only way to give each one its own unsubscribe headers. */
 export class SesMailer implements Mailer {
@@ -15,7 +15,10 @@ export class SesMailer implements Mailer {
         Content: {
           Simple: {
             Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+            Body: {
+              Html: { Data: mail.html, Charset: 'UTF-8' },
+              Text: { Data: mail.text, Charset: 'UTF-8' },
+            },
             Headers: mail.headers.map(({ name, value }) => ({ Name: name, Value: value })),
           },
         },

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { sqsClient } from '#adapters/clients.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import type { SendQueue } from '#ports/index.ts';
-import { sqsClient } from '#adapters/clients.ts';
 
 export class QueueSendError extends Error {
   override readonly name = 'QueueSendError';
@@ -17,7 +17,9 @@ export class SqsSendQueue implements SendQueue {
         Id: String(index),
         MessageBody: JSON.stringify(job),
       }));
-      const result = await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      const result = await sqsClient().send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+      );
       if (result.Failed && result.Failed.length > 0) {
         throw new QueueSendError(
           `${result.Failed.length} send jobs were not queued: ${result.Failed.map((f) => f.Code).join(', ')}`,

@@ -19,14 +19,17 @@ export function publishCommand(): Command {
     .argument('<files...>', 'document files (press-release text pages)')
     .option('--key <key>', 'object key under the documents prefix (one file only; default: the file name)')
     .action(async (files: string[], options: { key?: string }) => {
-      if (options.key && files.length > 1) throw new Error('--key names one object: publish one file with it');
+      if (options.key && files.length > 1)
+        throw new Error('--key names one object: publish one file with it');
       const target = localTarget();
       for (const file of files) {
         const body = await readFile(file).catch((error: NodeJS.ErrnoException) => {
           throw new Error(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
         });
         const relative = (options.key ?? path.basename(file)).replace(/^\/+/, '');
-        const key = relative.startsWith(target.documentsPrefix) ? relative : `${target.documentsPrefix}${relative}`;
+        const key = relative.startsWith(target.documentsPrefix)
+          ? relative
+          : `${target.documentsPrefix}${relative}`;
         await s3Client().send(
           new PutObjectCommand({
             Bucket: target.bucket,

@@ -17,7 +17,7 @@ export function subscribersCommand(): Command {
     .action(async (email: string, options: { lang: Language; cadence: Cadence; confirmed?: boolean }) => {
       if (!options.confirmed) {
         throw new Error(
-          'only operator imports with consent are supported here: pass --confirmed if you hold the reader\'s consent',
+          "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
         );
       }
       const target = localTarget();

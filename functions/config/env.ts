@@ -20,15 +20,23 @@ export const env = {
   HERALD_BUCKET: required('the documents bucket name'),
   HERALD_DOCUMENTS_PREFIX: z.string().default('documents/'),
   HERALD_SEND_QUEUE_URL: z.url({ error: 'must be the URL of the send queue' }),
-  HERALD_FROM_ADDRESS: required('the verified SES address digests are sent from, e.g. "Press Office <news@example.org>"'),
+  HERALD_FROM_ADDRESS: required(
+    'the verified SES address digests are sent from, e.g. "Press Office <news@example.org>"',
+  ),
   HERALD_SES_CONFIGURATION_SET: z.string().optional(),
-  HERALD_PUBLIC_BASE_URL: z.url({ error: 'must be the public base URL of the pages, e.g. https://news.example.org/' }),
+  HERALD_PUBLIC_BASE_URL: z.url({
+    error: 'must be the public base URL of the pages, e.g. https://news.example.org/',
+  }),
   HERALD_PUBLISHER_NAME: z.string().min(1).default('Herald'),
   HERALD_TIME_ZONE: z
     .string()
     .default('UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
-  HERALD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  HERALD_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   HERALD_TEMPLATES_DIR: z.string().optional(),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.string().optional(),

@@ -28,7 +28,8 @@ export function signToken(keys: TokenKeys, purpose: TokenPurpose, subject: strin
 /** The token's subject, if the token is genuine, for this purpose, and not expired. */
 export function verifyToken(keys: TokenKeys, purpose: TokenPurpose, token: string, now = new Date()): string {
   const parts = token.split('.');
-  if (parts.length !== 4) throw new InvalidTokenError('the link is incomplete: copy the whole link from the mail');
+  if (parts.length !== 4)
+    throw new InvalidTokenError('the link is incomplete: copy the whole link from the mail');
   const [kid, subject, expiry, given] = parts as [string, string, string, string];
   const secret = keys.keys[kid];
   if (!secret || !SUBJECT.test(subject)) throw new InvalidTokenError('the link is not valid');

@@ -1,16 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { env, readEnv } from '#config/env.ts';
-import type { ArticleVersion } from '#core/documents/article.ts';
-import { ingestDocument } from '#core/documents/ingest.ts';
-import { readS3Notification } from '#core/documents/s3-notification.ts';
-import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { S3DocumentSource, S3Quarantine } from '#adapters/s3-documents.ts';
 import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
+import { env, readEnv } from '#config/env.ts';
+import { publishImmediateDigests } from '#core/digests/publish.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import { ingestDocument } from '#core/documents/ingest.ts';
+import { readS3Notification } from '#core/documents/s3-notification.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
 const config = readEnv({
@@ -56,7 +56,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       for (const change of readS3Notification(record.body)) {
         const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
         if (outcome.kind === 'quarantined') {
-          logger.warn('document quarantined', { key: outcome.key, reason: outcome.reason, detail: outcome.message });
+          logger.warn('document quarantined', {
+            key: outcome.key,
+            reason: outcome.reason,
+            detail: outcome.message,
+          });
         } else if (outcome.kind === 'ignored') {
           logger.info('event ignored', { key: outcome.key, why: outcome.why });
         } else {
@@ -71,7 +75,12 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   );
   if (toMail.length > 0) {
     try {
-      const planned = await publishImmediateDigests(publishPorts, { publisher: config.HERALD_PUBLISHER_NAME }, toMail, new Date());
+      const planned = await publishImmediateDigests(
+        publishPorts,
+        { publisher: config.HERALD_PUBLISHER_NAME },
+        toMail,
+        new Date(),
+      );
       for (const digest of planned) logger.info('digest planned', { ...digest });
     } catch (error) {
       await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));

@@ -1,14 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { env, readEnv } from '#config/env.ts';
-import { deliverSendJob } from '#core/delivery/deliver.ts';
-import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { env, readEnv } from '#config/env.ts';
+import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
 const config = readEnv({

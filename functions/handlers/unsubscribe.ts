@@ -1,3 +1,6 @@
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
@@ -5,9 +8,6 @@ import type { Language } from '#core/languages.ts';
 import { renderPage } from '#core/pages/page.ts';
 import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
@@ -60,12 +60,19 @@ export const handler = withHttpErrors(
       }
       const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', token, now));
       const action = `${event.rawPath}?t=${encodeURIComponent(token)}`;
-      return html(200, await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', { action }));
+      return html(
+        200,
+        await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', { action }),
+      );
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new HttpError(400, error.message, { cause: error });
       throw error;
     }
   },
   (status, message) =>
-    renderPage({ lang: 'en', title: status >= 500 ? 'Server error' : 'Request not accepted', paragraphs: [message] }),
+    renderPage({
+      lang: 'en',
+      title: status >= 500 ? 'Server error' : 'Request not accepted',
+      paragraphs: [message],
+    }),
 );

@@ -14,11 +14,18 @@ export interface EmulatorPorts {
 }
 
 export interface S3ObjectEvent {
-  readonly Records: ReadonlyArray<Record<string, unknown> & { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
+  readonly Records: ReadonlyArray<
+    Record<string, unknown> & { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }
+  >;
 }
 
 export interface Emulators {
-  readonly endpoints: { readonly s3: string; readonly sqs: string; readonly dynamodb: string; readonly ses: string };
+  readonly endpoints: {
+    readonly s3: string;
+    readonly sqs: string;
+    readonly dynamodb: string;
+    readonly ses: string;
+  };
   /** s3rver's object events (every bucket, keys not URL-encoded). */
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
   /** Stops S3 alone: no more uploads (and so no more events) are accepted. */
@@ -64,10 +71,19 @@ export async function startEmulators(home: string, ports: EmulatorPorts): Promis
     };
     started.push(closeS3);
 
-    const sqs = await createSqsServer({ port: ports.sqs, hostname: HOST, emulateQueueCreationLifecycle: false });
+    const sqs = await createSqsServer({
+      port: ports.sqs,
+      hostname: HOST,
+      emulateQueueCreationLifecycle: false,
+    });
     started.push(() => closeServer(sqs));
 
-    const dynamo: Server = dynalite({ path: path.join(home, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynamo: Server = dynalite({
+      path: path.join(home, 'dynamodb'),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
     await new Promise<void>((resolve, reject) => {
       dynamo.once('error', reject);
       dynamo.listen(ports.dynamodb, HOST, () => resolve());

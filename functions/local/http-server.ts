@@ -71,7 +71,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly
   const contentType = req.headers['content-type'] ?? '';
   const isText = TEXT_TYPES.test(contentType);
   const headers = Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    Object.entries(req.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : (value ?? ''),
+    ]),
   );
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',

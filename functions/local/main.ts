@@ -3,7 +3,9 @@ import { heraldHome } from '#local/environment.ts';
 import { DEFAULT_PORTS, portsFromEnv, startLocalStack } from '#local/stack.ts';
 
 const program = new Command('npm start --')
-  .description('Run Herald on this machine: S3, SQS, DynamoDB and SES emulators, the pipeline and the web server.')
+  .description(
+    'Run Herald on this machine: S3, SQS, DynamoDB and SES emulators, the pipeline and the web server.',
+  )
   .option('--reset', 'wipe HERALD_HOME (documents, subscribers, sent records) before starting')
   .addHelpText(
     'after',
@@ -63,7 +65,9 @@ Stop:     Ctrl-C (work in flight is finished or kept for the next start)
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`[herald] a port is already in use (${message}). Is Herald already running? Set HERALD_*_PORT to move it.`);
+    console.error(
+      `[herald] a port is already in use (${message}). Is Herald already running? Set HERALD_*_PORT to move it.`,
+    );
   } else {
     console.error(`[herald] could not start: ${message}`);
   }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface PollerOptions {
   /** The function's name, as in logs and the Lambda context. */
@@ -36,7 +36,8 @@ export interface PollerOptions {
  */
 export class SqsPoller {
   private readonly sqs = new SQSClient({});
-  private readonly abort = new AbortController();
+  /** Polls are short (1 s) and never aborted: an aborted receive could leave messages invisible. */
+  private stopping = false;
   private readonly parked = new Set<string>();
   private workers: Promise<void>[] = [];
 
@@ -48,24 +49,30 @@ export class SqsPoller {
 
   /** Takes no new batch, lets the running ones finish, and makes parked failures visible again. */
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopping = true;
     await Promise.all(this.workers);
     await Promise.all(
       [...this.parked].map((handle) =>
         this.sqs
-          .send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }))
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: this.options.queueUrl,
+              ReceiptHandle: handle,
+              VisibilityTimeout: 0,
+            }),
+          )
           .catch(() => undefined),
       ),
     );
   }
 
   private async work(): Promise<void> {
-    while (!this.abort.signal.aborted) {
+    while (!this.stopping) {
       try {
         const messages = await this.receiveBatch();
         if (messages.length > 0) await this.invoke(messages);
       } catch (error) {
-        if (this.abort.signal.aborted) return;
+        if (this.stopping) return;
         this.options.onError(error);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
@@ -82,7 +89,6 @@ export class SqsPoller {
         AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: this.abort.signal },
     );
     return Messages ?? [];
   }
@@ -91,7 +97,7 @@ export class SqsPoller {
     const batch = await this.receive(Math.min(10, this.options.batchSize), 1);
     if (batch.length === 0) return batch;
     const deadline = Date.now() + this.options.batchWindowMs;
-    while (batch.length < this.options.batchSize && Date.now() < deadline && !this.abort.signal.aborted) {
+    while (batch.length < this.options.batchSize && Date.now() < deadline && !this.stopping) {
       const more = await this.receive(Math.min(10, this.options.batchSize - batch.length), 0);
       if (more.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
       batch.push(...more);
@@ -136,7 +142,12 @@ export class SqsPoller {
         .catch(() => undefined);
       this.parked.add(message.ReceiptHandle!);
     }
-    this.options.onBatch?.({ name: this.options.name, records: records.length, failed: failedIds.size, ms: Date.now() - started });
+    this.options.onBatch?.({
+      name: this.options.name,
+      records: records.length,
+      failed: failedIds.size,
+      ms: Date.now() - started,
+    });
   }
 
   private toRecord(message: Message): SQSRecord {

@@ -1,4 +1,9 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AUDIENCE_INDEX } from '#adapters/dynamodb-table.ts';
@@ -37,7 +42,10 @@ export async function provision(names: { bucket: string; table: string }): Promi
         QueueName: name,
         Attributes: {
           VisibilityTimeout: String(visibilityTimeout),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: Attributes!.QueueArn,
+            maxReceiveCount: MAX_RECEIVE_COUNT,
+          }),
         },
       }),
     );
@@ -77,7 +85,9 @@ export async function provision(names: { bucket: string; table: string }): Promi
       }),
     );
   }
-  while ((await dynamo.send(new DescribeTableCommand({ TableName: names.table }))).Table?.TableStatus !== 'ACTIVE') {
+  while (
+    (await dynamo.send(new DescribeTableCommand({ TableName: names.table }))).Table?.TableStatus !== 'ACTIVE'
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return {

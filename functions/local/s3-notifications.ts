@@ -43,7 +43,10 @@ export class S3NotificationForwarder {
       const key = record.s3.object.key;
       if (record.s3.bucket.name !== this.rule.bucket || !key.startsWith(this.rule.prefix)) continue;
       if (!this.rule.events.some((name) => record.eventName.startsWith(name))) continue;
-      const encoded = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(key) } } };
+      const encoded = {
+        ...record,
+        s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(key) } },
+      };
       const sending = this.send({ Records: [encoded] }).catch(this.onError);
       this.inFlight.add(sending);
       void sending.finally(() => this.inFlight.delete(sending));
@@ -57,6 +60,8 @@ export class S3NotificationForwarder {
   }
 
   private async send(body: unknown): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.rule.queueUrl, MessageBody: JSON.stringify(body) }));
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.rule.queueUrl, MessageBody: JSON.stringify(body) }),
+    );
   }
 }

@@ -102,7 +102,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const restored = await restoreQueues(snapshotFile, resources.queues);
     if (restored > 0) log(`resumed ${restored} queued messages from the last run`);
 
-    const web = await startHttpServer('127.0.0.1', options.ports.web, webRoutes(), (error) => log(`web: ${describe(error)}`));
+    const web = await startHttpServer('127.0.0.1', options.ports.web, webRoutes(), (error) =>
+      log(`web: ${describe(error)}`),
+    );
     stops.push(() => web.close());
     const config: LocalConfig = {
       ...provisional,
@@ -121,7 +123,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const forwarder = new S3NotificationForwarder(
-      { bucket: BUCKET, prefix: DOCUMENTS_PREFIX, queueUrl: resources.queues.ingest, events: ['ObjectCreated:'] },
+      {
+        bucket: BUCKET,
+        prefix: DOCUMENTS_PREFIX,
+        queueUrl: resources.queues.ingest,
+        events: ['ObjectCreated:'],
+      },
       (error) => log(`s3 notification: ${String(error)}`),
     );
     emulators.onS3Event((event) => forwarder.handle(event));
@@ -189,7 +196,8 @@ function webRoutes() {
 /** The token-signing keys of this HERALD_HOME, made once and kept readable by the owner only. */
 async function tokenKeysIn(home: string) {
   const file = path.join(home, 'token-keys.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as { current: string; keys: Record<string, string> };
+  if (existsSync(file))
+    return JSON.parse(await readFile(file, 'utf8')) as { current: string; keys: Record<string, string> };
   const keys = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
   await writeFile(file, JSON.stringify(keys), { mode: 0o600 });
   await chmod(file, 0o600);

@@ -1,8 +1,8 @@
+import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { RejectionReason } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
-import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 
 /** Where documents are read from (the documents bucket). */
 export interface DocumentSource {

@@ -26,7 +26,12 @@ export class MemorySubscriberStore implements SubscriberStore {
   async getMany(ids: readonly string[]) {
     return new Map(ids.flatMap((id) => (this.byId.has(id) ? [[id, this.byId.get(id)!] as const] : [])));
   }
-  async pageAudience(lang: Language, cadence: Cadence, limit: number, cursor?: string): Promise<AudiencePage> {
+  async pageAudience(
+    lang: Language,
+    cadence: Cadence,
+    limit: number,
+    cursor?: string,
+  ): Promise<AudiencePage> {
     const all = [...this.byId.values()]
       .filter((s) => s.status === 'confirmed' && s.lang === lang && s.cadence === cadence)
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -54,14 +59,22 @@ export function subscriber(email: string, lang: Language, overrides: Partial<Sub
 }
 
 export class MemoryLedger implements SendLedger {
-  readonly rows = new Map<string, { state: string; leaseUntil?: number; attempts: number; messageId?: string }>();
+  readonly rows = new Map<
+    string,
+    { state: string; leaseUntil?: number; attempts: number; messageId?: string }
+  >();
 
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
     const key = `${digestId}/${subscriberId}`;
     const row = this.rows.get(key);
-    const takeable = !row || row.state === 'failed' || (row.state === 'sending' && row.leaseUntil! < now.getTime());
+    const takeable =
+      !row || row.state === 'failed' || (row.state === 'sending' && row.leaseUntil! < now.getTime());
     if (!takeable) return row.state === 'sending' ? 'in-flight' : 'already-sent';
-    this.rows.set(key, { state: 'sending', leaseUntil: now.getTime() + leaseMs, attempts: (row?.attempts ?? 0) + 1 });
+    this.rows.set(key, {
+      state: 'sending',
+      leaseUntil: now.getTime() + leaseMs,
+      attempts: (row?.attempts ?? 0) + 1,
+    });
     return 'claimed';
   }
   async markSent(digestId: string, subscriberId: string, messageId: string) {

@@ -34,7 +34,9 @@ describe('signed tokens', () => {
   it('expire when given an expiry, and say so', () => {
     const token = signToken(keys, 'confirm', 's_1', new Date('2026-01-02T00:00:00Z'));
     expect(verifyToken(keys, 'confirm', token, new Date('2026-01-01T00:00:00Z'))).toBe('s_1');
-    expect(() => verifyToken(keys, 'confirm', token, new Date('2026-01-03T00:00:00Z'))).toThrowError(/expired/);
+    expect(() => verifyToken(keys, 'confirm', token, new Date('2026-01-03T00:00:00Z'))).toThrowError(
+      /expired/,
+    );
   });
 
   it('refuse truncated links with a message that says what to do', () => {

@@ -49,7 +49,7 @@ export async function deliverSendJob(
 
   for (const subscriberId of job.subscriberIds) {
     const subscriber = subscribers.get(subscriberId);
-    if (!subscriber || subscriber.status !== 'confirmed') {
+    if (subscriber?.status !== 'confirmed') {
       await ports.ledger.markSkipped(job.digestId, subscriberId, subscriber?.status ?? 'gone', now());
       skipped++;
       continue;
@@ -87,7 +87,10 @@ export async function deliverSendJob(
   return { sent, skipped, failed: 0 };
 }
 
-export function unsubscribeUrlFor(settings: Pick<DeliverySettings, 'publicBaseUrl' | 'tokenKeys'>, id: string) {
+export function unsubscribeUrlFor(
+  settings: Pick<DeliverySettings, 'publicBaseUrl' | 'tokenKeys'>,
+  id: string,
+) {
   const token = signToken(settings.tokenKeys, 'unsubscribe', id);
   return new URL(`unsubscribe?t=${encodeURIComponent(token)}`, withSlash(settings.publicBaseUrl)).toString();
 }

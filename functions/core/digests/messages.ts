@@ -28,7 +28,8 @@ export function formatMessage(
   values: Readonly<Record<string, string | number>> = {},
 ): string {
   const template = messages[key];
-  if (template === undefined) throw new MissingMessageError(`message "${key}" is missing for language ${lang}`);
+  if (template === undefined)
+    throw new MissingMessageError(`message "${key}" is missing for language ${lang}`);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     values[name] === undefined ? whole : String(values[name]),
   );

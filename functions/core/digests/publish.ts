@@ -1,6 +1,6 @@
-import type { ArticleVersion } from '#core/documents/article.ts';
 import { type Digest, digestIdFor, MAX_RECIPIENTS_PER_JOB, type SendJob } from '#core/digests/digest.ts';
 import { renderDigest } from '#core/digests/render-digest.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
 import type { ArticleStore, DigestStore, SendQueue, SubscriberStore, TemplateSource } from '#ports/index.ts';
 
@@ -37,10 +37,16 @@ export async function publishImmediateDigests(
   now: Date,
 ): Promise<PlannedDigest[]> {
   const byLanguage = new Map<Language, ArticleVersion[]>();
-  for (const version of versions) byLanguage.set(version.lang, [...(byLanguage.get(version.lang) ?? []), version]);
+  for (const version of versions)
+    byLanguage.set(version.lang, [...(byLanguage.get(version.lang) ?? []), version]);
   const planned: PlannedDigest[] = [];
   for (const [lang, articles] of byLanguage) {
-    const digest: Digest = { id: digestIdFor('immediate', lang, articles), cadence: 'immediate', lang, articles };
+    const digest: Digest = {
+      id: digestIdFor('immediate', lang, articles),
+      cadence: 'immediate',
+      lang,
+      articles,
+    };
     planned.push(await planDigest(ports, settings, digest, now));
     await Promise.all(articles.map((version) => ports.articles.markMailingPlanned(version, digest.id)));
   }
@@ -60,7 +66,12 @@ async function planDigest(
   let jobs = 0;
   let cursor: string | undefined;
   do {
-    const page = await ports.subscribers.pageAudience(digest.lang, digest.cadence, MAX_RECIPIENTS_PER_JOB, cursor);
+    const page = await ports.subscribers.pageAudience(
+      digest.lang,
+      digest.cadence,
+      MAX_RECIPIENTS_PER_JOB,
+      cursor,
+    );
     if (page.subscribers.length > 0) {
       const job: SendJob = { digestId: digest.id, subscriberIds: page.subscribers.map((s) => s.id) };
       await ports.sendQueue.enqueue([job]);

@@ -44,8 +44,10 @@ export async function ingestDocument(
   now: Date,
 ): Promise<IngestOutcome> {
   const { key } = change;
-  if (!key.startsWith(settings.documentsPrefix)) return { kind: 'ignored', key, why: 'outside the documents prefix' };
-  if (change.kind !== 'created') return { kind: 'ignored', key, why: `${change.eventName} is not handled yet` };
+  if (!key.startsWith(settings.documentsPrefix))
+    return { kind: 'ignored', key, why: 'outside the documents prefix' };
+  if (change.kind !== 'created')
+    return { kind: 'ignored', key, why: `${change.eventName} is not handled yet` };
   const object = await ports.documents.get(key);
   if (!object) return { kind: 'ignored', key, why: 'the object no longer exists' };
 

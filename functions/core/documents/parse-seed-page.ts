@@ -24,7 +24,9 @@ const CHROME_LINES = new Set(
 const DATE_LINE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
 
 const LANGUAGE_BY_LINK_NAME = new Map<string, Language>(
-  LANGUAGES.flatMap((lang) => LANGUAGE_LINK_NAMES[lang].map((name) => [name.toLocaleLowerCase(), lang] as const)),
+  LANGUAGES.flatMap((lang) =>
+    LANGUAGE_LINK_NAMES[lang].map((name) => [name.toLocaleLowerCase(), lang] as const),
+  ),
 );
 
 /** The languages a language-links line names, or undefined when the line is not such a line. */

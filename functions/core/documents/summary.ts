@@ -7,7 +7,11 @@ export const DEFAULT_SUMMARY_CHARS = 280;
  * sentence end that fits, else at the last word boundary (Intl.Segmenter knows where words end in
  * Chinese, which has no spaces), with an ellipsis when cut.
  */
-export function summarize(paragraphs: readonly string[], lang: Language, maxChars = DEFAULT_SUMMARY_CHARS): string {
+export function summarize(
+  paragraphs: readonly string[],
+  lang: Language,
+  maxChars = DEFAULT_SUMMARY_CHARS,
+): string {
   const lead = paragraphs[0]?.trim() ?? '';
   if ([...lead].length <= maxChars) return lead;
 

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { directionOf, type Language } from '#core/languages.ts';
 
-const escape = Handlebars.escapeExpression;
+const escapeHtml = Handlebars.escapeExpression;
 
 export interface PageContent {
   readonly lang: Language;
@@ -9,15 +9,20 @@ export interface PageContent {
   /** Paragraphs of plain text; escaped here. */
   readonly paragraphs: readonly string[];
   /** An optional one-button form posting back to the same URL. */
-  readonly form?: { readonly action: string; readonly field: string; readonly value: string; readonly button: string };
+  readonly form?: {
+    readonly action: string;
+    readonly field: string;
+    readonly value: string;
+    readonly button: string;
+  };
 }
 
 /** A small, accessible public page in the reader's language and direction. */
 export function renderPage(content: PageContent): string {
   const form = content.form
-    ? `<form method="post" action="${escape(content.form.action)}">
-  <input type="hidden" name="${escape(content.form.field)}" value="${escape(content.form.value)}">
-  <button type="submit">${escape(content.form.button)}</button>
+    ? `<form method="post" action="${escapeHtml(content.form.action)}">
+  <input type="hidden" name="${escapeHtml(content.form.field)}" value="${escapeHtml(content.form.value)}">
+  <button type="submit">${escapeHtml(content.form.button)}</button>
 </form>`
     : '';
   return `<!doctype html>
@@ -25,7 +30,7 @@ export function renderPage(content: PageContent): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(content.title)}</title>
+<title>${escapeHtml(content.title)}</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; line-height: 1.6; }
 button { font: inherit; padding: .6rem 1.2rem; background: #0b3d6b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
@@ -33,8 +38,8 @@ button { font: inherit; padding: .6rem 1.2rem; background: #0b3d6b; color: #fff;
 </head>
 <body>
 <main>
-<h1>${escape(content.title)}</h1>
-${content.paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n')}
+<h1>${escapeHtml(content.title)}</h1>
+${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${form}
 </main>
 </body>

@@ -5,7 +5,7 @@ import {
   type Subscriber,
   subscriberIdFor,
 } from '#core/subscriptions/subscriber.ts';
-import { verifyToken, type TokenKeys } from '#core/tokens.ts';
+import { type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { SubscriberStore } from '#ports/index.ts';
 
 export interface OperatorImport {

@@ -51,10 +51,12 @@ export function normalizeEmail(input: string): string {
   const local = value.slice(0, at);
   const domain = domainToASCII(value.slice(at + 1).toLowerCase());
   if (!LOCAL_PART.test(local)) {
-    throw new InvalidEmailError('the part before "@" may hold only ASCII letters, digits and . ! # $ % & \' * + - / = ? ^ _ ` { | } ~');
+    throw new InvalidEmailError(
+      'the part before "@" may hold only ASCII letters, digits and . ! # $ % & \' * + - / = ? ^ _ ` { | } ~',
+    );
   }
   if (local.length > 64) throw new InvalidEmailError('the part before "@" is longer than 64 characters');
-  if (!domain || !domain.includes('.') || domain.length > 253) {
+  if (!domain?.includes('.') || domain.length > 253) {
     throw new InvalidEmailError('the domain after "@" is not a valid domain name');
   }
   const email = `${local}@${domain}`;

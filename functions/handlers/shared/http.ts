@@ -1,5 +1,5 @@
-import busboy from 'busboy';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import busboy from 'busboy';
 import { HttpError } from '#core/errors.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
@@ -16,7 +16,8 @@ export function bodyBytes(event: HttpEvent): Buffer {
 
 function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value;
   return undefined;
 }
 
@@ -39,7 +40,9 @@ export function readForm(event: HttpEvent): Promise<Map<string, string>> {
     try {
       parser = busboy({ headers: { 'content-type': contentType }, limits: { files: 0, fields: 20 } });
     } catch (cause) {
-      reject(new HttpError(400, 'the form body could not be read: check its content type and boundary', { cause }));
+      reject(
+        new HttpError(400, 'the form body could not be read: check its content type and boundary', { cause }),
+      );
       return;
     }
     parser.on('field', (name, value) => fields.set(name, value));
@@ -72,7 +75,8 @@ export function withHttpErrors(
     try {
       return await route(event);
     } catch (error) {
-      if (error instanceof HttpError) return html(error.statusCode, errorPage(error.statusCode, error.message, event));
+      if (error instanceof HttpError)
+        return html(error.statusCode, errorPage(error.statusCode, error.message, event));
       logger.error('request failed', { path: event.rawPath, error: error as Error });
       return html(500, errorPage(500, 'Something went wrong on our side. Please try again later.', event));
     }

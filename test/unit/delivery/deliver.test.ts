@@ -15,7 +15,12 @@ import {
 } from '../../support/fakes.ts';
 
 const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
-const settings = { from: 'Press <news@example.org>', publicBaseUrl: 'https://news.example.org', tokenKeys, sendLeaseMs: 60_000 };
+const settings = {
+  from: 'Press <news@example.org>',
+  publicBaseUrl: 'https://news.example.org',
+  tokenKeys,
+  sendLeaseMs: 60_000,
+};
 const articles: ArticleStore = {
   putVersion: async () => undefined,
   claimMailing: async () => true,
@@ -40,11 +45,17 @@ beforeEach(() => {
 
 async function publish(...names: string[]) {
   const ports = { articles, digests, subscribers, sendQueue: queue, templates: new FileTemplateSource() };
-  return publishImmediateDigests(ports, { publisher: 'Press Office' }, names.map((n) => versionFromFixture(n)), now());
+  return publishImmediateDigests(
+    ports,
+    { publisher: 'Press Office' },
+    names.map((n) => versionFromFixture(n)),
+    now(),
+  );
 }
 
 const deliverAll = async () => {
-  for (const job of queue.jobs) await deliverSendJob({ digests, subscribers, ledger, mailer }, settings, job, now);
+  for (const job of queue.jobs)
+    await deliverSendJob({ digests, subscribers, ledger, mailer }, settings, job, now);
 };
 
 describe('publishing immediate digests', () => {
@@ -54,7 +65,10 @@ describe('publishing immediate digests', () => {
     await subscribers.put(subscriber('c@example.org', 'en', { status: 'unsubscribed' }));
     await subscribers.put(subscriber('d@example.fr', 'fr'));
     const planned = await publish('en-state-visit.txt', 'fr-senegal.txt');
-    expect(planned.map((p) => [p.lang, p.recipients]).sort()).toEqual([['en', 1], ['fr', 1]]);
+    expect(planned.map((p) => [p.lang, p.recipients]).sort()).toEqual([
+      ['en', 1],
+      ['fr', 1],
+    ]);
     await deliverAll();
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(['a@example.org', 'd@example.fr']);
   });
@@ -80,7 +94,10 @@ describe('delivering a send job', () => {
     await deliverAll();
     const [mail] = mailer.sent;
     const listUnsubscribe = mail!.headers.find((h) => h.name === 'List-Unsubscribe')!.value;
-    expect(mail!.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
+    expect(mail!.headers).toContainEqual({
+      name: 'List-Unsubscribe-Post',
+      value: 'List-Unsubscribe=One-Click',
+    });
     const url = new URL(listUnsubscribe.slice(1, -1));
     expect(url.origin + url.pathname).toBe('https://news.example.org/unsubscribe');
     expect(verifyToken(tokenKeys, 'unsubscribe', url.searchParams.get('t')!)).toBe(reader.id);

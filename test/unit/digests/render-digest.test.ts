@@ -66,7 +66,10 @@ describe('personalizing a rendered digest', () => {
 
   it('cannot be steered by document text that imitates a marker', async () => {
     const digest = digestOf('en-state-visit.txt');
-    const sneaky = { ...digest, articles: [{ ...digest.articles[0]!, title: 'herald-000000000000000000000000-unsubscribeUrl' }] };
+    const sneaky = {
+      ...digest,
+      articles: [{ ...digest.articles[0]!, title: 'herald-000000000000000000000000-unsubscribeUrl' }],
+    };
     const rendered = await renderDigest(sneaky, templates, settings);
     const mail = personalize(rendered, { unsubscribeUrl: 'https://x.example/u' });
     expect(mail.subject).toBe('herald-000000000000000000000000-unsubscribeUrl');

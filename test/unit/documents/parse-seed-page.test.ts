@@ -63,7 +63,8 @@ describe('press-release page in text form', () => {
   });
 
   it('rejects a page with no paragraphs', () => {
-    const text = 'Français Español Русский 简体中文 عربي\n\nA title\n\n2026-01-05 10:00\n\nSuggest to a friend\nPrint';
+    const text =
+      'Français Español Русский 简体中文 عربي\n\nA title\n\n2026-01-05 10:00\n\nSuggest to a friend\nPrint';
     expect(() => parseSeedPage(text)).toThrowError(expect.objectContaining({ reason: 'no-content' }));
   });
 });

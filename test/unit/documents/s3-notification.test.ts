@@ -31,7 +31,11 @@ describe('S3 event notifications on the ingest queue', () => {
 
   it('decodes keys as S3 encodes them: + for a space, percent-escapes for the rest', () => {
     const [change] = readS3Notification(notification('documents/state+visit/%E4%B8%AD+%2B+x.txt'));
-    expect(change).toMatchObject({ kind: 'created', bucket: 'docs-bucket', key: 'documents/state visit/中 + x.txt' });
+    expect(change).toMatchObject({
+      kind: 'created',
+      bucket: 'docs-bucket',
+      key: 'documents/state visit/中 + x.txt',
+    });
   });
 
   it('round-trips any key through the encoding S3 uses', () => {
@@ -40,7 +44,9 @@ describe('S3 event notifications on the ingest queue', () => {
   });
 
   it('tells created from removed objects', () => {
-    expect(readS3Notification(notification('documents/x.txt', 'ObjectRemoved:Delete'))[0]?.kind).toBe('removed');
+    expect(readS3Notification(notification('documents/x.txt', 'ObjectRemoved:Delete'))[0]?.kind).toBe(
+      'removed',
+    );
   });
 
   it('refuses a body that is not an S3 notification, with a reason', () => {

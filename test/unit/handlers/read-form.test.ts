@@ -12,7 +12,9 @@ function event(contentType: string, body: Buffer, base64: boolean): APIGatewayPr
 
 describe('reading an RFC 8058 one-click POST body', () => {
   it('reads application/x-www-form-urlencoded', async () => {
-    const form = await readForm(event('application/x-www-form-urlencoded', Buffer.from('List-Unsubscribe=One-Click'), false));
+    const form = await readForm(
+      event('application/x-www-form-urlencoded', Buffer.from('List-Unsubscribe=One-Click'), false),
+    );
     expect(form.get('List-Unsubscribe')).toBe('One-Click');
   });
 

@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import type { Language } from '#core/languages.ts';
+import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
+import type { Cadence } from '#core/subscriptions/subscriber.ts';
+import { type LocalPorts, type LocalStack, startLocalStack } from '#local/stack.ts';
+
+/** A mail as the SES emulator's outbox (`GET /store`) reports it. */
+export interface OutboxMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: Array<{ name: string; value: string }>;
+}
+
+export const ANY_FREE_PORTS: LocalPorts = { s3: 0, sqs: 0, dynamodb: 0, ses: 0, web: 0 };
+
+/** Free ports picked now, for a stack that must come back on the same ports after a restart. */
+export async function freePorts(): Promise<LocalPorts> {
+  const one = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+  return { s3: await one(), sqs: await one(), dynamodb: await one(), ses: await one(), web: await one() };
+}
+
+export async function tempHome(): Promise<{ home: string; remove(): Promise<void> }> {
+  const home = await mkdtemp(path.join(tmpdir(), 'herald-test-'));
+  return { home, remove: () => rm(home, { recursive: true, force: true }) };
+}
+
+export function startTestStack(home: string, ports: LocalPorts = ANY_FREE_PORTS): Promise<LocalStack> {
+  return startLocalStack({ home, ports, batchWindowMs: 200 });
+}
+
+export async function outbox(stack: LocalStack): Promise<OutboxMail[]> {
+  const response = await fetch(`${stack.config.endpoints.sesv2}/store`);
+  return ((await response.json()) as { emails: OutboxMail[] }).emails;
+}
+
+export async function mailTo(stack: LocalStack, address: string): Promise<OutboxMail[]> {
+  return (await outbox(stack)).filter((mail) => mail.destination.to.includes(address));
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs` with `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function addReader(
+  stack: LocalStack,
+  email: string,
+  lang: Language,
+  cadence: Cadence = 'immediate',
+) {
+  const { subscriber } = await addConfirmedSubscriber(
+    new DynamoSubscriberStore(stack.config.table),
+    { email, lang, cadence, source: 'test' },
+    new Date(),
+  );
+  return subscriber;
+}
+
+export async function upload(stack: LocalStack, key: string, body: Buffer | string) {
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(new PutObjectCommand({ Bucket: stack.config.bucket, Key: key, Body: body }));
+}
+
+export function header(mail: OutboxMail, name: string): string | undefined {
+  return mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+}
