@@ -52,12 +52,14 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const tokenKeysSchema = z.object({
-  current: z.string().min(1),
-  keys: z.record(z.string(), z.string().min(32, 'each token key must be at least 32 characters')),
-});
+const tokenKeysSchema = z
+  .object({ current: z.string().min(1) })
+  .catchall(z.string().min(32, 'each token key must be at least 32 characters'));
 
-/** Parses token keys (`{"current":"k1","keys":{"k1":"…"}}`) without ever echoing a secret. */
+/**
+ * Parses token keys, `{"current":"k2","k2":"<secret>","k1":"<older secret>"}` — the shape a generated
+ * Secrets Manager secret takes — without ever echoing a secret.
+ */
 export function parseTokenKeys(json: string, from: string): TokenKeys {
   let value: unknown;
   try {
@@ -67,10 +69,11 @@ export function parseTokenKeys(json: string, from: string): TokenKeys {
   }
   const result = tokenKeysSchema.safeParse(value);
   if (!result.success) {
-    throw new ConfigError(`${from}: token keys must look like {"current":"k1","keys":{"k1":"<secret>"}}`);
+    throw new ConfigError(
+      `${from}: token keys must look like {"current":"k1","k1":"<secret of 32+ characters>"}`,
+    );
   }
-  if (!result.data.keys[result.data.current]) {
-    throw new ConfigError(`${from}: the current key "${result.data.current}" is not among the keys`);
-  }
-  return result.data;
+  const { current, ...keys } = result.data;
+  if (!keys[current]) throw new ConfigError(`${from}: the current key "${current}" is not among the keys`);
+  return { current, keys: keys as Record<string, string> };
 }

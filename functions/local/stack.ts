@@ -119,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HERALD_SEND_QUEUE_URL: resources.queues.send,
       HERALD_PUBLIC_BASE_URL: process.env.HERALD_PUBLIC_BASE_URL || web.url,
       HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
-      HERALD_TOKEN_KEYS: JSON.stringify(tokenKeys),
+      HERALD_TOKEN_KEYS: tokenKeys,
     });
 
     const forwarder = new S3NotificationForwarder(

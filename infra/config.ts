@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Herald's deployment settings, from the `herald` key of the CDK context (cdk.json or `-c`). */
+const heraldContext = z.object({
+  fromAddress: z
+    .string({ error: 'is required: the From of every mail, e.g. "Press Office <news@example.org>"' })
+    .regex(
+      /^(?:[^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/,
+      'must be an address, optionally with a display name',
+    ),
+  sesIdentity: z
+    .string({ error: 'is required: the verified SES identity (a domain or an address) mail is sent from' })
+    .min(3),
+  configurationSetName: z.string().min(1).optional(),
+  publicBaseUrl: z
+    .url({ error: 'must be an https:// URL (or leave it out to use the HTTP API URL)' })
+    .startsWith('https://', 'must be an https:// URL')
+    .optional(),
+  publisherName: z.string().min(1).default('Herald'),
+  timeZone: z.string().min(1).default('UTC'),
+  documentsPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, 'must be a key prefix ending in "/", e.g. "documents/"')
+    .default('documents/'),
+});
+
+export type HeraldConfig = z.infer<typeof heraldContext>;
+
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+/** Validates the context once; every problem names its key, e.g. `herald.fromAddress`. */
+export function readHeraldConfig(value: unknown): HeraldConfig {
+  if (value === undefined) {
+    throw new ContextError('context key "herald" is missing: see cdk.json in the repository for an example');
+  }
+  const result = heraldContext.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `herald.${issue.path.join('.')} ${issue.message}`);
+    throw new ContextError(`invalid CDK context — ${problems.join('; ')}`);
+  }
+  return result.data;
+}

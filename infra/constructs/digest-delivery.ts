@@ -1,0 +1,75 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HeraldFunction } from './herald-function.ts';
+
+export interface DigestDeliveryProps {
+  readonly bucket: IBucket;
+  readonly table: ITableV2;
+  readonly tokenKeys: ISecret;
+  readonly sesIdentity: string;
+  readonly configurationSetName?: string;
+  readonly environment: Record<string, string>;
+}
+
+/** Send jobs → sender function → one SES v2 SendEmail per recipient, recorded in the send ledger. */
+export class DigestDelivery extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly function: HeraldFunction;
+  readonly configurationSetName: string;
+
+  constructor(scope: Construct, id: string, props: DigestDeliveryProps) {
+    super(scope, id);
+    this.configurationSetName =
+      props.configurationSetName ?? new ConfigurationSet(this, 'ConfigurationSet').configurationSetName;
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    this.function = new HeraldFunction(this, 'Function', {
+      handler: 'sender',
+      description: 'Herald: send jobs → personalized mail through SES',
+      timeout: Duration.minutes(1),
+      environment: {
+        ...props.environment,
+        HERALD_SES_CONFIGURATION_SET: this.configurationSetName,
+        HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+      },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 10 }),
+    );
+    props.bucket.grantRead(this.function, 'digests/*');
+    props.table.grantReadWriteData(this.function);
+    props.tokenKeys.grantRead(this.function);
+
+    const stack = Stack.of(this);
+    const sesArn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          sesArn('identity', props.sesIdentity),
+          sesArn('configuration-set', this.configurationSetName),
+        ],
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface HeraldFunctionProps {
+  /** The handler module under functions/handlers, without extension. */
+  readonly handler: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /** Copy templates/ into the bundle (for functions that render mail or pages). */
+  readonly withTemplates?: boolean;
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * Every Herald Lambda, with every default in one place: the newest Node.js runtime, ARM64, an ESM
+ * bundle built by the local esbuild (minified, with source maps, AWS SDK bundled so the deployed code
+ * runs the versions that were tested), X-Ray tracing and a log group with retention.
+ */
+export class HeraldFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: HeraldFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(PROJECT_ROOT, 'functions/handlers', `${props.handler}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'herald',
+        ...(props.withTemplates ? { HERALD_TEMPLATES_DIR: '/var/task/templates' } : {}),
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        // mjml and its dependencies are CommonJS that call require(); give the ESM bundle one.
+        banner:
+          "import { createRequire as __heraldRequire } from 'node:module'; const require = __heraldRequire(import.meta.url);",
+        externalModules: ['typescript'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            props.withTemplates ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : [],
+        },
+      },
+    });
+  }
+}

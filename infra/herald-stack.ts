@@ -1,0 +1,61 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { HeraldConfig } from './config.ts';
+import { DigestDelivery } from './constructs/digest-delivery.ts';
+import { DocumentIngest } from './constructs/document-ingest.ts';
+import { HeraldState } from './constructs/herald-state.ts';
+import { SubscriptionApi } from './constructs/subscription-api.ts';
+
+export interface HeraldStackProps extends StackProps {
+  readonly config: HeraldConfig;
+}
+
+/** Herald on AWS: documents in S3 → ingest → digests → SES, and the public unsubscribe endpoint. */
+export class HeraldStack extends Stack {
+  constructor(scope: Construct, id: string, props: HeraldStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const state = new HeraldState(this, 'State');
+    const shared = {
+      HERALD_TABLE: state.table.tableName,
+      HERALD_BUCKET: state.bucket.bucketName,
+      HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
+      HERALD_PUBLISHER_NAME: config.publisherName,
+      HERALD_TIME_ZONE: config.timeZone,
+    };
+
+    const api = new SubscriptionApi(this, 'SubscriptionApi', {
+      table: state.table,
+      tokenKeys: state.tokenKeys,
+      environment: shared,
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? api.api.apiEndpoint;
+
+    const delivery = new DigestDelivery(this, 'DigestDelivery', {
+      bucket: state.bucket,
+      table: state.table,
+      tokenKeys: state.tokenKeys,
+      sesIdentity: config.sesIdentity,
+      configurationSetName: config.configurationSetName,
+      environment: {
+        ...shared,
+        HERALD_FROM_ADDRESS: config.fromAddress,
+        HERALD_PUBLIC_BASE_URL: publicBaseUrl,
+      },
+    });
+
+    new DocumentIngest(this, 'DocumentIngest', {
+      bucket: state.bucket,
+      table: state.table,
+      documentsPrefix: config.documentsPrefix,
+      sendQueue: delivery.queue,
+      environment: shared,
+    });
+
+    new CfnOutput(this, 'DocumentsUri', {
+      description: 'Drop documents here (aws s3 cp page.txt <this>)',
+      value: `s3://${state.bucket.bucketName}/${config.documentsPrefix}`,
+    });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl });
+  }
+}

@@ -1,0 +1,154 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ContextError, readHeraldConfig } from '#infra/config.ts';
+import { HeraldStack } from '#infra/herald-stack.ts';
+
+const context = {
+  fromAddress: 'Press Office <news@example.org>',
+  sesIdentity: 'example.org',
+  documentsPrefix: 'documents/',
+};
+
+let template: Template;
+
+beforeAll(() => {
+  // Skip esbuild bundling: these tests read the template, not the code.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new HeraldStack(app, 'Test', {
+    config: readHeraldConfig(context),
+    env: { account: '111122223333', region: 'eu-west-1' },
+  });
+  template = Template.fromStack(stack);
+});
+
+describe('documents bucket', () => {
+  it('is versioned, encrypted, private and TLS-only', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('notifies the ingest queue of objects created under the documents prefix only', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'documents/' }] } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('is retained when the stack is deleted', () => {
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('queues and functions', () => {
+  it('give every queue a dead-letter queue', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const withRedrive = Object.values(queues).filter((q) => q.Properties?.RedrivePolicy);
+    expect(withRedrive).toHaveLength(2);
+    for (const queue of withRedrive) expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+  });
+
+  it('run every function on Node.js 24, ARM64, with tracing', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+      f.Properties.Description?.startsWith('Herald'),
+    );
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('report partial batch failures from both SQS event sources', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(2);
+    for (const mapping of mappings)
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it('point the ingest function at the send queue and the rendered templates', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('documents'),
+      Environment: {
+        Variables: Match.objectLike({
+          HERALD_SEND_QUEUE_URL: Match.anyValue(),
+          HERALD_TEMPLATES_DIR: '/var/task/templates',
+          HERALD_DOCUMENTS_PREFIX: 'documents/',
+        }),
+      },
+    });
+  });
+});
+
+describe('sending', () => {
+  it('may send only from the configured identity and configuration set', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Resource: [
+              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':identity/example.org$')])] },
+              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':configuration-set/')])] },
+            ],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('reads token keys from Secrets Manager, never from plain environment', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    for (const fn of functions)
+      expect(fn.Properties.Environment?.Variables?.HERALD_TOKEN_KEYS).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('through SES'),
+      Environment: { Variables: Match.objectLike({ HERALD_TOKEN_KEYS_SECRET_ARN: Match.anyValue() }) },
+    });
+  });
+});
+
+describe('public API', () => {
+  it('routes GET and POST /unsubscribe to the unsubscribe function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /unsubscribe' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /unsubscribe' });
+  });
+});
+
+describe('context', () => {
+  it('names the key that is missing or wrong', () => {
+    expect(() => readHeraldConfig({ sesIdentity: 'example.org' })).toThrowError(
+      /herald\.fromAddress is required/,
+    );
+    expect(() => readHeraldConfig({ ...context, publicBaseUrl: 'http://news.example.org' })).toThrowError(
+      /herald\.publicBaseUrl must be an https:\/\/ URL/,
+    );
+    expect(() => readHeraldConfig(undefined)).toThrow(ContextError);
+  });
+});
