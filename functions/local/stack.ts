@@ -112,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoints: { ...provisional.endpoints, web: web.url },
     };
 
-    Object.assign(process.env, {
+    const handlerEnvironment: Record<string, string> = {
       HERALD_TABLE: TABLE,
       HERALD_BUCKET: BUCKET,
       HERALD_DOCUMENTS_PREFIX: DOCUMENTS_PREFIX,
@@ -120,7 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HERALD_PUBLIC_BASE_URL: process.env.HERALD_PUBLIC_BASE_URL || web.url,
       HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
       HERALD_TOKEN_KEYS: tokenKeys,
-    });
+    };
+    Object.assign(process.env, handlerEnvironment);
 
     const forwarder = new S3NotificationForwarder(
       {
@@ -194,12 +195,11 @@ function webRoutes() {
 }
 
 /** The token-signing keys of this HERALD_HOME, made once and kept readable by the owner only. */
-async function tokenKeysIn(home: string) {
+async function tokenKeysIn(home: string): Promise<string> {
   const file = path.join(home, 'token-keys.json');
-  if (existsSync(file))
-    return JSON.parse(await readFile(file, 'utf8')) as { current: string; keys: Record<string, string> };
-  const keys = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
-  await writeFile(file, JSON.stringify(keys), { mode: 0o600 });
+  if (existsSync(file)) return readFile(file, 'utf8');
+  const keys = JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') });
+  await writeFile(file, keys, { mode: 0o600 });
   await chmod(file, 0o600);
   return keys;
 }
