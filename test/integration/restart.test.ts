@@ -1,4 +1,3 @@
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import type { LocalStack } from '#local/stack.ts';
@@ -44,31 +43,5 @@ describe('stopping and starting the local stack', () => {
     await upload(stack!, 'documents/resume/en.txt', fixturePage('en-state-visit.txt'));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await mailTo(stack!, 'resume@example.org')).toHaveLength(1);
-  });
-
-  it('keeps messages waiting in a queue across a restart (here, a dead letter nobody polls)', async () => {
-    const ports = await freePorts();
-    const { home: otherHome, remove: removeOther } = await tempHome();
-    try {
-      let local = await startTestStack(otherHome, ports);
-      const sqs = new SQSClient({});
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: local.config.queues.sendDlq, MessageBody: '{"digestId":"d_1"}' }),
-      );
-      await local.stop();
-
-      local = await startTestStack(otherHome, ports);
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: local.config.queues.sendDlq,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 1,
-        }),
-      );
-      await local.stop();
-      expect(Messages.map((m) => m.Body)).toEqual(['{"digestId":"d_1"}']);
-    } finally {
-      await removeOther();
-    }
   });
 });
