@@ -5,9 +5,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import { WorkQueue } from './work-queue.ts';
 
 export interface DigestDeliveryProps {
   readonly bucket: IBucket;
@@ -30,17 +31,9 @@ export class DigestDelivery extends Construct {
     this.configurationSetName =
       props.configurationSetName ?? new ConfigurationSet(this, 'ConfigurationSet').configurationSetName;
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.minutes(6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
-    });
+    const work = new WorkQueue(this, 'Sends', { visibilityTimeout: Duration.minutes(6) });
+    this.queue = work.queue;
+    this.deadLetterQueue = work.deadLetterQueue;
 
     this.function = new HeraldFunction(this, 'Function', {
       handler: 'sender',

@@ -3,9 +3,10 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import { WorkQueue } from './work-queue.ts';
 
 export interface DocumentIngestProps {
   readonly bucket: IBucket;
@@ -26,17 +27,9 @@ export class DocumentIngest extends Construct {
 
   constructor(scope: Construct, id: string, props: DocumentIngestProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.minutes(6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
-    });
+    const work = new WorkQueue(this, 'Documents', { visibilityTimeout: Duration.minutes(6) });
+    this.queue = work.queue;
+    this.deadLetterQueue = work.deadLetterQueue;
     props.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
       prefix: props.documentsPrefix,
     });

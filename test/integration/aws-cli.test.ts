@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '#local/stack.ts';
-import { addReader, mailTo, startTestStack, tempHome, waitFor } from '../support/local-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { addReader, mailTo, useLocalStack, waitFor } from '../support/local-stack.ts';
 
 const run = promisify(execFile);
 const sample = fileURLToPath(new URL('../../samples/press-release-en.txt', import.meta.url));
@@ -15,23 +14,13 @@ const hasAwsCli = await run('aws', ['--version']).then(
 );
 if (!hasAwsCli) console.info('AWS CLI test skipped: no `aws` on PATH (apt-get install awscli)');
 
-let stack: LocalStack;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  const { home, remove } = await tempHome();
-  stack = await startTestStack(home);
-  cleanup = async () => {
-    await stack.stop();
-    await remove();
-  };
-});
-afterAll(() => cleanup?.());
+const local = useLocalStack();
 
 describe('the AWS CLI against the local endpoints', () => {
   it.skipIf(!hasAwsCli)(
     '(needs the aws command) copies the sample page into the bucket and the digest goes out',
     async () => {
-      const { endpoints, bucket, documentsPrefix, credentials, region } = stack.config;
+      const { endpoints, bucket, documentsPrefix, credentials, region } = local.stack.config;
       const env = {
         ...process.env,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -39,7 +28,7 @@ describe('the AWS CLI against the local endpoints', () => {
         AWS_DEFAULT_REGION: region,
         AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
       };
-      await addReader(stack, 'cli-reader@example.org', 'en');
+      await addReader(local.stack, 'cli-reader@example.org', 'en');
       await run(
         'aws',
         [
@@ -59,7 +48,7 @@ describe('the AWS CLI against the local endpoints', () => {
       );
       expect(listing.stdout).toContain('sample page.txt');
       const [mail] = await waitFor('the digest of the page copied with the AWS CLI', async () => {
-        const mails = await mailTo(stack, 'cli-reader@example.org');
+        const mails = await mailTo(local.stack, 'cli-reader@example.org');
         return mails.length > 0 && mails;
       });
       expect(mail!.subject).toBe(

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '#local/stack.ts';
-import { mailTo, startTestStack, tempHome, waitFor } from '../support/local-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { mailTo, tempHome, useLocalStack, waitFor } from '../support/local-stack.ts';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/herald.mjs', import.meta.url));
@@ -21,24 +20,12 @@ async function herald(home: string, ...args: string[]) {
   }
 }
 
-let stack: LocalStack;
-let home: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  const temp = await tempHome();
-  home = temp.home;
-  stack = await startTestStack(home);
-  cleanup = async () => {
-    await stack.stop();
-    await temp.remove();
-  };
-});
-afterAll(() => cleanup?.());
+const local = useLocalStack();
 
 describe('the herald CLI against the running local stack', () => {
   it('adds a confirmed subscriber and publishes a file that reaches them', async () => {
     const added = await herald(
-      home,
+      local.home,
       'subscribers',
       'add',
       'Lecteur@Example.fr',
@@ -50,20 +37,28 @@ describe('the herald CLI against the running local stack', () => {
     expect(added.stdout).toMatch(/added s_[0-9a-f]+ \(fr, immediate, confirmed\)/);
     expect(added.stdout).not.toContain('Lecteur');
 
-    const published = await herald(home, 'publish', fixture);
-    expect(published.stdout).toContain(`s3://${stack.config.bucket}/documents/fr-senegal.txt`);
+    const published = await herald(local.home, 'publish', fixture);
+    expect(published.stdout).toContain(`s3://${local.stack.config.bucket}/documents/fr-senegal.txt`);
     const [mail] = await waitFor('the French digest', async () => {
-      const mails = await mailTo(stack, 'Lecteur@example.fr');
+      const mails = await mailTo(local.stack, 'Lecteur@example.fr');
       return mails.length > 0 && mails;
     });
     expect(mail!.subject).toBe('Le ministre des Affaires étrangères reçoit son homologue du Sénégal');
   });
 
   it('refuses a subscriber without --confirmed, and an unknown language, saying what to pass', async () => {
-    const unconfirmed = await herald(home, 'subscribers', 'add', 'x@example.org', '--lang', 'en');
+    const unconfirmed = await herald(local.home, 'subscribers', 'add', 'x@example.org', '--lang', 'en');
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.stderr).toContain('--confirmed');
-    const badLang = await herald(home, 'subscribers', 'add', 'x@example.org', '--lang', 'de', '--confirmed');
+    const badLang = await herald(
+      local.home,
+      'subscribers',
+      'add',
+      'x@example.org',
+      '--lang',
+      'de',
+      '--confirmed',
+    );
     expect(badLang.code).not.toBe(0);
     expect(badLang.stderr).toMatch(/Allowed choices are en, zh, fr, es, ru, ar/);
   });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import type { Language } from '#core/languages.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
@@ -87,4 +88,24 @@ export async function upload(stack: LocalStack, key: string, body: Buffer | stri
 
 export function header(mail: OutboxMail, name: string): string | undefined {
   return mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+}
+
+/**
+ * One embedded stack for a whole test file, on free ports in a fresh HERALD_HOME, stopped and wiped
+ * afterwards. Read `stack` and `home` inside tests (they are set before the first one runs).
+ */
+export function useLocalStack(): { readonly stack: LocalStack; readonly home: string } {
+  const handle = {} as { stack: LocalStack; home: string };
+  let remove: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const temp = await tempHome();
+    remove = temp.remove;
+    handle.home = temp.home;
+    handle.stack = await startTestStack(temp.home);
+  });
+  afterAll(async () => {
+    await handle.stack?.stop();
+    await remove?.();
+  });
+  return handle;
 }
