@@ -27,9 +27,10 @@ export class HeraldStack extends Stack {
     const api = new SubscriptionApi(this, 'SubscriptionApi', {
       table: state.table,
       tokenKeys: state.tokenKeys,
+      publicBaseUrl: config.publicBaseUrl,
       environment: shared,
     });
-    const publicBaseUrl = config.publicBaseUrl ?? api.api.apiEndpoint;
+    const { publicBaseUrl } = api;
 
     const delivery = new DigestDelivery(this, 'DigestDelivery', {
       bucket: state.bucket,
@@ -49,7 +50,7 @@ export class HeraldStack extends Stack {
       table: state.table,
       documentsPrefix: config.documentsPrefix,
       sendQueue: delivery.queue,
-      environment: shared,
+      environment: { ...shared, HERALD_PUBLIC_BASE_URL: publicBaseUrl },
     });
 
     new CfnOutput(this, 'DocumentsUri', {

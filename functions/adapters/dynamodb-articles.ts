@@ -1,45 +1,138 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { claimRow, keys } from '#adapters/dynamodb-table.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import type { ArticleStore } from '#ports/index.ts';
+import type { ArticleRef, ArticleStore } from '#ports/index.ts';
+
+const stripKeys = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
 
 export class DynamoArticleStore implements ArticleStore {
   constructor(private readonly table: string) {}
 
   async putVersion(version: ArticleVersion): Promise<void> {
-    await dynamoDocumentClient().send(
+    const client = dynamoDocumentClient();
+    await client.send(
       new PutCommand({
         TableName: this.table,
         Item: { ...keys.articleVersion(version.articleId, version.lang), ...version },
       }),
     );
-  }
-
-  claimMailing(version: ArticleVersion, leaseMs: number, now: Date): Promise<boolean> {
-    return claimRow(
-      this.table,
-      {
-        ...keys.mailing(version.articleId, version.lang, version.contentHash),
-        state: 'claimed',
-        leaseUntil: now.getTime() + leaseMs,
-        sourceKey: version.sourceKey,
-      },
-      {
-        condition: '#state = :claimed AND leaseUntil < :now',
-        names: { '#state': 'state' },
-        values: { ':claimed': 'claimed', ':now': now.getTime() },
-      },
+    await client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.source(version.sourceKey), articleId: version.articleId, lang: version.lang },
+      }),
     );
   }
 
+  async getVersions(articleId: string): Promise<ArticleVersion[]> {
+    const { Items = [] } = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': `ART#${articleId}`, ':v': 'V#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => stripKeys(item) as unknown as ArticleVersion);
+  }
+
+  async withdrawBySource(sourceKey: string, now: Date): Promise<ArticleRef | undefined> {
+    const client = dynamoDocumentClient();
+    const { Item } = await client.send(
+      new GetCommand({ TableName: this.table, Key: keys.source(sourceKey), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const ref = { articleId: Item.articleId as string, lang: Item.lang as ArticleRef['lang'] };
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.articleVersion(ref.articleId, ref.lang),
+          // Only if the version still comes from this key (a later upload elsewhere may have replaced it).
+          ConditionExpression: 'sourceKey = :key',
+          UpdateExpression: 'SET withdrawnAt = :now',
+          ExpressionAttributeValues: { ':key': sourceKey, ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    await client.send(new DeleteCommand({ TableName: this.table, Key: keys.source(sourceKey) }));
+    return ref;
+  }
+
+  async withdrawnAmong(refs: readonly ArticleRef[]): Promise<ArticleRef[]> {
+    if (refs.length === 0) return [];
+    const { Responses } = await dynamoDocumentClient().send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table]: {
+            Keys: refs.map((ref) => keys.articleVersion(ref.articleId, ref.lang)),
+            ProjectionExpression: 'articleId, lang, withdrawnAt',
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    return (Responses?.[this.table] ?? [])
+      .filter((item) => item.withdrawnAt)
+      .map((item) => ({ articleId: item.articleId as string, lang: item.lang as ArticleRef['lang'] }));
+  }
+
+  async claimMailing(version: ArticleVersion, leaseMs: number, now: Date): Promise<boolean> {
+    const claim = (key: { pk: string; sk: string }) =>
+      claimRow(
+        this.table,
+        { ...key, state: 'claimed', leaseUntil: now.getTime() + leaseMs, sourceKey: version.sourceKey },
+        {
+          condition: '#state = :claimed AND leaseUntil < :now',
+          names: { '#state': 'state' },
+          values: { ':claimed': 'claimed', ':now': now.getTime() },
+        },
+      );
+    if (!(await claim(keys.mailing(version.articleId, version.lang)))) return false;
+    if (await claim(keys.contentMailing(version.contentHash))) return true;
+    await this.release(keys.mailing(version.articleId, version.lang));
+    return false;
+  }
+
   async releaseMailing(version: ArticleVersion): Promise<void> {
+    await this.release(keys.mailing(version.articleId, version.lang));
+    await this.release(keys.contentMailing(version.contentHash));
+  }
+
+  async markMailingPlanned(version: ArticleVersion, digestId: string): Promise<void> {
+    for (const key of [
+      keys.mailing(version.articleId, version.lang),
+      keys.contentMailing(version.contentHash),
+    ]) {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #state = :planned, digestId = :digest REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':planned': 'planned', ':digest': digestId },
+        }),
+      );
+    }
+  }
+
+  private async release(key: { pk: string; sk: string }): Promise<void> {
     try {
       await dynamoDocumentClient().send(
         new DeleteCommand({
           TableName: this.table,
-          Key: keys.mailing(version.articleId, version.lang, version.contentHash),
+          Key: key,
           ConditionExpression: '#state = :claimed',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':claimed': 'claimed' },
@@ -48,17 +141,5 @@ export class DynamoArticleStore implements ArticleStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-  }
-
-  async markMailingPlanned(version: ArticleVersion, digestId: string): Promise<void> {
-    await dynamoDocumentClient().send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.mailing(version.articleId, version.lang, version.contentHash),
-        UpdateExpression: 'SET #state = :planned, digestId = :digest REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':planned': 'planned', ':digest': digestId },
-      }),
-    );
   }
 }

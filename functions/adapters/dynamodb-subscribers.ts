@@ -1,6 +1,12 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
-import { AUDIENCE_INDEX, decodeCursor, encodeCursor, keys } from '#adapters/dynamodb-table.ts';
+import {
+  ALSO_ORIGINAL_INDEX,
+  AUDIENCE_INDEX,
+  decodeCursor,
+  encodeCursor,
+  keys,
+} from '#adapters/dynamodb-table.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
@@ -8,16 +14,21 @@ import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
 const audienceOf = (lang: Language, cadence: Cadence) => `${lang}#${cadence}`;
 
 function toItem(subscriber: Subscriber) {
+  const confirmed = subscriber.status === 'confirmed';
   return {
     ...keys.subscriber(subscriber.id),
     ...subscriber,
-    // Sparse index: only confirmed subscribers are in an audience.
-    audience: subscriber.status === 'confirmed' ? audienceOf(subscriber.lang, subscriber.cadence) : undefined,
+    // Sparse indexes: only confirmed subscribers are in an audience.
+    audience: confirmed ? audienceOf(subscriber.lang, subscriber.cadence) : undefined,
+    alsoOriginal:
+      confirmed && subscriber.alsoOriginalLanguage
+        ? audienceOf(subscriber.lang, subscriber.cadence)
+        : undefined,
   };
 }
 
 function fromItem(item: Record<string, unknown>): Subscriber {
-  const { pk: _pk, sk: _sk, audience: _audience, ...subscriber } = item;
+  const { pk: _pk, sk: _sk, audience: _audience, alsoOriginal: _alsoOriginal, ...subscriber } = item;
   return subscriber as unknown as Subscriber;
 }
 
@@ -63,12 +74,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
     cadence: Cadence,
     limit: number,
     cursor?: string,
+    alsoOriginalOnly = false,
   ): Promise<AudiencePage> {
+    const index = alsoOriginalOnly ? ALSO_ORIGINAL_INDEX : AUDIENCE_INDEX;
     const result = await dynamoDocumentClient().send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: AUDIENCE_INDEX,
-        KeyConditionExpression: 'audience = :audience',
+        IndexName: index,
+        KeyConditionExpression: '#index = :audience',
+        ExpressionAttributeNames: { '#index': index },
         ExpressionAttributeValues: { ':audience': audienceOf(lang, cadence) },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
@@ -88,7 +102,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         TableName: this.table,
         Key: keys.subscriber(id),
         ConditionExpression: 'attribute_exists(pk)',
-        UpdateExpression: 'SET #status = :status, updatedAt = :now REMOVE audience',
+        UpdateExpression: 'SET #status = :status, updatedAt = :now REMOVE audience, alsoOriginal',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status, ':now': now.toISOString() },
       }),

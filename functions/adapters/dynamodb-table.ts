@@ -7,13 +7,18 @@ import { dynamoDocumentClient } from '#adapters/clients.ts';
  * confirmed subscribers (partition `<lang>#<cadence>`, sort `pk`).
  */
 export const AUDIENCE_INDEX = 'audience';
+/** Sparse index over confirmed subscribers who also want articles not in their language. */
+export const ALSO_ORIGINAL_INDEX = 'alsoOriginal';
 
 export const keys = {
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' }),
   articleVersion: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `V#${lang}` }),
-  mailing: (articleId: string, lang: string, hash: string) => ({
+  mailing: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `MAIL#${lang}` }),
+  contentMailing: (hash: string) => ({ pk: `CONTENT#${hash}`, sk: 'MAIL' }),
+  source: (key: string) => ({ pk: `SRC#${key}`, sk: 'SOURCE' }),
+  receipt: (articleId: string, subscriberId: string) => ({
     pk: `ART#${articleId}`,
-    sk: `MAIL#${lang}#${hash}`,
+    sk: `RCV#${subscriberId}`,
   }),
   digest: (id: string) => ({ pk: `DIG#${id}`, sk: 'META' }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),

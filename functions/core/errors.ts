@@ -40,6 +40,7 @@ export type RejectionReason =
   | 'bad-date'
   | 'no-language'
   | 'no-content'
+  | 'malformed'
   | 'unknown-format';
 
 /** A token is malformed, forged, for another purpose, or signed with an unknown key. */

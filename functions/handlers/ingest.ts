@@ -1,7 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { S3DocumentSource, S3Quarantine } from '#adapters/s3-documents.ts';
@@ -9,15 +11,18 @@ import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
 import { env, readEnv } from '#config/env.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import { ingestDocument } from '#core/documents/ingest.ts';
+import { type IngestOutcome, ingestDocument } from '#core/documents/ingest.ts';
 import { readS3Notification } from '#core/documents/s3-notification.ts';
+import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
   HERALD_BUCKET: env.HERALD_BUCKET,
   HERALD_DOCUMENTS_PREFIX: env.HERALD_DOCUMENTS_PREFIX,
   HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
+  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
   HERALD_TIME_ZONE: env.HERALD_TIME_ZONE,
   HERALD_MAX_DOCUMENT_BYTES: env.HERALD_MAX_DOCUMENT_BYTES,
@@ -34,6 +39,7 @@ const publishPorts = {
   articles,
   digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
+  receipts: new DynamoReceipts(config.HERALD_TABLE),
   sendQueue: new SqsSendQueue(config.HERALD_SEND_QUEUE_URL),
   templates: new FileTemplateSource(config.HERALD_TEMPLATES_DIR),
 };
@@ -43,49 +49,68 @@ const settings = {
   timeZone: config.HERALD_TIME_ZONE,
   claimLeaseMs: 120_000,
 };
+const publishSettings = {
+  publisher: config.HERALD_PUBLISHER_NAME,
+  publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
+};
+
+/** Logs and counts one outcome: keys and ids only, never a document's content. */
+function report(outcome: IngestOutcome): void {
+  switch (outcome.kind) {
+    case 'quarantined':
+      logger.warn('document quarantined', {
+        key: outcome.key,
+        reason: outcome.reason,
+        detail: outcome.message,
+      });
+      metrics.addMetric('documentsQuarantined', MetricUnit.Count, 1);
+      break;
+    case 'ignored':
+      logger.info('event ignored', { key: outcome.key, why: outcome.why });
+      break;
+    case 'withdrawn':
+      logger.info('article withdrawn', { key: outcome.key, ...outcome.ref });
+      metrics.addMetric('articlesWithdrawn', MetricUnit.Count, 1);
+      break;
+    case 'stored': {
+      const { articleId, lang, sourceKey, archiveOnly } = outcome.version;
+      logger.info('article stored', { articleId, lang, key: sourceKey, mail: outcome.mail, archiveOnly });
+      metrics.addMetric('documentsIngested', MetricUnit.Count, 1);
+    }
+  }
+}
 
 /**
- * S3 event notifications (via the ingest queue) → articles → one immediate digest per language for
- * the whole batch, so documents uploaded together arrive in one mail.
+ * S3 event notifications (via the ingest queue) → articles → immediate digests for the whole batch, so
+ * documents uploaded together arrive in one mail. A bad document is quarantined and the batch goes on;
+ * only infrastructure failures are retried (and end in the DLQ).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const toMail: ArticleVersion[] = [];
-  const response = await processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      for (const change of readS3Notification(record.body)) {
-        const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
-        if (outcome.kind === 'quarantined') {
-          logger.warn('document quarantined', {
-            key: outcome.key,
-            reason: outcome.reason,
-            detail: outcome.message,
-          });
-        } else if (outcome.kind === 'ignored') {
-          logger.info('event ignored', { key: outcome.key, why: outcome.why });
-        } else {
-          const { articleId, lang } = outcome.version;
-          logger.info('article stored', { articleId, lang, key: change.key, mail: outcome.mail });
-          if (outcome.mail) toMail.push(outcome.version);
+  try {
+    const response = await processPartialResponse(
+      event,
+      loggingFailures('ingest', async (record: SQSRecord) => {
+        for (const change of readS3Notification(record.body)) {
+          const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
+          report(outcome);
+          if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
         }
+      }),
+      new BatchProcessor(EventType.SQS),
+      { context, processInParallel: false },
+    );
+    if (toMail.length > 0) {
+      try {
+        const planned = await publishImmediateDigests(publishPorts, publishSettings, toMail, new Date());
+        for (const digest of planned) logger.info('digest planned', { ...digest });
+      } catch (error) {
+        await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
+        throw error;
       }
-    },
-    new BatchProcessor(EventType.SQS),
-    { context, processInParallel: false },
-  );
-  if (toMail.length > 0) {
-    try {
-      const planned = await publishImmediateDigests(
-        publishPorts,
-        { publisher: config.HERALD_PUBLISHER_NAME },
-        toMail,
-        new Date(),
-      );
-      for (const digest of planned) logger.info('digest planned', { ...digest });
-    } catch (error) {
-      await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
-      throw error;
     }
+    return response;
+  } finally {
+    metrics.publishStoredMetrics();
   }
-  return response;
 };

@@ -2,13 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
+import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { deliverSendJob } from '#core/delivery/deliver.ts';
 import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
+import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
 const config = readEnv({
@@ -26,6 +29,8 @@ const ports = {
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
   ledger: new DynamoSendLedger(config.HERALD_TABLE),
   mailer: new SesMailer(config.HERALD_SES_CONFIGURATION_SET),
+  articles: new DynamoArticleStore(config.HERALD_TABLE),
+  receipts: new DynamoReceipts(config.HERALD_TABLE),
 };
 const settings = {
   from: config.HERALD_FROM_ADDRESS,
@@ -43,11 +48,11 @@ const sendJobSchema = z.object({
 export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(
     event,
-    async (record: SQSRecord) => {
+    loggingFailures('send job', async (record: SQSRecord) => {
       const job = sendJobSchema.parse(JSON.parse(record.body));
       const report = await deliverSendJob(ports, settings, job, () => new Date());
       logger.info('send job done', { digestId: job.digestId, ...report });
-    },
+    }),
     new BatchProcessor(EventType.SQS),
     { context },
   );

@@ -6,7 +6,8 @@ export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayP
 
 export interface Route {
   readonly methods: readonly string[];
-  readonly path: string;
+  /** An exact path, or a pattern for paths with parameters. */
+  readonly path: string | RegExp;
   readonly handler: () => Promise<HttpHandler>;
 }
 
@@ -46,7 +47,9 @@ export async function startHttpServer(
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly Route[]): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
-  const route = routes.find((r) => r.path === url.pathname);
+  const route = routes.find((r) =>
+    typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname),
+  );
   if (!route) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`no page at ${url.pathname}\n`);
     return;
@@ -78,7 +81,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly
   );
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: `${method} ${route.path}`,
+    routeKey: `${method} ${String(route.path)}`,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
@@ -96,7 +99,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: crypto.randomUUID(),
-      routeKey: `${method} ${route.path}`,
+      routeKey: `${method} ${String(route.path)}`,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AUDIENCE_INDEX } from '#adapters/dynamodb-table.ts';
+import { ALSO_ORIGINAL_INDEX, AUDIENCE_INDEX } from '#adapters/dynamodb-table.ts';
 
 export interface LocalResources {
   readonly bucket: string;
@@ -67,6 +67,7 @@ export async function provision(names: { bucket: string; table: string }): Promi
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
           { AttributeName: 'audience', AttributeType: 'S' },
+          { AttributeName: 'alsoOriginal', AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
@@ -77,6 +78,14 @@ export async function provision(names: { bucket: string; table: string }): Promi
             IndexName: AUDIENCE_INDEX,
             KeySchema: [
               { AttributeName: 'audience', KeyType: 'HASH' },
+              { AttributeName: 'pk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: ALSO_ORIGINAL_INDEX,
+            KeySchema: [
+              { AttributeName: 'alsoOriginal', KeyType: 'HASH' },
               { AttributeName: 'pk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },

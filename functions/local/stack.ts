@@ -128,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         bucket: BUCKET,
         prefix: DOCUMENTS_PREFIX,
         queueUrl: resources.queues.ingest,
-        events: ['ObjectCreated:'],
+        events: ['ObjectCreated:', 'ObjectRemoved:'],
       },
       (error) => log(`s3 notification: ${String(error)}`),
     );
@@ -191,7 +191,11 @@ function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {
 
 function webRoutes() {
   const unsubscribe = async () => (await import('#handlers/unsubscribe.ts')).handler as HttpHandler;
-  return [{ methods: ['GET', 'POST'], path: '/unsubscribe', handler: unsubscribe }];
+  const article = async () => (await import('#handlers/article.ts')).handler as HttpHandler;
+  return [
+    { methods: ['GET', 'POST'], path: '/unsubscribe', handler: unsubscribe },
+    { methods: ['GET'], path: /^\/articles\/[^/]+\/[^/]+\/?$/, handler: article },
+  ];
 }
 
 /** The token-signing keys of this HERALD_HOME, made once and kept readable by the owner only. */

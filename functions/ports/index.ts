@@ -22,11 +22,24 @@ export interface Quarantine {
   quarantine(reason: QuarantineReason): Promise<{ quarantineKey: string }>;
 }
 
+export interface ArticleRef {
+  readonly articleId: string;
+  readonly lang: Language;
+}
+
 export interface ArticleStore {
+  /** Stores a version and remembers which object key it came from. */
   putVersion(version: ArticleVersion): Promise<void>;
+  /** Every stored version of an article (all languages). */
+  getVersions(articleId: string): Promise<ArticleVersion[]>;
+  /** Marks the version that came from `sourceKey` withdrawn; undefined when no version came from it. */
+  withdrawBySource(sourceKey: string, now: Date): Promise<ArticleRef | undefined>;
+  /** Which of these versions are withdrawn. */
+  withdrawnAmong(refs: readonly ArticleRef[]): Promise<ArticleRef[]>;
   /**
-   * Claims the right to mail this content (article, language, content hash). True when this caller
-   * holds the claim: it is new, or an earlier claim was never planned and its lease ran out.
+   * Claims the right to mail this version: its (article, language) was never mailed, nor were these
+   * bytes under any other key. True when this caller holds the claim: it is new, or an earlier claim
+   * was never planned and its lease ran out. A corrected version of a mailed article is not mailed again.
    */
   claimMailing(version: ArticleVersion, leaseMs: number, now: Date): Promise<boolean>;
   /** Gives a claim back when planning failed, so the retried event can mail the content. */
@@ -44,8 +57,17 @@ export interface SubscriberStore {
   put(subscriber: Subscriber): Promise<void>;
   get(id: string): Promise<Subscriber | undefined>;
   getMany(ids: readonly string[]): Promise<Map<string, Subscriber>>;
-  /** One page of confirmed subscribers of a language and cadence. */
-  pageAudience(lang: Language, cadence: Cadence, limit: number, cursor?: string): Promise<AudiencePage>;
+  /**
+   * One page of confirmed subscribers of a language and cadence; with `alsoOriginalOnly`, only those who
+   * also want articles that have no version in their language.
+   */
+  pageAudience(
+    lang: Language,
+    cadence: Cadence,
+    limit: number,
+    cursor?: string,
+    alsoOriginalOnly?: boolean,
+  ): Promise<AudiencePage>;
   setStatus(id: string, status: SubscriberStatus, now: Date): Promise<void>;
 }
 
@@ -73,6 +95,16 @@ export interface Mailer {
 }
 
 export type LedgerClaim = 'claimed' | 'already-sent' | 'in-flight';
+
+/** Who received which article in a language other than their own (so a later translation is not sent). */
+export interface Receipts {
+  record(articleIds: readonly string[], subscriberId: string, now: Date): Promise<void>;
+  /** For each subscriber, the articles among `articleIds` they already received. */
+  receivedAmong(
+    articleIds: readonly string[],
+    subscriberIds: readonly string[],
+  ): Promise<Map<string, Set<string>>>;
+}
 
 /** One row per (digest, subscriber): written before the SES call, marked after it. */
 export interface SendLedger {

@@ -30,9 +30,10 @@ export class DocumentIngest extends Construct {
     const work = new WorkQueue(this, 'Documents', { visibilityTimeout: Duration.minutes(6) });
     this.queue = work.queue;
     this.deadLetterQueue = work.deadLetterQueue;
-    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
-      prefix: props.documentsPrefix,
-    });
+    // Created and removed (including delete markers): a deleted document is withdrawn from what is unsent.
+    for (const type of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
+      props.bucket.addEventNotification(type, new SqsDestination(this.queue), { prefix: props.documentsPrefix });
+    }
 
     this.function = new HeraldFunction(this, 'Function', {
       handler: 'ingest',

@@ -38,6 +38,11 @@ export class HeraldState extends Construct {
           partitionKey: { name: 'audience', type: AttributeType.STRING },
           sortKey: { name: 'pk', type: AttributeType.STRING },
         },
+        {
+          indexName: 'alsoOriginal',
+          partitionKey: { name: 'alsoOriginal', type: AttributeType.STRING },
+          sortKey: { name: 'pk', type: AttributeType.STRING },
+        },
       ],
     });
 

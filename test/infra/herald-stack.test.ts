@@ -45,14 +45,13 @@ describe('documents bucket', () => {
     });
   });
 
-  it('notifies the ingest queue of objects created under the documents prefix only', () => {
+  it('notifies the ingest queue of objects created and removed under the documents prefix only', () => {
+    const filter = { Key: { FilterRules: [{ Name: 'prefix', Value: 'documents/' }] } };
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
         QueueConfigurations: [
-          Match.objectLike({
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'documents/' }] } },
-          }),
+          Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: filter }),
+          Match.objectLike({ Events: ['s3:ObjectRemoved:*'], Filter: filter }),
         ],
       },
     });
@@ -75,7 +74,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -135,9 +134,10 @@ describe('sending', () => {
 });
 
 describe('public API', () => {
-  it('routes GET and POST /unsubscribe to the unsubscribe function', () => {
+  it('routes GET and POST /unsubscribe, and GET of article web versions', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /unsubscribe' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /unsubscribe' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /articles/{id}/{lang}' });
   });
 });
 

@@ -1,13 +1,17 @@
 import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
 import type {
+  ArticleRef,
+  ArticleStore,
   AudiencePage,
   DigestStore,
   LedgerClaim,
   Mailer,
   OutgoingMail,
+  Receipts,
   SendLedger,
   SendQueue,
   SubscriberStore,
@@ -31,9 +35,11 @@ export class MemorySubscriberStore implements SubscriberStore {
     cadence: Cadence,
     limit: number,
     cursor?: string,
+    alsoOriginalOnly = false,
   ): Promise<AudiencePage> {
     const all = [...this.byId.values()]
       .filter((s) => s.status === 'confirmed' && s.lang === lang && s.cadence === cadence)
+      .filter((s) => !alsoOriginalOnly || s.alsoOriginalLanguage)
       .sort((a, b) => a.id.localeCompare(b.id));
     const start = cursor ? Number(cursor) : 0;
     const next = start + limit;
@@ -125,5 +131,58 @@ export class MemorySendQueue implements SendQueue {
   readonly jobs: SendJob[] = [];
   async enqueue(jobs: readonly SendJob[]) {
     this.jobs.push(...jobs);
+  }
+}
+
+export class MemoryArticleStore implements ArticleStore {
+  readonly versions = new Map<string, ArticleVersion>();
+  readonly claims = new Map<string, 'claimed' | 'planned'>();
+  readonly sources = new Map<string, ArticleRef>();
+
+  async putVersion(version: ArticleVersion) {
+    this.versions.set(`${version.articleId}/${version.lang}`, version);
+    this.sources.set(version.sourceKey, { articleId: version.articleId, lang: version.lang });
+  }
+  async getVersions(articleId: string) {
+    return [...this.versions.values()].filter((v) => v.articleId === articleId);
+  }
+  async withdrawBySource(sourceKey: string, now: Date) {
+    const ref = this.sources.get(sourceKey);
+    if (!ref) return undefined;
+    const key = `${ref.articleId}/${ref.lang}`;
+    this.versions.set(key, { ...this.versions.get(key)!, withdrawnAt: now.toISOString() });
+    this.sources.delete(sourceKey);
+    return ref;
+  }
+  async withdrawnAmong(refs: readonly ArticleRef[]) {
+    return refs.filter((r) => this.versions.get(`${r.articleId}/${r.lang}`)?.withdrawnAt);
+  }
+  async claimMailing(version: ArticleVersion) {
+    const keys = [`${version.articleId}/${version.lang}`, `content/${version.contentHash}`];
+    if (keys.some((k) => this.claims.has(k))) return false;
+    for (const k of keys) this.claims.set(k, 'claimed');
+    return true;
+  }
+  async releaseMailing(version: ArticleVersion) {
+    this.claims.delete(`${version.articleId}/${version.lang}`);
+    this.claims.delete(`content/${version.contentHash}`);
+  }
+  async markMailingPlanned(version: ArticleVersion) {
+    this.claims.set(`${version.articleId}/${version.lang}`, 'planned');
+    this.claims.set(`content/${version.contentHash}`, 'planned');
+  }
+}
+
+export class MemoryReceipts implements Receipts {
+  readonly got = new Set<string>();
+  async record(articleIds: readonly string[], subscriberId: string) {
+    for (const id of articleIds) this.got.add(`${id}/${subscriberId}`);
+  }
+  async receivedAmong(articleIds: readonly string[], subscriberIds: readonly string[]) {
+    const result = new Map<string, Set<string>>();
+    for (const s of subscriberIds)
+      for (const a of articleIds)
+        if (this.got.has(`${a}/${s}`)) result.set(s, (result.get(s) ?? new Set()).add(a));
+    return result;
   }
 }

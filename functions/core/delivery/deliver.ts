@@ -1,14 +1,24 @@
 import type { SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { HeraldError } from '#core/errors.ts';
+import { pageUrl } from '#core/pages/urls.ts';
 import { signToken, type TokenKeys } from '#core/tokens.ts';
-import type { DigestStore, Mailer, SendLedger, SubscriberStore } from '#ports/index.ts';
+import type {
+  ArticleStore,
+  DigestStore,
+  Mailer,
+  Receipts,
+  SendLedger,
+  SubscriberStore,
+} from '#ports/index.ts';
 
 export interface DeliveryPorts {
   readonly digests: DigestStore;
   readonly subscribers: SubscriberStore;
   readonly ledger: SendLedger;
   readonly mailer: Mailer;
+  readonly articles: Pick<ArticleStore, 'withdrawnAmong'>;
+  readonly receipts: Pick<Receipts, 'record'>;
 }
 
 export interface DeliverySettings {
@@ -42,6 +52,19 @@ export async function deliverSendJob(
   now: () => Date,
 ): Promise<DeliveryReport> {
   const rendered = await ports.digests.loadRendered(job.digestId);
+  const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
+  const skip = new Set(
+    rendered.articles.flatMap((a, i) =>
+      withdrawn.some((w) => w.articleId === a.articleId && w.lang === a.lang) ? [i] : [],
+    ),
+  );
+  const foreign = rendered.articles
+    .filter((a, i) => a.lang !== rendered.lang && !skip.has(i))
+    .map((a) => a.articleId);
+  if (skip.size === rendered.articles.length) {
+    for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'withdrawn', now());
+    return { sent: 0, skipped: job.subscriberIds.length, failed: 0 };
+  }
   const subscribers = await ports.subscribers.getMany(job.subscriberIds);
   let sent = 0;
   let skipped = 0;
@@ -60,7 +83,7 @@ export async function deliverSendJob(
       continue;
     }
     const unsubscribeUrl = unsubscribeUrlFor(settings, subscriberId);
-    const mail = personalize(rendered, { unsubscribeUrl });
+    const mail = personalize(rendered, { unsubscribeUrl }, skip);
     try {
       const { messageId } = await ports.mailer.send({
         from: settings.from,
@@ -72,6 +95,8 @@ export async function deliverSendJob(
         ],
       });
       await ports.ledger.markSent(job.digestId, subscriberId, messageId, now());
+      // Articles read in another language than the reader's: a later translation must not reach them.
+      await ports.receipts.record(foreign, subscriberId, now());
       sent++;
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -92,9 +117,5 @@ export function unsubscribeUrlFor(
   id: string,
 ) {
   const token = signToken(settings.tokenKeys, 'unsubscribe', id);
-  return new URL(`unsubscribe?t=${encodeURIComponent(token)}`, withSlash(settings.publicBaseUrl)).toString();
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
+  return pageUrl(settings.publicBaseUrl, `unsubscribe?t=${encodeURIComponent(token)}`);
 }

@@ -30,9 +30,18 @@ export interface DigestRecord {
 export interface RenderedDigest {
   readonly digestId: string;
   readonly lang: Language;
-  readonly subject: string;
+  /** The articles, in the order they stand in the mail. */
+  readonly articles: ReadonlyArray<{
+    readonly articleId: string;
+    readonly lang: Language;
+    readonly title: string;
+  }>;
+  /** The subject when more than one article remains, with `{count}` still to fill. */
+  readonly subjectMany: string;
+  /** The HTML; each article stands between `<!--<segment>-<i>-start-->` and `<!--<segment>-<i>-end-->`. */
   readonly html: string;
-  readonly text: string;
+  readonly segment: string;
+  readonly text: { readonly head: string; readonly articles: readonly string[]; readonly foot: string };
   readonly markers: Readonly<Record<PersonalField, string>>;
 }
 
@@ -51,11 +60,16 @@ export const MAX_RECIPIENTS_PER_JOB = 50;
  * The same content always makes the same digest id, so a redelivered batch plans the same digest
  * and the send ledger (keyed by digest and subscriber) keeps anyone from getting it twice.
  */
-export function digestIdFor(cadence: Cadence, lang: Language, versions: readonly ArticleVersion[]): string {
+export function digestIdFor(
+  cadence: Cadence,
+  lang: Language,
+  versions: readonly ArticleVersion[],
+  variant = '',
+): string {
   const content = versions
     .map((v) => `${v.articleId}/${v.lang}/${v.contentHash}`)
     .sort()
     .join('\n');
-  const hash = createHash('sha256').update(`${cadence}\n${lang}\n${content}`).digest('hex');
+  const hash = createHash('sha256').update(`${cadence}\n${lang}\n${variant}\n${content}`).digest('hex');
   return `d_${hash.slice(0, 24)}`;
 }

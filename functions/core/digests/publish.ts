@@ -1,20 +1,28 @@
+import { type Audience, composeImmediateDigests } from '#core/digests/compose.ts';
 import { type Digest, digestIdFor, MAX_RECIPIENTS_PER_JOB, type SendJob } from '#core/digests/digest.ts';
-import { renderDigest } from '#core/digests/render-digest.ts';
+import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
-import type { ArticleStore, DigestStore, SendQueue, SubscriberStore, TemplateSource } from '#ports/index.ts';
+import type { Subscriber } from '#core/subscriptions/subscriber.ts';
+import type {
+  ArticleStore,
+  DigestStore,
+  Receipts,
+  SendQueue,
+  SubscriberStore,
+  TemplateSource,
+} from '#ports/index.ts';
 
 export interface PublishPorts {
   readonly articles: ArticleStore;
   readonly digests: DigestStore;
   readonly subscribers: SubscriberStore;
+  readonly receipts: Receipts;
   readonly sendQueue: SendQueue;
   readonly templates: TemplateSource;
 }
 
-export interface PublishSettings {
-  readonly publisher: string;
-}
+export type PublishSettings = RenderSettings;
 
 export interface PlannedDigest {
   readonly digestId: string;
@@ -25,10 +33,10 @@ export interface PlannedDigest {
 }
 
 /**
- * Publishes newly ingested versions to "immediate" subscribers: one digest per language, rendered
- * once, then planned as send jobs of at most 50 recipients. Only after every job is queued are the
- * versions marked as planned, so a crash in between re-plans the same digest id (and the send ledger
- * stops duplicates) instead of losing the mail.
+ * Publishes newly ingested versions to "immediate" subscribers: the digest variants of
+ * {@link composeImmediateDigests}, each rendered once, planned as send jobs of at most 50 recipients.
+ * Only after every job is queued are the versions marked as planned, so a crash in between re-plans the
+ * same digest ids (and the send ledger stops duplicates) instead of losing the mail.
  */
 export async function publishImmediateDigests(
   ports: PublishPorts,
@@ -36,59 +44,116 @@ export async function publishImmediateDigests(
   versions: readonly ArticleVersion[],
   now: Date,
 ): Promise<PlannedDigest[]> {
-  const byLanguage = new Map<Language, ArticleVersion[]>();
-  for (const version of versions)
-    byLanguage.set(version.lang, [...(byLanguage.get(version.lang) ?? []), version]);
+  const stored = new Map<string, ArticleVersion[]>();
+  for (const articleId of new Set(versions.map((v) => v.articleId)))
+    stored.set(articleId, await ports.articles.getVersions(articleId));
+  const versionsOf = (articleId: string) => stored.get(articleId) ?? [];
+
   const planned: PlannedDigest[] = [];
-  for (const [lang, articles] of byLanguage) {
-    const digest: Digest = {
-      id: digestIdFor('immediate', lang, articles),
-      cadence: 'immediate',
-      lang,
-      articles,
-    };
-    planned.push(await planDigest(ports, settings, digest, now));
-    await Promise.all(articles.map((version) => ports.articles.markMailingPlanned(version, digest.id)));
+  for (const variant of composeImmediateDigests(versions, stored)) {
+    planned.push(
+      ...(await planVariant(
+        ports,
+        settings,
+        variant.digest,
+        variant.audience,
+        variant.checkReceipts,
+        versionsOf,
+        now,
+      )),
+    );
   }
-  return planned;
+  for (const version of versions)
+    await ports.articles.markMailingPlanned(version, planned[0]?.digestId ?? 'none');
+  return planned.filter((p) => p.recipients > 0);
 }
 
-async function planDigest(
+/**
+ * Pages the audience and queues its jobs. Readers who already received some of `checkReceipts` get a
+ * narrower digest without those articles (rendered once per distinct set), or nothing.
+ */
+async function planVariant(
   ports: PublishPorts,
   settings: PublishSettings,
   digest: Digest,
+  audience: Audience,
+  checkReceipts: readonly string[],
+  versionsOf: (articleId: string) => readonly ArticleVersion[],
   now: Date,
-): Promise<PlannedDigest> {
-  const rendered = await renderDigest(digest, ports.templates, settings);
-  await ports.digests.saveRendered(rendered);
+): Promise<PlannedDigest[]> {
+  const byId = new Map<string, { digest: Digest; recipients: string[]; jobs: number }>();
+  const rendered = new Set<string>();
+  const queueFor = async (target: Digest, readers: readonly Subscriber[]) => {
+    if (readers.length === 0) return;
+    if (!rendered.has(target.id)) {
+      await ports.digests.saveRendered(await renderDigest(target, ports.templates, settings, versionsOf));
+      rendered.add(target.id);
+    }
+    const entry = byId.get(target.id) ?? { digest: target, recipients: [], jobs: 0 };
+    byId.set(target.id, entry);
+    const job: SendJob = { digestId: target.id, subscriberIds: readers.map((s) => s.id) };
+    await ports.sendQueue.enqueue([job]);
+    entry.recipients.push(...job.subscriberIds);
+    entry.jobs++;
+  };
 
-  let recipients = 0;
-  let jobs = 0;
   let cursor: string | undefined;
   do {
     const page = await ports.subscribers.pageAudience(
-      digest.lang,
-      digest.cadence,
+      audience.lang,
+      audience.cadence,
       MAX_RECIPIENTS_PER_JOB,
       cursor,
+      audience.alsoOriginalOnly,
     );
-    if (page.subscribers.length > 0) {
-      const job: SendJob = { digestId: digest.id, subscriberIds: page.subscribers.map((s) => s.id) };
-      await ports.sendQueue.enqueue([job]);
-      recipients += job.subscriberIds.length;
-      jobs++;
+    const readers = page.subscribers.filter((s) => !(audience.excludeAlsoOriginal && s.alsoOriginalLanguage));
+    if (checkReceipts.length === 0) {
+      await queueFor(digest, readers);
+    } else {
+      const received = await ports.receipts.receivedAmong(
+        checkReceipts,
+        readers.map((s) => s.id),
+      );
+      const groups = new Map<string, { target: Digest; readers: Subscriber[] }>();
+      for (const reader of readers) {
+        const had = received.get(reader.id) ?? new Set<string>();
+        const articles = digest.articles.filter((a) => !had.has(a.articleId));
+        if (articles.length === 0) continue;
+        const target =
+          articles.length === digest.articles.length
+            ? digest
+            : {
+                ...digest,
+                id: digestIdFor(digest.cadence, digest.lang, articles, 'also-original'),
+                articles,
+              };
+        const group = groups.get(target.id) ?? { target, readers: [] };
+        group.readers.push(reader);
+        groups.set(target.id, group);
+      }
+      for (const { target, readers: group } of groups.values()) await queueFor(target, group);
     }
     cursor = page.cursor;
   } while (cursor);
 
-  await ports.digests.putRecord({
-    id: digest.id,
-    cadence: digest.cadence,
-    lang: digest.lang,
-    articleIds: digest.articles.map((a) => a.articleId),
-    status: recipients > 0 ? 'sending' : 'done',
-    recipients,
-    createdAt: now.toISOString(),
-  });
-  return { digestId: digest.id, lang: digest.lang, articles: digest.articles.length, recipients, jobs };
+  const planned: PlannedDigest[] = [];
+  for (const { digest: target, recipients, jobs } of byId.values()) {
+    await ports.digests.putRecord({
+      id: target.id,
+      cadence: target.cadence,
+      lang: target.lang,
+      articleIds: target.articles.map((a) => a.articleId),
+      status: 'sending',
+      recipients: recipients.length,
+      createdAt: now.toISOString(),
+    });
+    planned.push({
+      digestId: target.id,
+      lang: target.lang,
+      articles: target.articles.length,
+      recipients: recipients.length,
+      jobs,
+    });
+  }
+  return planned;
 }

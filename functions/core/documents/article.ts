@@ -1,14 +1,28 @@
 import type { Language } from '#core/languages.ts';
 
+export type DocumentFormat = 'page' | 'markdown' | 'html' | 'json';
+
 /** What a parser extracts from one document: one language version of an article. */
 export interface ParsedDocument {
+  readonly format: DocumentFormat;
   readonly lang: Language;
   readonly title: string;
   /** Publisher's wall-clock time, `YYYY-MM-DDTHH:MM`, in the publisher's configured time zone. */
   readonly published: string;
+  /** The body as plain-text paragraphs (for summaries and the text part). */
   readonly paragraphs: readonly string[];
-  /** The other language versions the page links to. */
+  /** The body as sanitized HTML: allow-listed tags only, links https: or mailto:. */
+  readonly bodyHtml: string;
+  /** The other language versions the document says exist. */
   readonly otherLanguages: readonly Language[];
+  /** The article this version belongs to, when the document names it (front matter, JSON, meta tag). */
+  readonly articleId?: string;
+  readonly topics: readonly string[];
+  readonly canonicalUrl?: string;
+  /** A summary the publisher wrote; otherwise one is cut from the lead. */
+  readonly summary?: string;
+  /** Published to the web version and archive, mailed to no one. */
+  readonly archiveOnly: boolean;
 }
 
 /** One language version of an article, as stored. */
@@ -20,4 +34,6 @@ export interface ArticleVersion extends ParsedDocument {
   readonly contentHash: string;
   readonly timeZone: string;
   readonly ingestedAt: string;
+  /** Set when the source object was deleted: the version is withdrawn from anything not yet sent. */
+  readonly withdrawnAt?: string;
 }

@@ -1,11 +1,12 @@
 import type { ArticleVersion } from '#core/documents/article.ts';
 import { decodeDocument } from '#core/documents/decode.ts';
+import { isTruthyFlag, optionalArticleId } from '#core/documents/formats/fields.ts';
 import { readKey, sha256Hex } from '#core/documents/keys.ts';
-import { parseSeedPage } from '#core/documents/parse-seed-page.ts';
+import { parseDocument } from '#core/documents/parse-document.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { summarize } from '#core/documents/summary.ts';
 import { DocumentRejectedError, type RejectionReason } from '#core/errors.ts';
-import type { ArticleStore, DocumentSource, Quarantine } from '#ports/index.ts';
+import type { ArticleRef, ArticleStore, DocumentSource, Quarantine } from '#ports/index.ts';
 
 export interface IngestPorts {
   readonly documents: DocumentSource;
@@ -30,12 +31,14 @@ export type IngestOutcome =
       readonly message: string;
       readonly quarantineKey: string;
     }
-  | { readonly kind: 'stored'; readonly version: ArticleVersion; readonly mail: boolean };
+  | { readonly kind: 'stored'; readonly version: ArticleVersion; readonly mail: boolean }
+  | { readonly kind: 'withdrawn'; readonly key: string; readonly ref: ArticleRef };
 
 /**
- * Turns one created object into a stored article version, or quarantines it with the reason. `mail`
- * is true only for content never mailed before: the same bytes again (a redelivered event, a
- * re-upload, a new S3 version) store the article but mail no one.
+ * Turns one object change into a stored article version, a withdrawal, or a quarantined document with
+ * the reason. `mail` is true only for an (article, language) never mailed before, whose bytes were never
+ * mailed under another key either: a redelivered event, a re-upload, a new S3 version or a corrected
+ * text store the article but mail no one; so does a document marked archive-only.
  */
 export async function ingestDocument(
   ports: IngestPorts,
@@ -46,26 +49,32 @@ export async function ingestDocument(
   const { key } = change;
   if (!key.startsWith(settings.documentsPrefix))
     return { kind: 'ignored', key, why: 'outside the documents prefix' };
-  if (change.kind !== 'created')
-    return { kind: 'ignored', key, why: `${change.eventName} is not handled yet` };
+  if (change.kind === 'removed') {
+    const ref = await ports.articles.withdrawBySource(key, now);
+    return ref
+      ? { kind: 'withdrawn', key, ref }
+      : { kind: 'ignored', key, why: 'no article came from this object' };
+  }
   const object = await ports.documents.get(key);
   if (!object) return { kind: 'ignored', key, why: 'the object no longer exists' };
 
   const facts = readKey(key.slice(settings.documentsPrefix.length));
   try {
     const text = decodeDocument(object.bytes, settings.maxDocumentBytes);
-    const parsed = parseSeedPage(text, facts.langHint);
+    const parsed = parseDocument(key, text, facts.langHint, settings.timeZone);
     const version: ArticleVersion = {
       ...parsed,
-      articleId: facts.articleId,
-      summary: summarize(parsed.paragraphs, parsed.lang),
+      articleId: parsed.articleId ?? optionalArticleId(object.metadata['article-id']) ?? facts.articleId,
+      archiveOnly: parsed.archiveOnly || isTruthyFlag(object.metadata['archive-only']),
+      summary: parsed.summary ?? summarize(parsed.paragraphs, parsed.lang),
       sourceKey: key,
       contentHash: sha256Hex(object.bytes),
       timeZone: settings.timeZone,
       ingestedAt: now.toISOString(),
     };
     await ports.articles.putVersion(version);
-    const mail = await ports.articles.claimMailing(version, settings.claimLeaseMs, now);
+    const mail =
+      !version.archiveOnly && (await ports.articles.claimMailing(version, settings.claimLeaseMs, now));
     return { kind: 'stored', version, mail };
   } catch (error) {
     if (!(error instanceof DocumentRejectedError)) throw error;

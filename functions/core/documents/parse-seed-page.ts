@@ -1,4 +1,6 @@
 import type { ParsedDocument } from '#core/documents/article.ts';
+import { readPublishedDate } from '#core/documents/dates.ts';
+import { paragraphsToHtml } from '#core/documents/sanitize.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
 import { LANGUAGE_LINK_NAMES, LANGUAGES, type Language } from '#core/languages.ts';
 
@@ -21,7 +23,12 @@ const CHROME_LINES = new Set(
   ].map((line) => line.toLocaleLowerCase()),
 );
 
-const DATE_LINE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+const DATE_LINE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$/;
+
+/** A line of page chrome ("Suggest to a friend", "Print", or their translations). */
+export function isChromeLine(line: string): boolean {
+  return CHROME_LINES.has(line.trim().toLocaleLowerCase());
+}
 
 const LANGUAGE_BY_LINK_NAME = new Map<string, Language>(
   LANGUAGES.flatMap((lang) =>
@@ -39,21 +46,6 @@ export function readLanguageLinks(line: string): Language[] | undefined {
     if (!langs.includes(lang)) langs.push(lang);
   }
   return langs.length > 0 ? langs : undefined;
-}
-
-/** A calendar date and time that exists (no 2020-02-30, no 25:00), as `YYYY-MM-DDTHH:MM`. */
-export function readPublishedDate(line: string): string | undefined {
-  const match = DATE_LINE.exec(line.trim());
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi));
-  const valid =
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d &&
-    h < 24 &&
-    mi < 60;
-  return valid ? `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}` : undefined;
 }
 
 /**
@@ -80,11 +72,12 @@ export function parseSeedPage(text: string, langHint?: Language): ParsedDocument
   const lang = ownLanguage(linked ?? [], langHint);
 
   const title = nextNonBlank();
-  if (!title || readPublishedDate(title)) {
+  if (!title || DATE_LINE.test(title)) {
     throw new DocumentRejectedError('no-title', 'the page has no title line before its date');
   }
   const dateLine = nextNonBlank();
-  const published = dateLine === undefined ? undefined : readPublishedDate(dateLine);
+  const published =
+    dateLine !== undefined && DATE_LINE.test(dateLine) ? readPublishedDate(dateLine) : undefined;
   if (!published) {
     throw new DocumentRejectedError(
       'bad-date',
@@ -96,7 +89,17 @@ export function parseSeedPage(text: string, langHint?: Language): ParsedDocument
   if (paragraphs.length === 0) {
     throw new DocumentRejectedError('no-content', 'the page has a title and a date but no paragraphs');
   }
-  return { lang, title, published, paragraphs, otherLanguages: linked ?? [] };
+  return {
+    format: 'page',
+    lang,
+    title,
+    published,
+    paragraphs,
+    bodyHtml: paragraphsToHtml(paragraphs),
+    otherLanguages: linked ?? [],
+    topics: [],
+    archiveOnly: false,
+  };
 }
 
 function ownLanguage(linked: readonly Language[], hint: Language | undefined): Language {
@@ -122,7 +125,7 @@ function groupParagraphs(lines: readonly string[], lang: Language): string[] {
   };
   for (const line of lines) {
     if (line === '') flush();
-    else if (!CHROME_LINES.has(line.toLocaleLowerCase())) current.push(line);
+    else if (!isChromeLine(line)) current.push(line);
   }
   flush();
   return paragraphs;

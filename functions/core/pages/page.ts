@@ -8,6 +8,8 @@ export interface PageContent {
   readonly title: string;
   /** Paragraphs of plain text; escaped here. */
   readonly paragraphs: readonly string[];
+  /** HTML that was sanitized before it got here (an article body). */
+  readonly trustedHtml?: string;
   /** An optional one-button form posting back to the same URL. */
   readonly form?: {
     readonly action: string;
@@ -32,14 +34,17 @@ export function renderPage(content: PageContent): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(content.title)}</title>
 <style>
-body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; line-height: 1.6; }
+body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; line-height: 1.6; }
+a { color: #0b57d0; }
 button { font: inherit; padding: .6rem 1.2rem; background: #0b3d6b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+.meta { color: #57606a; }
 </style>
 </head>
 <body>
 <main>
 <h1>${escapeHtml(content.title)}</h1>
 ${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${content.trustedHtml ?? ''}
 ${form}
 </main>
 </body>

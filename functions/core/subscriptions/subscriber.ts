@@ -21,6 +21,8 @@ export interface Subscriber {
   readonly status: SubscriberStatus;
   readonly lang: Language;
   readonly cadence: Cadence;
+  /** Also receive articles that have no version in `lang`, in their original language. */
+  readonly alsoOriginalLanguage?: boolean;
   readonly consent?: Consent;
   readonly createdAt: string;
   readonly updatedAt: string;

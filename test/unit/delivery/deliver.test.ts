@@ -3,11 +3,12 @@ import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { verifyToken } from '#core/tokens.ts';
-import type { ArticleStore } from '#ports/index.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import {
+  MemoryArticleStore,
   MemoryDigestStore,
   MemoryLedger,
+  MemoryReceipts,
   MemorySendQueue,
   MemorySubscriberStore,
   RecordingMailer,
@@ -21,14 +22,10 @@ const settings = {
   tokenKeys,
   sendLeaseMs: 60_000,
 };
-const articles: ArticleStore = {
-  putVersion: async () => undefined,
-  claimMailing: async () => true,
-  releaseMailing: async () => undefined,
-  markMailingPlanned: async () => undefined,
-};
 
 let subscribers: MemorySubscriberStore;
+let articles: MemoryArticleStore;
+let receipts: MemoryReceipts;
 let digests: MemoryDigestStore;
 let queue: MemorySendQueue;
 let ledger: MemoryLedger;
@@ -37,6 +34,8 @@ const now = () => new Date('2026-11-20T10:00:00Z');
 
 beforeEach(() => {
   subscribers = new MemorySubscriberStore();
+  articles = new MemoryArticleStore();
+  receipts = new MemoryReceipts();
   digests = new MemoryDigestStore();
   queue = new MemorySendQueue();
   ledger = new MemoryLedger();
@@ -44,10 +43,17 @@ beforeEach(() => {
 });
 
 async function publish(...names: string[]) {
-  const ports = { articles, digests, subscribers, sendQueue: queue, templates: new FileTemplateSource() };
+  const ports = {
+    articles,
+    digests,
+    subscribers,
+    receipts,
+    sendQueue: queue,
+    templates: new FileTemplateSource(),
+  };
   return publishImmediateDigests(
     ports,
-    { publisher: 'Press Office' },
+    { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org' },
     names.map((n) => versionFromFixture(n)),
     now(),
   );
@@ -55,7 +61,7 @@ async function publish(...names: string[]) {
 
 const deliverAll = async () => {
   for (const job of queue.jobs)
-    await deliverSendJob({ digests, subscribers, ledger, mailer }, settings, job, now);
+    await deliverSendJob({ digests, subscribers, ledger, mailer, articles, receipts }, settings, job, now);
 };
 
 describe('publishing immediate digests', () => {
@@ -80,6 +86,7 @@ describe('publishing immediate digests', () => {
   });
 
   it('makes the same digest id from the same content, so a redelivered batch is not a new digest', async () => {
+    await subscribers.put(subscriber('a@example.org', 'en'));
     const [first] = await publish('en-state-visit.txt');
     const [again] = await publish('en-state-visit.txt');
     expect(again!.digestId).toBe(first!.digestId);

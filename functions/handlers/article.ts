@@ -1,0 +1,57 @@
+import Handlebars from 'handlebars';
+import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { env, readEnv } from '#config/env.ts';
+import { formatMessage, formatPublished, loadMessages, nativeLanguageName } from '#core/digests/messages.ts';
+import { HttpError } from '#core/errors.ts';
+import { directionOf, isLanguage } from '#core/languages.ts';
+import { renderPage } from '#core/pages/page.ts';
+import { articleUrl } from '#core/pages/urls.ts';
+import { html, withHttpErrors } from '#handlers/shared/http.ts';
+
+const config = readEnv({
+  HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
+  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+});
+const articles = new DynamoArticleStore(config.HERALD_TABLE);
+const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
+const escapeHtml = Handlebars.escapeExpression;
+
+/**
+ * `GET /articles/<id>/<lang>`: the neutral web version of an article — no reader's token anywhere,
+ * safe to forward — with links to its other language versions. A withdrawn version is gone (410).
+ */
+export const handler = withHttpErrors(
+  async (event) => {
+    const match = /^\/articles\/([a-z0-9-]{1,80})\/([a-z]{2})\/?$/.exec(event.rawPath);
+    if (!match || !isLanguage(match[2])) throw new HttpError(404, 'there is no article at this address');
+    const [, articleId, lang] = match as unknown as [string, string, (typeof match)[2] & string];
+    const versions = await articles.getVersions(articleId);
+    const version = versions.find((v) => v.lang === lang);
+    if (!version) throw new HttpError(404, 'there is no article at this address');
+    if (version.withdrawnAt) throw new HttpError(410, 'this article has been withdrawn by its publisher');
+    const messages = await loadMessages(templates, version.lang);
+    const others = versions
+      .filter((v) => v.lang !== version.lang && !v.withdrawnAt)
+      .map(
+        (v) =>
+          `<a href="${escapeHtml(articleUrl(config.HERALD_PUBLIC_BASE_URL, v.articleId, v.lang))}" hreflang="${v.lang}" lang="${v.lang}">${escapeHtml(nativeLanguageName(v.lang))}</a>`,
+      );
+    const meta = `<p class="meta">${escapeHtml(formatMessage(messages, version.lang, 'published'))} <time datetime="${version.published}">${escapeHtml(formatPublished(version.published, version.lang))}</time></p>`;
+    const languages = others.length
+      ? `<nav aria-label="${escapeHtml(formatMessage(messages, version.lang, 'otherLanguages'))}"><p>${escapeHtml(formatMessage(messages, version.lang, 'otherLanguages'))}: ${others.join(' · ')}</p></nav>`
+      : '';
+    return html(
+      200,
+      renderPage({
+        lang: version.lang,
+        title: version.title,
+        paragraphs: [],
+        trustedHtml: `${meta}\n<article dir="${directionOf(version.lang)}">${version.bodyHtml}</article>\n${languages}`,
+      }),
+    );
+  },
+  (status, message) =>
+    renderPage({ lang: 'en', title: status === 410 ? 'Withdrawn' : 'Not found', paragraphs: [message] }),
+);
