@@ -32,7 +32,9 @@ export class DocumentIngest extends Construct {
     this.deadLetterQueue = work.deadLetterQueue;
     // Created and removed (including delete markers): a deleted document is withdrawn from what is unsent.
     for (const type of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
-      props.bucket.addEventNotification(type, new SqsDestination(this.queue), { prefix: props.documentsPrefix });
+      props.bucket.addEventNotification(type, new SqsDestination(this.queue), {
+        prefix: props.documentsPrefix,
+      });
     }
 
     this.function = new HeraldFunction(this, 'Function', {
