@@ -8,9 +8,12 @@ import type {
   ArticleStore,
   AudiencePage,
   DigestStore,
+  DocumentSource,
   LedgerClaim,
   Mailer,
   OutgoingMail,
+  Quarantine,
+  QuarantineReason,
   Receipts,
   SendLedger,
   SendQueue,
@@ -184,5 +187,24 @@ export class MemoryReceipts implements Receipts {
       for (const a of articleIds)
         if (this.got.has(`${a}/${s}`)) result.set(s, (result.get(s) ?? new Set()).add(a));
     return result;
+  }
+}
+
+/** A bucket in memory: documents by key, with their S3 metadata. */
+export class MemoryBucket implements DocumentSource, Quarantine {
+  readonly objects = new Map<string, { bytes: Uint8Array; metadata: Record<string, string> }>();
+  readonly quarantined = new Map<string, QuarantineReason>();
+
+  put(key: string, body: string | Uint8Array, metadata: Record<string, string> = {}) {
+    this.objects.set(key, { bytes: typeof body === 'string' ? Buffer.from(body) : body, metadata });
+  }
+  async get(key: string) {
+    return this.objects.get(key);
+  }
+  async quarantine(reason: QuarantineReason) {
+    const quarantineKey = `quarantine/${reason.key.replace(/^documents\//, '')}`;
+    this.quarantined.set(quarantineKey, reason);
+    this.objects.delete(reason.key);
+    return { quarantineKey };
   }
 }

@@ -41,6 +41,9 @@ export interface RenderedDigest {
   /** The HTML; each article stands between `<!--<segment>-<i>-start-->` and `<!--<segment>-<i>-end-->`. */
   readonly html: string;
   readonly segment: string;
+  /** Stand in the HTML's <title> and hidden preview: filled at send time from the articles kept. */
+  readonly subjectMarker: string;
+  readonly previewMarker: string;
   readonly text: { readonly head: string; readonly articles: readonly string[]; readonly foot: string };
   readonly markers: Readonly<Record<PersonalField, string>>;
 }

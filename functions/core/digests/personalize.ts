@@ -1,4 +1,7 @@
+import Handlebars from 'handlebars';
 import type { PersonalField, RenderedDigest } from '#core/digests/digest.ts';
+
+const escapeHtml = Handlebars.escapeExpression;
 
 export interface PersonalizedMail {
   readonly subject: string;
@@ -36,5 +39,8 @@ export function personalize(
   }
   const subject =
     kept.length === 1 ? kept[0]!.title : rendered.subjectMany.replace('{count}', String(kept.length));
+  html = html
+    .replace(rendered.subjectMarker, escapeHtml(subject))
+    .replace(rendered.previewMarker, escapeHtml(kept.map((a) => a.title).join(' · ')));
   return { subject, html, text };
 }

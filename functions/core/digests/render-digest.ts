@@ -76,10 +76,6 @@ export async function renderDigest(
     publisher: settings.publisher,
     count: '{count}',
   });
-  const subject =
-    digest.articles.length === 1
-      ? digest.articles[0]!.title
-      : subjectMany.replace('{count}', String(digest.articles.length));
 
   const template = await compileTemplate(templates, 'digest.mjml');
   const mjml = template(
@@ -87,8 +83,8 @@ export async function renderDigest(
       lang,
       dir: directionOf(lang),
       align: directionOf(lang) === 'rtl' ? 'right' : 'left',
-      subject,
-      preview: digest.articles.map((a) => a.title).join(' · '),
+      subject: `herald-${nonce}-subject`,
+      preview: `herald-${nonce}-preview`,
       publisher: settings.publisher,
       languageName: formatMessage(messages, lang, 'languageName'),
       markers,
@@ -141,6 +137,8 @@ export async function renderDigest(
     subjectMany,
     html,
     segment,
+    subjectMarker: `herald-${nonce}-subject`,
+    previewMarker: `herald-${nonce}-preview`,
     text,
     markers,
   };

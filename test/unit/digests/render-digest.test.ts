@@ -17,6 +17,7 @@ describe('rendering a digest once', () => {
   it('carries the article title as subject and in both the HTML and the text part', async () => {
     const rendered = await renderDigest(digestOf('en-state-visit.txt'), templates, settings);
     const title = 'Spokesperson Announces State Visit of the President of Chile';
+    expect(personalize(rendered, noValues).html).toContain(`<title>${title}</title>`);
     expect(personalize(rendered, noValues).subject).toBe(title);
     expect(rendered.html).toContain(title);
     expect(personalize(rendered, noValues).text).toContain('During the visit, the two sides');

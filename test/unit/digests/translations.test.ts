@@ -1,0 +1,176 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { publishImmediateDigests } from '#core/digests/publish.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import { ingestDocument } from '#core/documents/ingest.ts';
+import { fixtureDocument } from '../../support/documents.ts';
+import {
+  MemoryArticleStore,
+  MemoryBucket,
+  MemoryDigestStore,
+  MemoryLedger,
+  MemoryReceipts,
+  MemorySendQueue,
+  MemorySubscriberStore,
+  RecordingMailer,
+  subscriber,
+} from '../../support/fakes.ts';
+
+const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+let clock = 0;
+const now = () => new Date(Date.UTC(2026, 10, 20, 10, 0, clock++));
+
+let bucket: MemoryBucket;
+let articles: MemoryArticleStore;
+let subscribers: MemorySubscriberStore;
+let digests: MemoryDigestStore;
+let receipts: MemoryReceipts;
+let mailer: RecordingMailer;
+let ledger: MemoryLedger;
+
+beforeEach(() => {
+  bucket = new MemoryBucket();
+  articles = new MemoryArticleStore();
+  subscribers = new MemorySubscriberStore();
+  digests = new MemoryDigestStore();
+  receipts = new MemoryReceipts();
+  mailer = new RecordingMailer();
+  ledger = new MemoryLedger();
+});
+
+/** Uploads fixtures as one batch (key → fixture file), ingests, publishes and delivers everything. */
+async function publish(uploads: Record<string, string>) {
+  const toMail: ArticleVersion[] = [];
+  for (const [key, file] of Object.entries(uploads)) {
+    bucket.put(key, fixtureDocument(file));
+    const outcome = await ingestDocument(
+      { documents: bucket, quarantine: bucket, articles },
+      { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC', claimLeaseMs: 60_000 },
+      { kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key },
+      now(),
+    );
+    if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
+  }
+  const queue = new MemorySendQueue();
+  const settings = { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org/' };
+  await publishImmediateDigests(
+    { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
+    settings,
+    toMail,
+    now(),
+  );
+  for (const job of queue.jobs) {
+    await deliverSendJob(
+      { digests, subscribers, ledger, mailer, articles, receipts },
+      { from: 'news@example.org', publicBaseUrl: settings.publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
+      job,
+      now,
+    );
+  }
+}
+
+const mailsTo = (email: string) => mailer.sent.filter((m) => m.to === email);
+
+describe('translations are one article', () => {
+  it('reach each reader once, in their own language, linked to the other versions', async () => {
+    await subscribers.put(subscriber('en@example.org', 'en'));
+    await subscribers.put(subscriber('fr@example.org', 'fr'));
+    await publish({
+      'documents/forum/en.md': 'markdown/harbour-forum.en.md',
+      'documents/forum/fr.md': 'markdown/harbour-forum.fr.md',
+    });
+    expect(mailsTo('en@example.org').map((m) => m.subject)).toEqual([
+      'Foreign Minister Opens the Harbour Cities Forum',
+    ]);
+    expect(mailsTo('fr@example.org').map((m) => m.subject)).toEqual([
+      'Le ministre des Affaires étrangères ouvre le Forum des villes portuaires',
+    ]);
+    const html = mailsTo('en@example.org')[0]!.html;
+    expect(html).toContain('href="https://news.example.org/articles/harbour-forum/fr"');
+    expect(html).toContain('href="https://news.example.org/articles/harbour-forum/en"');
+  });
+
+  it('reach a reader with no version in their language only if they asked for originals, clearly marked', async () => {
+    await subscribers.put(subscriber('es@example.org', 'es'));
+    await subscribers.put(subscriber('es-too@example.org', 'es', { alsoOriginalLanguage: true }));
+    await publish({ 'documents/forum/fr.md': 'markdown/harbour-forum.fr.md' });
+    expect(mailsTo('es@example.org')).toHaveLength(0);
+    const [mail] = mailsTo('es-too@example.org');
+    expect(mail!.subject).toBe('Le ministre des Affaires étrangères ouvre le Forum des villes portuaires');
+    expect(mail!.text).toContain('Aún no disponible en español — texto en francés');
+    expect(mail!.html).toMatch(/<div lang="fr" dir="ltr">/);
+  });
+
+  it('are not sent again when a translation arrives after the original reached a reader', async () => {
+    await subscribers.put(subscriber('es@example.org', 'es'));
+    await subscribers.put(subscriber('es-too@example.org', 'es', { alsoOriginalLanguage: true }));
+    await publish({ 'documents/forum/fr.md': 'markdown/harbour-forum.fr.md' });
+    await publish({ 'documents/forum/es.md': 'markdown/harbour-forum.es.md' });
+    expect(mailsTo('es@example.org').map((m) => m.subject)).toEqual([
+      'El ministro de Asuntos Exteriores inaugura el Foro de Ciudades Portuarias',
+    ]);
+    expect(mailsTo('es-too@example.org')).toHaveLength(1);
+  });
+
+  it('send a reader who asked for originals only what is new to them in a mixed batch', async () => {
+    await subscribers.put(subscriber('ru-too@example.org', 'ru', { alsoOriginalLanguage: true }));
+    await publish({ 'documents/forum/en.md': 'markdown/harbour-forum.en.md' });
+    await publish({
+      'documents/forum/ru.md': 'markdown/harbour-forum.ru.md',
+      'documents/grain/ru.md': 'markdown/grain-corridor.ru.md',
+    });
+    expect(mailsTo('ru-too@example.org').map((m) => m.subject)).toEqual([
+      'Foreign Minister Opens the Harbour Cities Forum',
+      'Официальный представитель прокомментировал соглашение о зерновом коридоре',
+    ]);
+  });
+});
+
+describe('a withdrawn document', () => {
+  it('is left out of mail not yet sent; a digest with nothing left is not sent', async () => {
+    await subscribers.put(subscriber('ar@example.org', 'ar'));
+    const queue = new MemorySendQueue();
+    bucket.put('documents/a/ar.txt', fixtureDocument('page/harbour-forum.ar.txt'));
+    bucket.put('documents/b/ar.txt', fixtureDocument('page/grain-corridor.ar.txt'));
+    const versions: ArticleVersion[] = [];
+    for (const key of ['documents/a/ar.txt', 'documents/b/ar.txt']) {
+      const outcome = await ingestDocument(
+        { documents: bucket, quarantine: bucket, articles },
+        { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC', claimLeaseMs: 60_000 },
+        { kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key },
+        now(),
+      );
+      if (outcome.kind === 'stored') versions.push(outcome.version);
+    }
+    await publishImmediateDigests(
+      { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
+      { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org/' },
+      versions,
+      now(),
+    );
+    await articles.withdrawBySource('documents/a/ar.txt', now());
+    const deliver = () =>
+      deliverSendJob(
+        { digests, subscribers, ledger, mailer, articles, receipts },
+        {
+          from: 'news@example.org',
+          publicBaseUrl: 'https://news.example.org/',
+          tokenKeys,
+          sendLeaseMs: 60_000,
+        },
+        queue.jobs[0]!,
+        now,
+      );
+    await deliver();
+    const [mail] = mailsTo('ar@example.org');
+    expect(mail!.subject).toBe('المتحدث الرسمي يعلق على اتفاق ممر الحبوب');
+    expect(mail!.html).not.toContain('منتدى المدن المرفئية');
+    expect(mail!.text).not.toContain('منتدى المدن المرفئية');
+
+    await articles.withdrawBySource('documents/b/ar.txt', now());
+    ledger.rows.clear();
+    await deliver();
+    expect(mailsTo('ar@example.org')).toHaveLength(1);
+  });
+});
