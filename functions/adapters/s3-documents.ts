@@ -2,6 +2,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -11,6 +12,10 @@ import type { DocumentSource, Quarantine, QuarantineReason } from '#ports/index.
 
 export const QUARANTINE_PREFIX = 'quarantine/';
 export const DIGESTS_PREFIX = 'digests/';
+const REASON_SUFFIX = '.reason.json';
+
+const copySource = (bucket: string, key: string) =>
+  `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
 
 /** Documents in the bucket. */
 export class S3DocumentSource implements DocumentSource {
@@ -38,6 +43,58 @@ export class S3Quarantine implements Quarantine {
     private readonly documentsPrefix: string,
   ) {}
 
+  /** Every quarantined document with its reason, oldest first. */
+  async list(): Promise<Array<QuarantineReason & { quarantineKey: string }>> {
+    const client = s3Client();
+    const entries: Array<QuarantineReason & { quarantineKey: string }> = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: QUARANTINE_PREFIX,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.endsWith(REASON_SUFFIX)) continue;
+        const body = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: object.Key }));
+        const reason = JSON.parse(await body.Body!.transformToString()) as QuarantineReason;
+        entries.push({ ...reason, quarantineKey: object.Key.slice(0, -REASON_SUFFIX.length) });
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return entries.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /**
+   * Puts a quarantined document back under its original key — its fixed bytes when given, else the
+   * quarantined ones — which ingests it again; the quarantined copy and its reason are removed.
+   */
+  async retry(quarantineKey: string, fixed?: Uint8Array): Promise<{ key: string }> {
+    const client = s3Client();
+    const entry = (await this.list()).find(
+      (e) => e.quarantineKey === quarantineKey || e.key === quarantineKey,
+    );
+    if (!entry) throw new Error(`nothing is quarantined as ${quarantineKey}: see "herald quarantine list"`);
+    if (fixed) {
+      await client.send(new PutObjectCommand({ Bucket: this.bucket, Key: entry.key, Body: fixed }));
+    } else {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: entry.key,
+          CopySource: copySource(this.bucket, entry.quarantineKey),
+        }),
+      );
+    }
+    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: entry.quarantineKey }));
+    await client.send(
+      new DeleteObjectCommand({ Bucket: this.bucket, Key: `${entry.quarantineKey}${REASON_SUFFIX}` }),
+    );
+    return { key: entry.key };
+  }
+
   async quarantine(reason: QuarantineReason) {
     const relative = reason.key.startsWith(this.documentsPrefix)
       ? reason.key.slice(this.documentsPrefix.length)
@@ -48,13 +105,13 @@ export class S3Quarantine implements Quarantine {
       new CopyObjectCommand({
         Bucket: this.bucket,
         Key: quarantineKey,
-        CopySource: `${this.bucket}/${encodeURIComponent(reason.key).replace(/%2F/g, '/')}`,
+        CopySource: copySource(this.bucket, reason.key),
       }),
     );
     await client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
-        Key: `${quarantineKey}.reason.json`,
+        Key: `${quarantineKey}${REASON_SUFFIX}`,
         Body: JSON.stringify(reason, null, 2),
         ContentType: 'application/json',
       }),

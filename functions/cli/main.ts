@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { publishCommand } from '#cli/publish.ts';
+import { quarantineCommand } from '#cli/quarantine.ts';
 import { subscribersCommand } from '#cli/subscribers.ts';
 
 const program = new Command('herald')
@@ -7,7 +8,8 @@ const program = new Command('herald')
   .showHelpAfterError()
   .exitOverride()
   .addCommand(publishCommand())
-  .addCommand(subscribersCommand());
+  .addCommand(subscribersCommand())
+  .addCommand(quarantineCommand());
 
 try {
   await program.parseAsync();

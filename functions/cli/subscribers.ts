@@ -13,26 +13,38 @@ export function subscribersCommand(): Command {
     .argument('<email>', 'the address')
     .addOption(new Option('--lang <lang>', 'the reader language').choices(LANGUAGES).makeOptionMandatory())
     .addOption(new Option('--cadence <cadence>', 'when they get mail').choices(CADENCES).default('immediate'))
+    .option('--also-original', 'also send articles that have no version in their language, in the original')
     .option('--confirmed', 'you hold their consent: add them confirmed, without a confirmation mail')
-    .action(async (email: string, options: { lang: Language; cadence: Cadence; confirmed?: boolean }) => {
-      if (!options.confirmed) {
-        throw new Error(
-          "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
+    .action(
+      async (
+        email: string,
+        options: { lang: Language; cadence: Cadence; confirmed?: boolean; alsoOriginal?: boolean },
+      ) => {
+        if (!options.confirmed) {
+          throw new Error(
+            "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
+          );
+        }
+        const target = localTarget();
+        const store = new DynamoSubscriberStore(target.table);
+        const { subscriber, created } = await addConfirmedSubscriber(
+          store,
+          {
+            email,
+            lang: options.lang,
+            cadence: options.cadence,
+            alsoOriginalLanguage: Boolean(options.alsoOriginal),
+            source: 'cli',
+          },
+          new Date(),
         );
-      }
-      const target = localTarget();
-      const store = new DynamoSubscriberStore(target.table);
-      const { subscriber, created } = await addConfirmedSubscriber(
-        store,
-        { email, lang: options.lang, cadence: options.cadence, source: 'cli' },
-        new Date(),
-      );
-      if (subscriber.status !== 'confirmed') {
-        throw new Error(`${subscriber.id} is ${subscriber.status}: it chose to leave and is not re-added`);
-      }
-      console.log(
-        `${created ? 'added' : 'updated'} ${subscriber.id} (${subscriber.lang}, ${subscriber.cadence}, confirmed)`,
-      );
-    });
+        if (subscriber.status !== 'confirmed') {
+          throw new Error(`${subscriber.id} is ${subscriber.status}: it chose to leave and is not re-added`);
+        }
+        console.log(
+          `${created ? 'added' : 'updated'} ${subscriber.id} (${subscriber.lang}, ${subscriber.cadence}, confirmed)`,
+        );
+      },
+    );
   return subscribers;
 }

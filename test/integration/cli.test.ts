@@ -1,24 +1,9 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { herald } from '../support/cli.ts';
 import { mailTo, tempHome, useLocalStack, waitFor } from '../support/local-stack.ts';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/herald.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/pages/fr-senegal.txt', import.meta.url));
-
-async function herald(home: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, HERALD_HOME: home },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const local = useLocalStack();
 

@@ -12,6 +12,7 @@ export interface OperatorImport {
   readonly email: string;
   readonly lang: Language;
   readonly cadence: Cadence;
+  readonly alsoOriginalLanguage?: boolean;
   /** Where the operator's record of consent comes from (a form, an event, a CSV file). */
   readonly source: string;
 }
@@ -38,6 +39,7 @@ export async function addConfirmedSubscriber(
     status: 'confirmed',
     lang: input.lang,
     cadence: input.cadence,
+    alsoOriginalLanguage: input.alsoOriginalLanguage ?? existing?.alsoOriginalLanguage ?? false,
     consent: existing?.consent ?? { at, method: 'operator-import', source: input.source },
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
