@@ -39,8 +39,10 @@ beforeEach(() => {
   ledger = new MemoryLedger();
 });
 
-/** Uploads fixtures as one batch (key → fixture file), ingests, publishes and delivers everything. */
-async function publish(uploads: Record<string, string>) {
+const publicBaseUrl = 'https://news.example.org/';
+
+/** Uploads fixtures (key → fixture file) and ingests them as one batch; returns what may be mailed. */
+async function ingest(uploads: Record<string, string>): Promise<ArticleVersion[]> {
   const toMail: ArticleVersion[] = [];
   for (const [key, file] of Object.entries(uploads)) {
     bucket.put(key, fixtureDocument(file));
@@ -52,23 +54,32 @@ async function publish(uploads: Record<string, string>) {
     );
     if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
   }
+  return toMail;
+}
+
+async function plan(versions: ArticleVersion[]): Promise<MemorySendQueue> {
   const queue = new MemorySendQueue();
-  const settings = { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org/' };
   await publishImmediateDigests(
     { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
-    settings,
-    toMail,
+    { publisher: 'Press Office', publicBaseUrl },
+    versions,
     now(),
   );
+  return queue;
+}
+
+async function deliver(queue: MemorySendQueue) {
   for (const job of queue.jobs) {
     await deliverSendJob(
       { digests, subscribers, ledger, mailer, articles, receipts },
-      { from: 'news@example.org', publicBaseUrl: settings.publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
+      { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
       job,
       now,
     );
   }
 }
+
+const publish = async (uploads: Record<string, string>) => deliver(await plan(await ingest(uploads)));
 
 const mailsTo = (email: string) => mailer.sent.filter((m) => m.to === email);
 
@@ -130,39 +141,14 @@ describe('translations are one article', () => {
 describe('a withdrawn document', () => {
   it('is left out of mail not yet sent; a digest with nothing left is not sent', async () => {
     await subscribers.put(subscriber('ar@example.org', 'ar'));
-    const queue = new MemorySendQueue();
-    bucket.put('documents/a/ar.txt', fixtureDocument('page/harbour-forum.ar.txt'));
-    bucket.put('documents/b/ar.txt', fixtureDocument('page/grain-corridor.ar.txt'));
-    const versions: ArticleVersion[] = [];
-    for (const key of ['documents/a/ar.txt', 'documents/b/ar.txt']) {
-      const outcome = await ingestDocument(
-        { documents: bucket, quarantine: bucket, articles },
-        { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC', claimLeaseMs: 60_000 },
-        { kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key },
-        now(),
-      );
-      if (outcome.kind === 'stored') versions.push(outcome.version);
-    }
-    await publishImmediateDigests(
-      { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
-      { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org/' },
-      versions,
-      now(),
+    const queue = await plan(
+      await ingest({
+        'documents/a/ar.txt': 'page/harbour-forum.ar.txt',
+        'documents/b/ar.txt': 'page/grain-corridor.ar.txt',
+      }),
     );
     await articles.withdrawBySource('documents/a/ar.txt', now());
-    const deliver = () =>
-      deliverSendJob(
-        { digests, subscribers, ledger, mailer, articles, receipts },
-        {
-          from: 'news@example.org',
-          publicBaseUrl: 'https://news.example.org/',
-          tokenKeys,
-          sendLeaseMs: 60_000,
-        },
-        queue.jobs[0]!,
-        now,
-      );
-    await deliver();
+    await deliver(queue);
     const [mail] = mailsTo('ar@example.org');
     expect(mail!.subject).toBe('المتحدث الرسمي يعلق على اتفاق ممر الحبوب');
     expect(mail!.html).not.toContain('منتدى المدن المرفئية');
@@ -170,7 +156,7 @@ describe('a withdrawn document', () => {
 
     await articles.withdrawBySource('documents/b/ar.txt', now());
     ledger.rows.clear();
-    await deliver();
+    await deliver(queue);
     expect(mailsTo('ar@example.org')).toHaveLength(1);
   });
 });
