@@ -1,8 +1,8 @@
 import type { SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { HeraldError } from '#core/errors.ts';
-import { pageUrl } from '#core/pages/urls.ts';
-import { signToken, type TokenKeys } from '#core/tokens.ts';
+import { personalLinks } from '#core/subscriptions/links.ts';
+import type { TokenKeys } from '#core/tokens.ts';
 import type {
   ArticleStore,
   DigestStore,
@@ -82,15 +82,15 @@ export async function deliverSendJob(
       skipped++;
       continue;
     }
-    const unsubscribeUrl = unsubscribeUrlFor(settings, subscriberId);
-    const mail = personalize(rendered, { unsubscribeUrl }, skip);
+    const links = personalLinks(settings.publicBaseUrl, settings.tokenKeys, subscriberId);
+    const mail = personalize(rendered, links, skip);
     try {
       const { messageId } = await ports.mailer.send({
         from: settings.from,
         to: subscriber.email,
         ...mail,
         headers: [
-          { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+          { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
           { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
         ],
       });
@@ -110,12 +110,4 @@ export async function deliverSendJob(
     );
   }
   return { sent, skipped, failed: 0 };
-}
-
-export function unsubscribeUrlFor(
-  settings: Pick<DeliverySettings, 'publicBaseUrl' | 'tokenKeys'>,
-  id: string,
-) {
-  const token = signToken(settings.tokenKeys, 'unsubscribe', id);
-  return pageUrl(settings.publicBaseUrl, `unsubscribe?t=${encodeURIComponent(token)}`);
 }

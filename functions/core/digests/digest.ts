@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
+import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 
 export type DigestStatus = 'planned' | 'sending' | 'paused' | 'done';
@@ -24,10 +25,12 @@ export interface DigestRecord {
 }
 
 /**
- * A digest rendered once for all its recipients. The per-recipient values stand in `html` and `text`
- * as markers holding a random nonce, so no document content can forge one.
+ * A digest rendered once for all its recipients. Per-recipient values, the subject and the preview
+ * stand in `html` as markers holding a random nonce (so no document content can forge one); each
+ * article stands between `<!--<segment>-<i>-start-->` and `<!--<segment>-<i>-end-->`, so an article
+ * withdrawn after the render can be left out.
  */
-export interface RenderedDigest {
+export interface RenderedDigest extends Omit<RenderedMail, 'nonce'> {
   readonly digestId: string;
   readonly lang: Language;
   /** The articles, in the order they stand in the mail. */
@@ -38,18 +41,13 @@ export interface RenderedDigest {
   }>;
   /** The subject when more than one article remains, with `{count}` still to fill. */
   readonly subjectMany: string;
-  /** The HTML; each article stands between `<!--<segment>-<i>-start-->` and `<!--<segment>-<i>-end-->`. */
-  readonly html: string;
   readonly segment: string;
-  /** Stand in the HTML's <title> and hidden preview: filled at send time from the articles kept. */
-  readonly subjectMarker: string;
-  readonly previewMarker: string;
   readonly text: { readonly head: string; readonly articles: readonly string[]; readonly foot: string };
-  readonly markers: Readonly<Record<PersonalField, string>>;
 }
 
-export const PERSONAL_FIELDS = ['unsubscribeUrl'] as const;
-export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+/** The per-recipient values of a digest. */
+export const DIGEST_FIELDS = ['unsubscribeUrl', 'preferencesUrl'] as const satisfies readonly PersonalField[];
+export type DigestField = (typeof DIGEST_FIELDS)[number];
 
 /** One message on the send queue: at most {@link MAX_RECIPIENTS_PER_JOB} recipients of one digest. */
 export interface SendJob {

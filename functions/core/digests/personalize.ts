@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { PersonalField, RenderedDigest } from '#core/digests/digest.ts';
+import type { DigestField, RenderedDigest } from '#core/digests/digest.ts';
 
 const escapeHtml = Handlebars.escapeExpression;
 
@@ -9,38 +9,51 @@ export interface PersonalizedMail {
   readonly text: string;
 }
 
-/**
- * Puts one recipient's values into a rendered digest by plain string replacement of the render's
- * nonce markers — microseconds per recipient — leaving out the articles at `skip` (withdrawn since
- * the render). Values are URLs built by Herald; they are escaped for the HTML attribute they land in.
- */
-export function personalize(
-  rendered: RenderedDigest,
-  values: Readonly<Record<PersonalField, string>>,
-  skip: ReadonlySet<number> = new Set(),
-): PersonalizedMail {
+function cut(html: string, start: string, end: string): string {
+  const from = html.indexOf(`<!--${start}-->`);
+  const to = html.indexOf(`<!--${end}-->`);
+  return from >= 0 && to > from ? html.slice(0, from) + html.slice(to + end.length + 7) : html;
+}
+
+/** What stays of a digest once the articles at `skip` (withdrawn since the render) are left out. */
+function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
   let html = rendered.html;
-  for (const index of skip) {
-    const start = html.indexOf(`<!--${rendered.segment}-${index}-start-->`);
-    const endMarker = `<!--${rendered.segment}-${index}-end-->`;
-    const end = html.indexOf(endMarker);
-    if (start >= 0 && end > start) html = html.slice(0, start) + html.slice(end + endMarker.length);
-  }
+  for (const index of skip)
+    html = cut(html, `${rendered.segment}-${index}-start`, `${rendered.segment}-${index}-end`);
   const kept = rendered.articles.filter((_, i) => !skip.has(i));
-  let text = [
-    rendered.text.head,
-    ...rendered.text.articles.filter((_, i) => !skip.has(i)),
-    rendered.text.foot,
-  ].join('\n\n');
-  for (const [field, marker] of Object.entries(rendered.markers) as [PersonalField, string][]) {
-    const value = values[field];
-    html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));
-    text = text.replaceAll(marker, value);
-  }
   const subject =
     kept.length === 1 ? kept[0]!.title : rendered.subjectMany.replace('{count}', String(kept.length));
   html = html
     .replace(rendered.subjectMarker, escapeHtml(subject))
     .replace(rendered.previewMarker, escapeHtml(kept.map((a) => a.title).join(' · ')));
+  const text = [
+    rendered.text.head,
+    ...rendered.text.articles.filter((_, i) => !skip.has(i)),
+    rendered.text.foot,
+  ].join('\n\n');
   return { subject, html, text };
+}
+
+/**
+ * Puts one recipient's values into a rendered digest by plain string replacement of the render's
+ * nonce markers — microseconds per recipient. Values are URLs built by Herald; they are escaped for
+ * the HTML attribute they land in.
+ */
+export function personalize(
+  rendered: RenderedDigest,
+  values: Readonly<Record<DigestField, string>>,
+  skip: ReadonlySet<number> = new Set(),
+): PersonalizedMail {
+  let { subject, html, text } = keep(rendered, skip);
+  for (const [field, marker] of Object.entries(rendered.markers) as [DigestField, string][]) {
+    const value = values[field];
+    html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));
+    text = text.replaceAll(marker, value);
+  }
+  return { subject, html, text };
+}
+
+/** The forwardable web version of a digest: the same mail without any personal link. */
+export function neutralize(rendered: RenderedDigest, skip: ReadonlySet<number> = new Set()): string {
+  return cut(keep(rendered, skip).html, rendered.personalStart, rendered.personalEnd);
 }

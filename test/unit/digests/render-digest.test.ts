@@ -7,7 +7,10 @@ import { versionFromFixture } from '../../support/articles.ts';
 
 const templates = new FileTemplateSource();
 const settings = { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org/' };
-const noValues = { unsubscribeUrl: 'https://news.example.org/unsubscribe?t=x' };
+const noValues = {
+  unsubscribeUrl: 'https://news.example.org/unsubscribe?t=x',
+  preferencesUrl: 'https://news.example.org/preferences?t=x',
+};
 const digestOf = (...names: string[]): Digest => {
   const articles = names.map((name) => versionFromFixture(name));
   return { id: 'd_test', cadence: 'immediate', lang: articles[0]!.lang, articles };
@@ -20,7 +23,7 @@ describe('rendering a digest once', () => {
     expect(personalize(rendered, noValues).html).toContain(`<title>${title}</title>`);
     expect(personalize(rendered, noValues).subject).toBe(title);
     expect(rendered.html).toContain(title);
-    expect(personalize(rendered, noValues).text).toContain('During the visit, the two sides');
+    expect(personalize(rendered, noValues).text).toContain('At the invitation of the President, the President of the Republic of Chile');
     expect(personalize(rendered, noValues).text).toContain('Press Office');
   });
 
@@ -60,8 +63,14 @@ describe('rendering a digest once', () => {
 describe('personalizing a rendered digest', () => {
   it("puts each recipient's unsubscribe link in the HTML and the text, and nothing of another's", async () => {
     const rendered = await renderDigest(digestOf('en-state-visit.txt'), templates, settings);
-    const a = personalize(rendered, { unsubscribeUrl: 'https://news.example.org/unsubscribe?t=AAA' });
-    const b = personalize(rendered, { unsubscribeUrl: 'https://news.example.org/unsubscribe?t=BBB' });
+    const a = personalize(rendered, {
+      ...noValues,
+      unsubscribeUrl: 'https://news.example.org/unsubscribe?t=AAA',
+    });
+    const b = personalize(rendered, {
+      ...noValues,
+      unsubscribeUrl: 'https://news.example.org/unsubscribe?t=BBB',
+    });
     expect(a.html).toContain('href="https://news.example.org/unsubscribe?t=AAA"');
     expect(a.text).toContain('https://news.example.org/unsubscribe?t=AAA');
     expect(b.html).not.toContain('t=AAA');
@@ -75,7 +84,7 @@ describe('personalizing a rendered digest', () => {
       articles: [{ ...digest.articles[0]!, title: 'herald-000000000000000000000000-unsubscribeUrl' }],
     };
     const rendered = await renderDigest(sneaky, templates, settings);
-    const mail = personalize(rendered, { unsubscribeUrl: 'https://x.example/u' });
+    const mail = personalize(rendered, { ...noValues, unsubscribeUrl: 'https://x.example/u' });
     expect(mail.subject).toBe('herald-000000000000000000000000-unsubscribeUrl');
     expect(mail.html.split('https://x.example/u').length - 1).toBe(1);
   });
