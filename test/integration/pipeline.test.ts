@@ -26,7 +26,9 @@ describe('a document dropped into the bucket', () => {
       const [mail] = mails;
       expect(mail!.subject).toBe('Spokesperson Announces State Visit of the President of Chile');
       expect(mail!.body.html).toContain('Spokesperson Announces State Visit of the President of Chile');
-      expect(mail!.body.text).toContain('At the invitation of the President, the President of the Republic of Chile');
+      expect(mail!.body.text).toContain(
+        'At the invitation of the President, the President of the Republic of Chile',
+      );
       expect(header(mail!, 'List-Unsubscribe')).toMatch(
         /^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?t=[\w.-]+>$/,
       );

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { DigestField, RenderedDigest } from '#core/digests/digest.ts';
+import { stripMarkerComments } from '#core/mail/fill.ts';
 
 const escapeHtml = Handlebars.escapeExpression;
 
@@ -24,8 +25,8 @@ function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
   const subject =
     kept.length === 1 ? kept[0]!.title : rendered.subjectMany.replace('{count}', String(kept.length));
   html = html
-    .replace(rendered.subjectMarker, escapeHtml(subject))
-    .replace(rendered.previewMarker, escapeHtml(kept.map((a) => a.title).join(' · ')));
+    .replaceAll(rendered.subjectMarker, escapeHtml(subject))
+    .replaceAll(rendered.previewMarker, escapeHtml(kept.map((a) => a.title).join(' · ')));
   const text = [
     rendered.text.head,
     ...rendered.text.articles.filter((_, i) => !skip.has(i)),
@@ -44,7 +45,10 @@ export function personalize(
   values: Readonly<Record<DigestField, string>>,
   skip: ReadonlySet<number> = new Set(),
 ): PersonalizedMail {
-  let { subject, html, text } = keep(rendered, skip);
+  const kept = keep(rendered, skip);
+  const { subject } = kept;
+  let { text } = kept;
+  let html = stripMarkerComments(rendered, kept.html);
   for (const [field, marker] of Object.entries(rendered.markers) as [DigestField, string][]) {
     const value = values[field];
     html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));

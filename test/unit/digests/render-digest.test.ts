@@ -23,7 +23,9 @@ describe('rendering a digest once', () => {
     expect(personalize(rendered, noValues).html).toContain(`<title>${title}</title>`);
     expect(personalize(rendered, noValues).subject).toBe(title);
     expect(rendered.html).toContain(title);
-    expect(personalize(rendered, noValues).text).toContain('At the invitation of the President, the President of the Republic of Chile');
+    expect(personalize(rendered, noValues).text).toContain(
+      'At the invitation of the President, the President of the Republic of Chile',
+    );
     expect(personalize(rendered, noValues).text).toContain('Press Office');
   });
 
