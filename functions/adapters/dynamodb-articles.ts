@@ -105,6 +105,44 @@ export class DynamoArticleStore implements ArticleStore {
     return false;
   }
 
+  async recordPublished(version: ArticleVersion): Promise<void> {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.published(version.ingestedAt, version.articleId, version.lang),
+          articleId: version.articleId,
+          lang: version.lang,
+        },
+      }),
+    );
+  }
+
+  async listPublished(since: Date, until: Date): Promise<ArticleRef[]> {
+    const refs = new Map<string, ArticleRef>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDocumentClient().send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': 'PUBLISHED',
+            ':from': `${since.toISOString()}#~`,
+            ':to': `${until.toISOString()}#~`,
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const ref = { articleId: item.articleId as string, lang: item.lang as ArticleRef['lang'] };
+        refs.set(`${ref.articleId}/${ref.lang}`, ref);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...refs.values()];
+  }
+
   async releaseMailing(version: ArticleVersion): Promise<void> {
     await this.release(keys.mailing(version.articleId, version.lang));
     await this.release(keys.contentMailing(version.contentHash));

@@ -21,6 +21,11 @@ export const keys = {
     sk: `RCV#${subscriberId}`,
   }),
   digest: (id: string) => ({ pk: `DIG#${id}`, sk: 'META' }),
+  published: (at: string, articleId: string, lang: string) => ({
+    pk: 'PUBLISHED',
+    sk: `${at}#${articleId}#${lang}`,
+  }),
+  cursor: (cadence: string) => ({ pk: `CURSOR#${cadence}`, sk: 'CURSOR' }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
 };
 

@@ -42,6 +42,10 @@ export interface ArticleStore {
    * was never planned and its lease ran out. A corrected version of a mailed article is not mailed again.
    */
   claimMailing(version: ArticleVersion, leaseMs: number, now: Date): Promise<boolean>;
+  /** Remembers a version as published for mail, for the daily and weekly digests that gather it later. */
+  recordPublished(version: ArticleVersion): Promise<void>;
+  /** The versions published for mail in (since, until], oldest first, each once. */
+  listPublished(since: Date, until: Date): Promise<ArticleRef[]>;
   /** Gives a claim back when planning failed, so the retried event can mail the content. */
   releaseMailing(version: ArticleVersion): Promise<void>;
   /** Marks claimed content as planned into a digest: it will not be mailed again. */
@@ -75,6 +79,9 @@ export interface DigestStore {
   saveRendered(rendered: RenderedDigest): Promise<void>;
   loadRendered(digestId: string): Promise<RenderedDigest>;
   putRecord(record: DigestRecord): Promise<void>;
+  /** When a scheduled cadence last gathered articles. */
+  getCursor(cadence: Cadence): Promise<Date | undefined>;
+  setCursor(cadence: Cadence, at: Date): Promise<void>;
 }
 
 export interface SendQueue {

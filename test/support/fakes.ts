@@ -116,6 +116,14 @@ export class RecordingMailer implements Mailer {
 export class MemoryDigestStore implements DigestStore {
   readonly rendered = new Map<string, RenderedDigest>();
   readonly records = new Map<string, DigestRecord>();
+  readonly cursors = new Map<string, Date>();
+
+  async getCursor(cadence: string) {
+    return this.cursors.get(cadence);
+  }
+  async setCursor(cadence: string, at: Date) {
+    this.cursors.set(cadence, at);
+  }
 
   async saveRendered(rendered: RenderedDigest) {
     this.rendered.set(rendered.digestId, rendered);
@@ -141,6 +149,19 @@ export class MemoryArticleStore implements ArticleStore {
   readonly versions = new Map<string, ArticleVersion>();
   readonly claims = new Map<string, 'claimed' | 'planned'>();
   readonly sources = new Map<string, ArticleRef>();
+  readonly published: Array<{ at: string; ref: ArticleRef }> = [];
+
+  async recordPublished(version: ArticleVersion) {
+    this.published.push({
+      at: version.ingestedAt,
+      ref: { articleId: version.articleId, lang: version.lang },
+    });
+  }
+  async listPublished(since: Date, until: Date) {
+    return this.published
+      .filter((p) => p.at > since.toISOString() && p.at <= until.toISOString())
+      .map((p) => p.ref);
+  }
 
   async putVersion(version: ArticleVersion) {
     this.versions.set(`${version.articleId}/${version.lang}`, version);

@@ -21,18 +21,18 @@ export interface PlannedVariant {
 }
 
 /**
- * Turns newly mailable versions into digest variants, per reader language: readers get the versions in
+ * Turns newly mailable versions into the digest variants of a cadence, per reader language: readers get the versions in
  * their language; readers who asked for it also get, in the original language, articles that have no
  * version in theirs. An article that was mailed before in another language is checked against receipts,
  * so a translation arriving later never reaches a reader who already got the article.
  *
  * `stored` holds every stored version of the batch's articles (the batch's own included).
  */
-export function composeImmediateDigests(
+export function composeDigests(
   batch: readonly ArticleVersion[],
   stored: ReadonlyMap<string, readonly ArticleVersion[]>,
+  cadence: Cadence,
 ): PlannedVariant[] {
-  const cadence: Cadence = 'immediate';
   const inBatch = (v: ArticleVersion) => batch.some((b) => b.articleId === v.articleId && b.lang === v.lang);
   const mailedBefore = new Set(
     [...stored.values()]

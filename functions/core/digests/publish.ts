@@ -1,9 +1,9 @@
-import { type Audience, composeImmediateDigests } from '#core/digests/compose.ts';
+import { type Audience, composeDigests } from '#core/digests/compose.ts';
 import { type Digest, digestIdFor, MAX_RECIPIENTS_PER_JOB, type SendJob } from '#core/digests/digest.ts';
 import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
-import type { Subscriber } from '#core/subscriptions/subscriber.ts';
+import type { Cadence, Subscriber } from '#core/subscriptions/subscriber.ts';
 import type {
   ArticleStore,
   DigestStore,
@@ -44,13 +44,27 @@ export async function publishImmediateDigests(
   versions: readonly ArticleVersion[],
   now: Date,
 ): Promise<PlannedDigest[]> {
+  const planned = await publishDigests(ports, settings, versions, 'immediate', now);
+  for (const version of versions)
+    await ports.articles.markMailingPlanned(version, planned[0]?.digestId ?? 'none');
+  return planned;
+}
+
+/** Plans the digests of one cadence for these versions: every variant rendered once, every job queued. */
+export async function publishDigests(
+  ports: PublishPorts,
+  settings: PublishSettings,
+  versions: readonly ArticleVersion[],
+  cadence: Cadence,
+  now: Date,
+): Promise<PlannedDigest[]> {
   const stored = new Map<string, ArticleVersion[]>();
   for (const articleId of new Set(versions.map((v) => v.articleId)))
     stored.set(articleId, await ports.articles.getVersions(articleId));
   const versionsOf = (articleId: string) => stored.get(articleId) ?? [];
 
   const planned: PlannedDigest[] = [];
-  for (const variant of composeImmediateDigests(versions, stored)) {
+  for (const variant of composeDigests(versions, stored, cadence)) {
     planned.push(
       ...(await planVariant(
         ports,
@@ -63,8 +77,6 @@ export async function publishImmediateDigests(
       )),
     );
   }
-  for (const version of versions)
-    await ports.articles.markMailingPlanned(version, planned[0]?.digestId ?? 'none');
   return planned.filter((p) => p.recipients > 0);
 }
 

@@ -102,10 +102,15 @@ export async function renderDigest(
     digestId: digest.id,
     lang,
     articles: shown.map((a) => ({ articleId: a.articleId, lang: a.lang, title: a.title })),
-    subjectMany: formatMessage(messages, lang, 'digestSubjectMany', {
-      publisher: settings.publisher,
-      count: '{count}',
-    }),
+    subjectMany: formatMessage(
+      messages,
+      lang,
+      digest.cadence === 'immediate' ? 'digestSubjectMany' : `${digest.cadence}Subject`,
+      {
+        publisher: settings.publisher,
+        count: '{count}',
+      },
+    ),
     segment: `herald-${segment}`,
     text: {
       head: textPart(html.slice(0, starts[0])),

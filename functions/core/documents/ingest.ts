@@ -75,6 +75,7 @@ export async function ingestDocument(
     await ports.articles.putVersion(version);
     const mail =
       !version.archiveOnly && (await ports.articles.claimMailing(version, settings.claimLeaseMs, now));
+    if (mail) await ports.articles.recordPublished(version);
     return { kind: 'stored', version, mail };
   } catch (error) {
     if (!(error instanceof DocumentRejectedError)) throw error;

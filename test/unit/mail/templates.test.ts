@@ -99,7 +99,7 @@ describe('the digest', () => {
       unsubscribeUrl: 'https://x.example/u',
       preferencesUrl: 'https://x.example/p',
     });
-    expect(subject).toBe('Press Office : 10 nouveaux articles');
+    expect(subject).toBe('Press Office : votre sélection du jour');
     expect(html).toMatch(
       /href="https:\/\/news\.example\.org\/archive\/fr"[^>]*>2 autres articles dans les archives/,
     );
