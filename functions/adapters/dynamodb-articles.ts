@@ -31,6 +31,34 @@ export class DynamoArticleStore implements ArticleStore {
         Item: { ...keys.source(version.sourceKey), articleId: version.articleId, lang: version.lang },
       }),
     );
+    const { articleId, lang, title, published } = version;
+    await client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.archive(lang, published, articleId), articleId, lang, title, published },
+      }),
+    );
+  }
+
+  async listArchive(lang: ArticleRef['lang'], limit: number) {
+    const { Items = [] } = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ARCHIVE#${lang}` },
+        ScanIndexForward: false,
+        Limit: limit * 2,
+      }),
+    );
+    const seen = new Set<string>();
+    return Items.filter((item) => !seen.has(item.articleId as string) && seen.add(item.articleId as string))
+      .slice(0, limit)
+      .map((item) => ({
+        articleId: item.articleId as string,
+        lang,
+        title: item.title as string,
+        published: item.published as string,
+      }));
   }
 
   async getVersions(articleId: string): Promise<ArticleVersion[]> {
@@ -52,6 +80,21 @@ export class DynamoArticleStore implements ArticleStore {
     );
     if (!Item) return undefined;
     const ref = { articleId: Item.articleId as string, lang: Item.lang as ArticleRef['lang'] };
+    const { Item: version } = await client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.articleVersion(ref.articleId, ref.lang),
+        ConsistentRead: true,
+      }),
+    );
+    if (version?.sourceKey === sourceKey) {
+      await client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.archive(ref.lang, version.published as string, ref.articleId),
+        }),
+      );
+    }
     try {
       await client.send(
         new UpdateCommand({

@@ -26,6 +26,10 @@ export const keys = {
     sk: `${at}#${articleId}#${lang}`,
   }),
   cursor: (cadence: string) => ({ pk: `CURSOR#${cadence}`, sk: 'CURSOR' }),
+  archive: (lang: string, published: string, articleId: string) => ({
+    pk: `ARCHIVE#${lang}`,
+    sk: `${published}#${articleId}`,
+  }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
 };
 

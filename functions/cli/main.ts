@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { digestCommand } from '#cli/digest.ts';
+import { previewCommand } from '#cli/preview.ts';
 import { publishCommand } from '#cli/publish.ts';
 import { quarantineCommand } from '#cli/quarantine.ts';
 import { subscribersCommand } from '#cli/subscribers.ts';
+
+// Handlers run in this process for some commands: keep their JSON logs and metrics off a person's terminal.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const program = new Command('herald')
   .description('Operate Herald: publish documents and manage subscribers on the running stack.')
@@ -9,7 +15,9 @@ const program = new Command('herald')
   .exitOverride()
   .addCommand(publishCommand())
   .addCommand(subscribersCommand())
-  .addCommand(quarantineCommand());
+  .addCommand(quarantineCommand())
+  .addCommand(digestCommand())
+  .addCommand(previewCommand());
 
 try {
   await program.parseAsync();

@@ -28,6 +28,10 @@ export const env = {
     error: 'must be the public base URL of the pages, e.g. https://news.example.org/',
   }),
   HERALD_PUBLISHER_NAME: z.string().min(1).default('Herald'),
+  /** The publisher's postal address, shown in the footer of every mail (bulk-mail rules ask for one). */
+  HERALD_POSTAL_ADDRESS: z.string().optional(),
+  /** At most this many articles in one digest; the rest are linked from the archive. */
+  HERALD_MAX_ARTICLES_PER_DIGEST: z.coerce.number().int().min(1).max(50).default(10),
   HERALD_TIME_ZONE: z
     .string()
     .default('UTC')

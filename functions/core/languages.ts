@@ -23,3 +23,8 @@ export const LANGUAGE_LINK_NAMES: Readonly<Record<Language, readonly string[]>> 
   ru: ['Русский'],
   ar: ['عربي', 'العربية'],
 };
+
+/** A language's name in that language ("français", "中文"). */
+export function nativeName(lang: Language): string {
+  return new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
+}

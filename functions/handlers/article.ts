@@ -39,16 +39,25 @@ export const handler = withHttpErrors(
           `<a href="${escapeHtml(articleUrl(config.HERALD_PUBLIC_BASE_URL, v.articleId, v.lang))}" hreflang="${v.lang}" lang="${v.lang}">${escapeHtml(nativeLanguageName(v.lang))}</a>`,
       );
     const meta = `<p class="meta">${escapeHtml(formatMessage(messages, version.lang, 'published'))} <time datetime="${version.published}">${escapeHtml(formatPublished(version.published, version.lang))}</time></p>`;
-    const languages = others.length
-      ? `<nav aria-label="${escapeHtml(formatMessage(messages, version.lang, 'otherLanguages'))}"><p>${escapeHtml(formatMessage(messages, version.lang, 'otherLanguages'))}: ${others.join(' · ')}</p></nav>`
-      : '';
+    const t = (key: string) => escapeHtml(formatMessage(messages, version.lang, key));
+    const print = event.queryStringParameters?.view === 'print';
+    const languages =
+      others.length && !print
+        ? `<nav aria-label="${t('otherLanguages')}"><p>${t('otherLanguages')}: ${others.join(' · ')}</p></nav>`
+        : '';
+    const self = articleUrl(config.HERALD_PUBLIC_BASE_URL, version.articleId, version.lang);
+    // Until the suggestion form exists, "Suggest to a friend" hands the link to the reader's own mail program.
+    const mailto = `mailto:?subject=${encodeURIComponent(version.title)}&body=${encodeURIComponent(self)}`;
+    const actions = print
+      ? ''
+      : `<section id="suggest" class="actions"><p><a href="${escapeHtml(mailto)}">${t('suggest')}</a> · <a href="${escapeHtml(`${self}?view=print`)}">${t('print')}</a></p></section>`;
     return html(
       200,
       renderPage({
         lang: version.lang,
         title: version.title,
         paragraphs: [],
-        trustedHtml: `${meta}\n<article dir="${directionOf(version.lang)}">${version.bodyHtml}</article>\n${languages}`,
+        trustedHtml: `${meta}\n<article dir="${directionOf(version.lang)}">${version.bodyHtml}</article>\n${actions}\n${languages}`,
       }),
     );
   },

@@ -1,13 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { AwsDigestStore } from '#adapters/digest-store.ts';
-import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
-import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
-import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { S3DocumentSource, S3Quarantine } from '#adapters/s3-documents.ts';
-import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
 import { env, readEnv } from '#config/env.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
@@ -16,42 +10,27 @@ import { readS3Notification } from '#core/documents/s3-notification.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
+import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
   HERALD_BUCKET: env.HERALD_BUCKET,
   HERALD_DOCUMENTS_PREFIX: env.HERALD_DOCUMENTS_PREFIX,
-  HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
-  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
-  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
   HERALD_TIME_ZONE: env.HERALD_TIME_ZONE,
   HERALD_MAX_DOCUMENT_BYTES: env.HERALD_MAX_DOCUMENT_BYTES,
-  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
 });
-
-const articles = new DynamoArticleStore(config.HERALD_TABLE);
+const publishing = publishingFromEnv();
+const { articles } = publishing.ports;
 const ingestPorts = {
   documents: new S3DocumentSource(config.HERALD_BUCKET),
   quarantine: new S3Quarantine(config.HERALD_BUCKET, config.HERALD_DOCUMENTS_PREFIX),
   articles,
-};
-const publishPorts = {
-  articles,
-  digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
-  subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
-  receipts: new DynamoReceipts(config.HERALD_TABLE),
-  sendQueue: new SqsSendQueue(config.HERALD_SEND_QUEUE_URL),
-  templates: new FileTemplateSource(config.HERALD_TEMPLATES_DIR),
 };
 const settings = {
   documentsPrefix: config.HERALD_DOCUMENTS_PREFIX,
   maxDocumentBytes: config.HERALD_MAX_DOCUMENT_BYTES,
   timeZone: config.HERALD_TIME_ZONE,
   claimLeaseMs: 120_000,
-};
-const publishSettings = {
-  publisher: config.HERALD_PUBLISHER_NAME,
-  publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
 };
 
 /** Logs and counts one outcome: keys and ids only, never a document's content. */
@@ -102,7 +81,12 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     );
     if (toMail.length > 0) {
       try {
-        const planned = await publishImmediateDigests(publishPorts, publishSettings, toMail, new Date());
+        const planned = await publishImmediateDigests(
+          publishing.ports,
+          publishing.settings,
+          toMail,
+          new Date(),
+        );
         for (const digest of planned) logger.info('digest planned', { ...digest });
       } catch (error) {
         await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));

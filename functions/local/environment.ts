@@ -9,6 +9,8 @@ export interface LocalConfig {
   readonly documentsPrefix: string;
   readonly table: string;
   readonly queues: Readonly<Record<'ingest' | 'ingestDlq' | 'send' | 'sendDlq', string>>;
+  /** The base of the links in mail (the web server unless HERALD_PUBLIC_BASE_URL says otherwise). */
+  readonly publicBaseUrl: string;
   readonly endpoints: {
     readonly s3: string;
     readonly sqs: string;
@@ -71,4 +73,19 @@ export function readLocalConfig(home = heraldHome()): LocalConfig {
     );
   }
   return config;
+}
+
+/**
+ * What the handler modules read from the environment on the local stack (Lambda gets the same from
+ * CDK). Token keys are not here: they stay in HERALD_HOME.
+ */
+export function handlerEnvironment(config: LocalConfig): Record<string, string> {
+  return {
+    HERALD_TABLE: config.table,
+    HERALD_BUCKET: config.bucket,
+    HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
+    HERALD_SEND_QUEUE_URL: config.queues.send,
+    HERALD_PUBLIC_BASE_URL: config.publicBaseUrl,
+    HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
+  };
 }

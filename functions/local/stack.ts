@@ -3,12 +3,18 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmulators } from '#local/emulators.ts';
-import { applyLocalEnvironment, type LocalConfig, localConfigPath } from '#local/environment.ts';
-import { type HttpHandler, startHttpServer } from '#local/http-server.ts';
+import {
+  applyLocalEnvironment,
+  handlerEnvironment,
+  type LocalConfig,
+  localConfigPath,
+} from '#local/environment.ts';
+import { type HttpHandler, type Route, startHttpServer } from '#local/http-server.ts';
 import { type SqsHandler, SqsPoller } from '#local/poller.ts';
 import { provision } from '#local/provision.ts';
 import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
 import { S3NotificationForwarder } from '#local/s3-notifications.ts';
+import { LocalSchedule } from '#local/scheduler.ts';
 
 export interface LocalPorts {
   readonly s3: number;
@@ -86,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       documentsPrefix: DOCUMENTS_PREFIX,
       table: TABLE,
       queues: { ingest: '', ingestDlq: '', send: '', sendDlq: '' },
+      publicBaseUrl: '',
       endpoints: {
         s3: emulators.endpoints.s3,
         sqs: emulators.endpoints.sqs,
@@ -109,19 +116,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config: LocalConfig = {
       ...provisional,
       queues: resources.queues,
+      publicBaseUrl: process.env.HERALD_PUBLIC_BASE_URL || web.url,
       endpoints: { ...provisional.endpoints, web: web.url },
     };
 
-    const handlerEnvironment: Record<string, string> = {
-      HERALD_TABLE: TABLE,
-      HERALD_BUCKET: BUCKET,
-      HERALD_DOCUMENTS_PREFIX: DOCUMENTS_PREFIX,
-      HERALD_SEND_QUEUE_URL: resources.queues.send,
-      HERALD_PUBLIC_BASE_URL: process.env.HERALD_PUBLIC_BASE_URL || web.url,
-      HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
-      HERALD_TOKEN_KEYS: tokenKeys,
-    };
-    Object.assign(process.env, handlerEnvironment);
+    Object.assign(process.env, handlerEnvironment(config), { HERALD_TOKEN_KEYS: tokenKeys });
 
     const forwarder = new S3NotificationForwarder(
       {
@@ -143,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         region: REGION,
         handler: sqsHandler(() => import('#handlers/ingest.ts')),
         batchSize: 10,
-        batchWindowMs: options.batchWindowMs ?? 500,
+        batchWindowMs: options.batchWindowMs ?? 1000,
         concurrency: 1,
         visibilityTimeoutSeconds: 60,
         onError: (error) => log(`ingest: ${describe(error)}`),
@@ -163,6 +162,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ];
     for (const poller of pollers) poller.start();
 
+    const schedule = new LocalSchedule({
+      timeZone: process.env.HERALD_TIME_ZONE || 'UTC',
+      dailyAt: process.env.HERALD_DAILY_AT || '08:00',
+      weeklyOn: process.env.HERALD_WEEKLY_ON || 'monday',
+      run: async (cadence) => {
+        const { handler } = await import('#handlers/scheduled-digest.ts');
+        const run = await handler({ cadence });
+        log(`${cadence} digest: ${run.articles} new articles, ${run.digests.length} digests planned`);
+      },
+      onError: (error) => log(`scheduled digest: ${describe(error)}`),
+    });
+    schedule.start();
+
     await writeFile(localConfigPath(home), `${JSON.stringify(config, null, 2)}\n`);
 
     // Stop in the order that loses nothing: no new requests; running batches finish (uploads are still
@@ -171,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stop = async () => {
       await rm(localConfigPath(home), { force: true });
       await web.close();
+      await schedule.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await emulators.closeS3();
       await forwarder.stop();
@@ -189,12 +202,37 @@ function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {
   return async () => (await load()).handler;
 }
 
-function webRoutes() {
-  const unsubscribe = async () => (await import('#handlers/unsubscribe.ts')).handler as HttpHandler;
-  const article = async () => (await import('#handlers/article.ts')).handler as HttpHandler;
+/** The routes of the HTTP API on AWS (plus the local-only template preview), each to its handler module. */
+function webRoutes(): Route[] {
+  const load = (module: () => Promise<{ handler: unknown }>) => async () =>
+    (await module()).handler as HttpHandler;
   return [
-    { methods: ['GET', 'POST'], path: '/unsubscribe', handler: unsubscribe },
-    { methods: ['GET'], path: /^\/articles\/[^/]+\/[^/]+\/?$/, handler: article },
+    {
+      methods: ['GET', 'POST'],
+      path: '/unsubscribe',
+      handler: load(() => import('#handlers/unsubscribe.ts')),
+    },
+    {
+      methods: ['GET', 'POST'],
+      path: '/preferences',
+      handler: load(() => import('#handlers/preferences.ts')),
+    },
+    {
+      methods: ['GET'],
+      path: /^\/articles\/[^/]+\/[^/]+\/?$/,
+      handler: load(() => import('#handlers/article.ts')),
+    },
+    { methods: ['GET'], path: /^\/archive\/[^/]+\/?$/, handler: load(() => import('#handlers/archive.ts')) },
+    {
+      methods: ['GET'],
+      path: /^\/digests\/[^/]+\/?$/,
+      handler: load(() => import('#handlers/digest-page.ts')),
+    },
+    {
+      methods: ['GET'],
+      path: /^\/preview(\/[^/]+\/[^/]+)?\/?$/,
+      handler: load(() => import('#handlers/preview.ts')),
+    },
   ];
 }
 

@@ -30,6 +30,11 @@ export interface ArticleRef {
 export interface ArticleStore {
   /** Stores a version and remembers which object key it came from. */
   putVersion(version: ArticleVersion): Promise<void>;
+  /** The archive of a language, newest first: every version published there and not withdrawn. */
+  listArchive(
+    lang: Language,
+    limit: number,
+  ): Promise<Array<Pick<ArticleVersion, 'articleId' | 'lang' | 'title' | 'published'>>>;
   /** Every stored version of an article (all languages). */
   getVersions(articleId: string): Promise<ArticleVersion[]>;
   /** Marks the version that came from `sourceKey` withdrawn; undefined when no version came from it. */

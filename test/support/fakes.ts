@@ -167,6 +167,12 @@ export class MemoryArticleStore implements ArticleStore {
     this.versions.set(`${version.articleId}/${version.lang}`, version);
     this.sources.set(version.sourceKey, { articleId: version.articleId, lang: version.lang });
   }
+  async listArchive(lang: string, limit: number) {
+    return [...this.versions.values()]
+      .filter((v) => v.lang === lang && !v.withdrawnAt)
+      .sort((a, b) => b.published.localeCompare(a.published))
+      .slice(0, limit);
+  }
   async getVersions(articleId: string) {
     return [...this.versions.values()].filter((v) => v.articleId === articleId);
   }

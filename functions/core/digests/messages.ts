@@ -36,9 +36,7 @@ export function formatMessage(
 }
 
 /** The name of a language in that language ("français", "中文"), for language links. */
-export function nativeLanguageName(lang: Language): string {
-  return new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
-}
+export { nativeName as nativeLanguageName } from '#core/languages.ts';
 
 /** A publisher's wall-clock `YYYY-MM-DDTHH:MM`, formatted for readers of `lang`. */
 export function formatPublished(published: string, lang: Language): string {

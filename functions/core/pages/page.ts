@@ -38,6 +38,7 @@ body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; 
 a { color: #0b57d0; }
 button { font: inherit; padding: .6rem 1.2rem; background: #0b3d6b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
 .meta { color: #57606a; }
+@media print { nav, .actions, form, button { display: none; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 90%; } body { margin: 0; max-width: none; } }
 </style>
 </head>
 <body>
