@@ -18,6 +18,13 @@ const heraldContext = z.object({
     .optional(),
   publisherName: z.string().min(1).default('Herald'),
   timeZone: z.string().min(1).default('UTC'),
+  postalAddress: z.string().min(1).optional(),
+  maxArticlesPerDigest: z.number().int().min(1).max(50).default(10),
+  dailyAt: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:00"')
+    .default('08:00'),
+  weeklyOn: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('MON'),
   documentsPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, 'must be a key prefix ending in "/", e.g. "documents/"')

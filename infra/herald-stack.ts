@@ -4,6 +4,7 @@ import type { HeraldConfig } from './config.ts';
 import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
 import { HeraldState } from './constructs/herald-state.ts';
+import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
 
 export interface HeraldStackProps extends StackProps {
@@ -22,11 +23,14 @@ export class HeraldStack extends Stack {
       HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
       HERALD_PUBLISHER_NAME: config.publisherName,
       HERALD_TIME_ZONE: config.timeZone,
+      HERALD_MAX_ARTICLES_PER_DIGEST: String(config.maxArticlesPerDigest),
+      ...(config.postalAddress ? { HERALD_POSTAL_ADDRESS: config.postalAddress } : {}),
     };
 
     const api = new SubscriptionApi(this, 'SubscriptionApi', {
       table: state.table,
       tokenKeys: state.tokenKeys,
+      bucket: state.bucket,
       publicBaseUrl: config.publicBaseUrl,
       environment: shared,
     });
@@ -51,6 +55,20 @@ export class HeraldStack extends Stack {
       documentsPrefix: config.documentsPrefix,
       sendQueue: delivery.queue,
       environment: { ...shared, HERALD_PUBLIC_BASE_URL: publicBaseUrl },
+    });
+
+    const scheduled = new ScheduledDigests(this, 'ScheduledDigests', {
+      bucket: state.bucket,
+      table: state.table,
+      sendQueue: delivery.queue,
+      timeZone: config.timeZone,
+      dailyAt: config.dailyAt,
+      weeklyOn: config.weeklyOn,
+      environment: { ...shared, HERALD_PUBLIC_BASE_URL: publicBaseUrl },
+    });
+    new CfnOutput(this, 'ScheduledDigestFunction', {
+      description: 'herald digest run --cadence daily --function <this>',
+      value: scheduled.function.functionName,
     });
 
     new CfnOutput(this, 'DocumentsUri', {

@@ -1,12 +1,14 @@
 import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
 
 export interface SubscriptionApiProps {
   readonly table: ITableV2;
+  readonly bucket: IBucket;
   readonly tokenKeys: ISecret;
   /** The public base URL of the pages; the HTTP API's own URL when not given. */
   readonly publicBaseUrl?: string;
@@ -14,14 +16,16 @@ export interface SubscriptionApiProps {
 }
 
 /**
- * The public HTTP API and pages: `GET|POST /unsubscribe` (the RFC 8058 one-click endpoint) and
- * `GET /articles/{id}/{lang}` (the neutral web version of an article).
+ * The public HTTP API and pages: `GET|POST /unsubscribe` (RFC 8058 one-click), `GET|POST /preferences`,
+ * the neutral web versions `GET /articles/{id}/{lang}` and `GET /digests/{id}`, and `GET /archive/{lang}`.
  */
 export class SubscriptionApi extends Construct {
   readonly api: HttpApi;
   readonly publicBaseUrl: string;
-  readonly unsubscribe: HeraldFunction;
-  readonly article: HeraldFunction;
+  readonly functions: Record<
+    'unsubscribe' | 'preferences' | 'article' | 'digest' | 'archive',
+    HeraldFunction
+  >;
 
   constructor(scope: Construct, id: string, props: SubscriptionApiProps) {
     super(scope, id);
@@ -30,32 +34,59 @@ export class SubscriptionApi extends Construct {
       corsPreflight: { allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowOrigins: [] },
     });
     this.publicBaseUrl = props.publicBaseUrl ?? this.api.apiEndpoint;
+    const environment = { ...props.environment, HERALD_PUBLIC_BASE_URL: this.publicBaseUrl };
 
-    this.unsubscribe = new HeraldFunction(this, 'Unsubscribe', {
-      handler: 'unsubscribe',
-      description: 'Herald: one-click unsubscribe (RFC 8058) and its page',
-      withTemplates: true,
-      environment: { ...props.environment, HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn },
-    });
-    props.table.grantReadWriteData(this.unsubscribe);
-    props.tokenKeys.grantRead(this.unsubscribe);
-    this.api.addRoutes({
-      path: '/unsubscribe',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('UnsubscribeIntegration', this.unsubscribe),
-    });
-
-    this.article = new HeraldFunction(this, 'Article', {
-      handler: 'article',
-      description: 'Herald: the web version of an article',
-      withTemplates: true,
-      environment: { ...props.environment, HERALD_PUBLIC_BASE_URL: this.publicBaseUrl },
-    });
-    props.table.grantReadData(this.article);
-    this.api.addRoutes({
-      path: '/articles/{id}/{lang}',
-      methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('ArticleIntegration', this.article),
-    });
+    const route = (
+      name: string,
+      handler: string,
+      description: string,
+      path: string,
+      methods: HttpMethod[],
+      extra = {},
+    ) => {
+      const fn = new HeraldFunction(this, name, {
+        handler,
+        description,
+        withTemplates: true,
+        environment: { ...environment, ...extra },
+      });
+      this.api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(`${name}Integration`, fn) });
+      return fn;
+    };
+    const tokens = { HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn };
+    this.functions = {
+      unsubscribe: route(
+        'Unsubscribe',
+        'unsubscribe',
+        'Herald: one-click unsubscribe (RFC 8058) and its page',
+        '/unsubscribe',
+        [HttpMethod.GET, HttpMethod.POST],
+        tokens,
+      ),
+      preferences: route(
+        'Preferences',
+        'preferences',
+        'Herald: the preference center',
+        '/preferences',
+        [HttpMethod.GET, HttpMethod.POST],
+        tokens,
+      ),
+      article: route('Article', 'article', 'Herald: the web version of an article', '/articles/{id}/{lang}', [
+        HttpMethod.GET,
+      ]),
+      digest: route('Digest', 'digest-page', 'Herald: the web version of a digest', '/digests/{id}', [
+        HttpMethod.GET,
+      ]),
+      archive: route('Archive', 'archive', 'Herald: the archive of a language', '/archive/{lang}', [
+        HttpMethod.GET,
+      ]),
+    };
+    for (const fn of [this.functions.unsubscribe, this.functions.preferences]) {
+      props.table.grantReadWriteData(fn);
+      props.tokenKeys.grantRead(fn);
+    }
+    for (const fn of [this.functions.article, this.functions.digest, this.functions.archive])
+      props.table.grantReadData(fn);
+    props.bucket.grantRead(this.functions.digest, 'digests/*');
   }
 }

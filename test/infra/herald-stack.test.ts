@@ -74,7 +74,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -138,6 +138,39 @@ describe('public API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /unsubscribe' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /unsubscribe' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /articles/{id}/{lang}' });
+  });
+
+  it('serves the preference center and the web versions of digests and archives', () => {
+    for (const key of ['GET /preferences', 'POST /preferences', 'GET /digests/{id}', 'GET /archive/{lang}']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
+  });
+});
+
+describe('scheduled digests', () => {
+  it('run daily and weekly in the publisher time zone through EventBridge Scheduler', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: '{"cadence":"daily"}' }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 ? * MON *)',
+      Target: Match.objectLike({ Input: '{"cadence":"weekly"}' }),
+    });
+  });
+
+  it('let the scheduler invoke only the scheduled-digest function', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ScheduledDigestsFunction'), 'Arn'] },
+          }),
+        ],
+      },
+    });
   });
 });
 
