@@ -36,6 +36,22 @@ function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
 }
 
 /**
+ * The same for every recipient of a job, so worked out once: a job's recipients share the rendered
+ * digest and the set of withdrawn articles.
+ */
+const keptCache = new WeakMap<RenderedDigest, { skip: string; kept: ReturnType<typeof keep> }>();
+
+function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>) {
+  const key = [...skip].sort().join(',');
+  const cached = keptCache.get(rendered);
+  if (cached?.skip === key) return cached.kept;
+  const kept = keep(rendered, skip);
+  const result = { ...kept, html: stripMarkerComments(rendered, kept.html) };
+  keptCache.set(rendered, { skip: key, kept: result });
+  return result;
+}
+
+/**
  * Puts one recipient's values into a rendered digest by plain string replacement of the render's
  * nonce markers — microseconds per recipient. Values are URLs built by Herald; they are escaped for
  * the HTML attribute they land in.
@@ -45,10 +61,9 @@ export function personalize(
   values: Readonly<Record<DigestField, string>>,
   skip: ReadonlySet<number> = new Set(),
 ): PersonalizedMail {
-  const kept = keep(rendered, skip);
+  const kept = keptFor(rendered, skip);
   const { subject } = kept;
-  let { text } = kept;
-  let html = stripMarkerComments(rendered, kept.html);
+  let { text, html } = kept;
   for (const [field, marker] of Object.entries(rendered.markers) as [DigestField, string][]) {
     const value = values[field];
     html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));

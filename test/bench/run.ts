@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: one JSON object per line, one per scenario. Speed and memory targets are checked
+ * here, by reading these numbers — never as timing assertions in tests.
+ */
+import { performance } from 'node:perf_hooks';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { personalize } from '#core/digests/personalize.ts';
+import { renderDigest } from '#core/digests/render-digest.ts';
+import { sampleArticles } from '#core/mail/samples.ts';
+import { personalLinks } from '#core/subscriptions/links.ts';
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+async function digestRender() {
+  const templates = new FileTemplateSource();
+  const articles = await sampleArticles(templates, 'en', 10);
+  const digest = {
+    id: 'd_000000000000000000000000',
+    cadence: 'immediate' as const,
+    lang: 'en' as const,
+    articles,
+  };
+  const settings = {
+    publisher: 'Press Office',
+    publicBaseUrl: 'https://news.example.org/',
+    postalAddress: '1 Harbour Road',
+  };
+  for (let i = 0; i < 3; i++) await renderDigest(digest, templates, settings);
+  const renders: number[] = [];
+  let rendered = await renderDigest(digest, templates, settings);
+  for (let i = 0; i < 30; i++) {
+    const start = performance.now();
+    rendered = await renderDigest(digest, templates, settings);
+    renders.push(performance.now() - start);
+  }
+
+  const keys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+  const perRecipient: number[] = [];
+  const recipients = 2000;
+  for (let round_ = 0; round_ < 7; round_++) {
+    const start = performance.now();
+    for (let i = 0; i < recipients; i++) {
+      personalize(
+        rendered,
+        personalLinks(settings.publicBaseUrl, keys, `s_${i.toString(16).padStart(24, '0')}`),
+      );
+    }
+    perRecipient.push(((performance.now() - start) * 1000) / recipients);
+  }
+  return {
+    scenario: 'digest-render',
+    articles: articles.length,
+    htmlBytes: Buffer.byteLength(rendered.html),
+    renderMsPerDigest: round(median(renders), 2),
+    personalizeUsPerRecipient: round(median(perRecipient), 1),
+  };
+}
+
+for (const scenario of [digestRender]) console.log(JSON.stringify(await scenario()));
