@@ -18,7 +18,8 @@ Environment:
   HERALD_SES_PORT        SES emulator and outbox (default ${DEFAULT_PORTS.ses})
   HERALD_WEB_PORT        Herald's web server     (default ${DEFAULT_PORTS.web})
   HERALD_PUBLIC_BASE_URL base of links in mail   (default the web server)
-  HERALD_FROM_ADDRESS    the From of digests`,
+  HERALD_FROM_ADDRESS    the From of digests
+  HERALD_BATCH_WINDOW_MS documents arriving this close together share a digest (default 1000, at most 2000)`,
   )
   .parse();
 
@@ -27,7 +28,17 @@ const home = heraldHome();
 const log = (line: string) => console.log(`[herald] ${line}`);
 
 try {
-  const stack = await startLocalStack({ home, ports: portsFromEnv(), reset: Boolean(reset), log });
+  const batchWindowMs = Number(process.env.HERALD_BATCH_WINDOW_MS ?? 1000);
+  if (!Number.isInteger(batchWindowMs) || batchWindowMs < 0 || batchWindowMs > 2000) {
+    throw new RangeError('HERALD_BATCH_WINDOW_MS must be a whole number of milliseconds from 0 to 2000');
+  }
+  const stack = await startLocalStack({
+    home,
+    ports: portsFromEnv(),
+    reset: Boolean(reset),
+    batchWindowMs,
+    log,
+  });
   const { config } = stack;
   console.log(`
 Herald is running on the embedded local AWS (state in ${home}).
