@@ -1,4 +1,11 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import {
   ALSO_ORIGINAL_INDEX,
@@ -107,5 +114,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ExpressionAttributeValues: { ':status': status, ':now': now.toISOString() },
       }),
     );
+  }
+
+  async delete(id: string): Promise<void> {
+    await dynamoDocumentClient().send(new DeleteCommand({ TableName: this.table, Key: keys.subscriber(id) }));
   }
 }

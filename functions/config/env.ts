@@ -42,6 +42,19 @@ export const env = {
     .positive()
     .default(1024 * 1024),
   HERALD_TEMPLATES_DIR: z.string().optional(),
+  /** Origins allowed to post the subscribe API from their pages (comma-separated), for the embeddable form. */
+  HERALD_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: z.coerce.number().int().positive().default(20),
+  HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: z.coerce.number().int().positive().default(3),
+  HERALD_SOFT_BOUNCE_LIMIT: z.coerce.number().int().positive().default(3),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.string().optional(),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.string().optional(),

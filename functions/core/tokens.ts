@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidTokenError } from '#core/errors.ts';
 
 /** What a token lets its bearer do; a token signed for one purpose is refused for any other. */
-export type TokenPurpose = 'unsubscribe' | 'confirm' | 'preferences';
+export type TokenPurpose = 'unsubscribe' | 'confirm' | 'preferences' | 'data' | 'erase' | 'never-suggest';
 
 /** Signing keys by key id; `current` signs, every listed key verifies (so keys can be rotated). */
 export interface TokenKeys {

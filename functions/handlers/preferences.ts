@@ -1,42 +1,44 @@
-import Handlebars from 'handlebars';
 import { z } from 'zod';
-import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { loadTokenKeys } from '#adapters/token-keys.ts';
-import { env, readEnv } from '#config/env.ts';
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import { LANGUAGES, nativeName } from '#core/languages.ts';
-import { renderPage } from '#core/pages/page.ts';
+import { pageUrl } from '#core/pages/urls.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { CADENCES, type Subscriber } from '#core/subscriptions/subscriber.ts';
-import { verifyToken } from '#core/tokens.ts';
+import { signToken, verifyToken } from '#core/tokens.ts';
 import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
+import { siteFromEnv } from '#handlers/shared/site.ts';
 
-const config = readEnv({
-  HERALD_TABLE: env.HERALD_TABLE,
-  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
-  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
-  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
-  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
-});
-const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
-const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
-const tokenKeys = await loadTokenKeys(config);
-const escapeHtml = Handlebars.escapeExpression;
+const site = await siteFromEnv();
+const { escape } = site;
+const LINK_MINUTES = 60;
 
 const choices = z.object({
   lang: z.enum(LANGUAGES, { error: 'choose one of the six languages' }),
   cadence: z.enum(CADENCES, { error: 'choose immediate, daily or weekly' }),
   alsoOriginal: z.enum(['on']).optional(),
+  topics: z
+    .string()
+    .max(400, 'topics are at most 400 characters')
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'each topic is a word or two'))
+        .max(10, 'at most 10 topics'),
+    ),
 });
 
 async function subscriberFor(event: HttpEvent): Promise<Subscriber> {
   const token = event.queryStringParameters?.t;
   if (!token) throw new HttpError(400, 'the link has no token: copy the whole link from the mail');
   try {
-    const subscriber = await subscribers.get(verifyToken(tokenKeys, 'preferences', token));
+    const subscriber = await site.subscribers.get(verifyToken(site.tokenKeys, 'preferences', token));
     if (!subscriber || subscriber.status === 'suppressed')
       throw new HttpError(404, 'this subscription no longer exists');
     return subscriber;
@@ -46,13 +48,13 @@ async function subscriberFor(event: HttpEvent): Promise<Subscriber> {
   }
 }
 
-async function page(subscriber: Subscriber, action: string, saved: boolean): Promise<string> {
+async function page(subscriber: Subscriber, action: string, notice?: string): Promise<string> {
   const { lang } = subscriber;
-  const messages = await loadMessages(templates, lang);
-  const t = (key: string) => escapeHtml(formatMessage(messages, lang, key));
+  const t = await site.messagesFor(lang);
+  const e = (key: string) => escape(t(key));
   const languageOptions = LANGUAGES.map(
     (code) =>
-      `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escapeHtml(nativeName(code))}</option>`,
+      `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escape(nativeName(code))}</option>`,
   ).join('');
   const cadenceLabel = {
     immediate: 'cadenceImmediate',
@@ -61,32 +63,60 @@ async function page(subscriber: Subscriber, action: string, saved: boolean): Pro
   } as const;
   const cadenceOptions = CADENCES.map(
     (cadence) =>
-      `<label><input type="radio" name="cadence" value="${cadence}"${cadence === subscriber.cadence ? ' checked' : ''}> ${t(cadenceLabel[cadence])}</label><br>`,
+      `<label><input type="radio" name="cadence" value="${cadence}"${cadence === subscriber.cadence ? ' checked' : ''}> ${e(cadenceLabel[cadence])}</label><br>`,
   ).join('\n');
-  const { unsubscribeUrl } = personalLinks(config.HERALD_PUBLIC_BASE_URL, tokenKeys, subscriber.id);
-  return renderPage({
-    lang,
-    title: formatMessage(messages, lang, 'prefsTitle'),
-    paragraphs: saved ? [formatMessage(messages, lang, 'prefsSaved')] : [],
-    trustedHtml: `<form method="post" action="${escapeHtml(action)}">
-<p><label for="lang">${t('prefsLanguage')}</label><br><select id="lang" name="lang">${languageOptions}</select></p>
-<fieldset><legend>${t('prefsCadence')}</legend>
+  const { unsubscribeUrl } = personalLinks(site.config.HERALD_PUBLIC_BASE_URL, site.tokenKeys, subscriber.id);
+  return site.page(lang, 'prefsTitle', notice ? [notice] : [], {
+    trustedHtml: `<form method="post" action="${escape(action)}">
+<p><label for="lang">${e('prefsLanguage')}</label><br><select id="lang" name="lang">${languageOptions}</select></p>
+<fieldset><legend>${e('prefsCadence')}</legend>
 ${cadenceOptions}
 </fieldset>
-<p><label><input type="checkbox" name="alsoOriginal"${subscriber.alsoOriginalLanguage ? ' checked' : ''}> ${t('prefsAlsoOriginal')}</label></p>
-<p><button type="submit">${t('prefsSave')}</button></p>
+<p><label for="topics">${e('topicsLabel')}</label><br><input id="topics" name="topics" value="${escape((subscriber.topics ?? []).join(', '))}"></p>
+<p><label><input type="checkbox" name="alsoOriginal"${subscriber.alsoOriginalLanguage ? ' checked' : ''}> ${e('prefsAlsoOriginal')}</label></p>
+<p><button type="submit">${e('prefsSave')}</button></p>
 </form>
-<p><a href="${escapeHtml(unsubscribeUrl)}">${t('unsubscribe')}</a></p>`,
+<form method="post" action="${escape(action)}"><input type="hidden" name="action" value="data"><p><button type="submit">${e('dataLinkButton')}</button></p></form>
+<form method="post" action="${escape(action)}"><input type="hidden" name="action" value="erase"><p><button type="submit">${e('eraseLinkButton')}</button></p></form>
+<p><a href="${escape(unsubscribeUrl)}">${e('unsubscribe')}</a></p>`,
   });
 }
 
-/** `GET|POST /preferences?t=…`: the preference center a token link in every mail opens. */
+/**
+ * `GET|POST /preferences?t=…`: the preference center a token link in every mail opens — language,
+ * cadence, topics, originals; and, by a fresh one-hour link sent by mail, download or erase my data.
+ */
 export const handler = withHttpErrors(
   async (event) => {
     const subscriber = await subscriberFor(event);
     const action = `${event.rawPath}?t=${encodeURIComponent(event.queryStringParameters?.t ?? '')}`;
-    if (event.requestContext.http.method !== 'POST') return html(200, await page(subscriber, action, false));
-    const parsed = choices.safeParse(Object.fromEntries(await readForm(event)));
+    if (event.requestContext.http.method !== 'POST') return html(200, await page(subscriber, action));
+    const form = Object.fromEntries(await readForm(event));
+    const t = await site.messagesFor(subscriber.lang);
+    if (form.action === 'data' || form.action === 'erase') {
+      const now = new Date();
+      const limit = await site.limits.take('data-link', subscriber.id, 3, 3600, now);
+      if (!limit.allowed)
+        throw new HttpError(
+          429,
+          `too many links asked for: try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes`,
+        );
+      const token = signToken(
+        site.tokenKeys,
+        form.action,
+        subscriber.id,
+        new Date(now.getTime() + LINK_MINUTES * 60_000),
+      );
+      const path = form.action === 'data' ? 'my-data' : 'erase';
+      await site.notices.link(
+        subscriber,
+        form.action,
+        pageUrl(site.config.HERALD_PUBLIC_BASE_URL, `${path}?t=${encodeURIComponent(token)}`),
+      );
+      logger.info('data link sent', { subscriberId: subscriber.id, kind: form.action });
+      return html(200, await page(subscriber, action, t('linkSent')));
+    }
+    const parsed = choices.safeParse(form);
     if (!parsed.success)
       throw new HttpError(
         400,
@@ -96,17 +126,16 @@ export const handler = withHttpErrors(
       ...subscriber,
       lang: parsed.data.lang,
       cadence: parsed.data.cadence,
+      topics: parsed.data.topics,
       alsoOriginalLanguage: parsed.data.alsoOriginal === 'on',
       updatedAt: new Date().toISOString(),
     };
-    await subscribers.put(updated);
+    await site.subscribers.put(updated);
     logger.info('preferences saved', { subscriberId: subscriber.id });
-    return html(200, await page(updated, action, true));
+    return html(200, await page(updated, action, (await site.messagesFor(updated.lang))('prefsSaved')));
   },
   (status, message) =>
-    renderPage({
-      lang: 'en',
-      title: status >= 500 ? 'Server error' : 'Request not accepted',
-      paragraphs: [message],
+    site.page('en', 'prefsTitle', [], {
+      trustedHtml: `<p role="alert">${escape(`${status}: ${message}`)}</p>`,
     }),
 );

@@ -6,6 +6,7 @@ import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 import { renderPage } from '#core/pages/page.ts';
+import { resubscribeByToken } from '#core/subscriptions/lifecycle.ts';
 import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
@@ -23,14 +24,20 @@ const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
 const tokenKeys = await loadTokenKeys(config);
 const publisher = config.HERALD_PUBLISHER_NAME;
 
-async function page(lang: Language, titleKey: string, textKey: string, form?: { action: string }) {
+/** A page in the reader's language, optionally with one button posting `field=value` back here. */
+async function page(
+  lang: Language,
+  titleKey: string,
+  textKey: string,
+  form?: { action: string; field: string; value: string; button: string },
+) {
   const messages = await loadMessages(templates, lang);
   const t = (key: string) => formatMessage(messages, lang, key, { publisher });
   return renderPage({
     lang,
     title: t(titleKey),
     paragraphs: [t(textKey)],
-    form: form && { ...form, field: 'List-Unsubscribe', value: 'One-Click', button: t('unsubscribeButton') },
+    form: form && { ...form, button: t(form.button) },
   });
 }
 
@@ -42,27 +49,46 @@ function tokenOf(event: HttpEvent): string {
 
 /**
  * `GET /unsubscribe?t=…` shows one button and changes nothing (link scanners only GET).
- * `POST /unsubscribe?t=…` with `List-Unsubscribe=One-Click` (RFC 8058) unsubscribes at once: 200.
+ * `POST /unsubscribe?t=…` with `List-Unsubscribe=One-Click` (RFC 8058) unsubscribes at once: 200. The page
+ * that follows offers an undo (`undo=1`), which brings back only a reader who unsubscribed.
  */
 export const handler = withHttpErrors(
   async (event) => {
     const token = tokenOf(event);
     const now = new Date();
+    const action = `${event.rawPath}?t=${encodeURIComponent(token)}`;
     try {
       if (event.requestContext.http.method === 'POST') {
         const form = await readForm(event);
+        if (form.get('undo') === '1') {
+          const subscriber = await resubscribeByToken(subscribers, tokenKeys, token, now);
+          logger.info('unsubscribe undone', { subscriberId: subscriber?.id ?? 'unknown' });
+          return html(200, await page(subscriber?.lang ?? 'en', 'welcomeHeading', 'resubscribed'));
+        }
         if (form.get('List-Unsubscribe') !== 'One-Click') {
           throw new HttpError(400, 'the body must be List-Unsubscribe=One-Click');
         }
         const subscriber = await unsubscribeByToken(subscribers, tokenKeys, token, now);
         logger.info('unsubscribed', { subscriberId: subscriber?.id ?? 'unknown' });
-        return html(200, await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribedDone'));
+        return html(
+          200,
+          await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribedDone', {
+            action,
+            field: 'undo',
+            value: '1',
+            button: 'undoUnsubscribe',
+          }),
+        );
       }
       const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', token, now));
-      const action = `${event.rawPath}?t=${encodeURIComponent(token)}`;
       return html(
         200,
-        await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', { action }),
+        await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', {
+          action,
+          field: 'List-Unsubscribe',
+          value: 'One-Click',
+          button: 'unsubscribeButton',
+        }),
       );
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new HttpError(400, error.message, { cause: error });

@@ -78,6 +78,8 @@ export interface SubscriberStore {
     alsoOriginalOnly?: boolean,
   ): Promise<AudiencePage>;
   setStatus(id: string, status: SubscriberStatus, now: Date): Promise<void>;
+  /** Removes the subscriber and everything about them (erasure). */
+  delete(id: string): Promise<void>;
 }
 
 export interface DigestStore {
@@ -129,4 +131,28 @@ export interface SendLedger {
 /** Reads templates and message files from `templates/`. */
 export interface TemplateSource {
   read(name: string): Promise<string>;
+}
+
+/** Keyed hashes of addresses that must never be mailed: bounced, complained, erased. */
+export interface SuppressionList {
+  has(addressHash: string): Promise<boolean>;
+  add(addressHash: string, reason: 'bounce' | 'complaint' | 'erased' | 'operator', now: Date): Promise<void>;
+}
+
+/** Fixed-window counters: `take` counts one and says whether the limit still allows it. */
+export interface RateLimiter {
+  take(
+    scope: string,
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    now: Date,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+}
+
+/** The one-off mails of a subscription: each rendered and sent at once, to one address. */
+export interface Notices {
+  confirmation(subscriber: Subscriber, confirmUrl: string): Promise<void>;
+  welcome(subscriber: Subscriber): Promise<void>;
+  link(subscriber: Subscriber, kind: 'data' | 'erase', url: string): Promise<void>;
 }

@@ -48,6 +48,9 @@ export class MemorySubscriberStore implements SubscriberStore {
     const next = start + limit;
     return { subscribers: all.slice(start, next), cursor: next < all.length ? String(next) : undefined };
   }
+  async delete(id: string) {
+    this.byId.delete(id);
+  }
   async setStatus(id: string, status: SubscriberStatus, now: Date) {
     const s = this.byId.get(id);
     if (s) this.byId.set(id, { ...s, status, updatedAt: now.toISOString() });

@@ -80,9 +80,14 @@ export async function publishDigests(
   return planned.filter((p) => p.recipients > 0);
 }
 
+/** A reader who chose topics gets only articles with one of them; no choice means every article. */
+function wantsTopics(reader: Subscriber, article: ArticleVersion): boolean {
+  return !reader.topics?.length || article.topics.some((topic) => reader.topics!.includes(topic));
+}
+
 /**
- * Pages the audience and queues its jobs. Readers who already received some of `checkReceipts` get a
- * narrower digest without those articles (rendered once per distinct set), or nothing.
+ * Pages the audience and queues its jobs. Readers who already received some of `checkReceipts`, or who
+ * chose topics, get a narrower digest (rendered once per distinct set of articles), or nothing.
  */
 async function planVariant(
   ports: PublishPorts,
@@ -119,32 +124,27 @@ async function planVariant(
       audience.alsoOriginalOnly,
     );
     const readers = page.subscribers.filter((s) => !(audience.excludeAlsoOriginal && s.alsoOriginalLanguage));
-    if (checkReceipts.length === 0) {
-      await queueFor(digest, readers);
-    } else {
-      const received = await ports.receipts.receivedAmong(
-        checkReceipts,
-        readers.map((s) => s.id),
-      );
-      const groups = new Map<string, { target: Digest; readers: Subscriber[] }>();
-      for (const reader of readers) {
-        const had = received.get(reader.id) ?? new Set<string>();
-        const articles = digest.articles.filter((a) => !had.has(a.articleId));
-        if (articles.length === 0) continue;
-        const target =
-          articles.length === digest.articles.length
-            ? digest
-            : {
-                ...digest,
-                id: digestIdFor(digest.cadence, digest.lang, articles, 'also-original'),
-                articles,
-              };
-        const group = groups.get(target.id) ?? { target, readers: [] };
-        group.readers.push(reader);
-        groups.set(target.id, group);
-      }
-      for (const { target, readers: group } of groups.values()) await queueFor(target, group);
+    const received =
+      checkReceipts.length > 0
+        ? await ports.receipts.receivedAmong(
+            checkReceipts,
+            readers.map((s) => s.id),
+          )
+        : new Map();
+    const groups = new Map<string, { target: Digest; readers: Subscriber[] }>();
+    for (const reader of readers) {
+      const had: Set<string> = received.get(reader.id) ?? new Set<string>();
+      const articles = digest.articles.filter((a) => !had.has(a.articleId) && wantsTopics(reader, a));
+      if (articles.length === 0) continue;
+      const target =
+        articles.length === digest.articles.length
+          ? digest
+          : { ...digest, id: digestIdFor(digest.cadence, digest.lang, articles, 'narrowed'), articles };
+      const group = groups.get(target.id) ?? { target, readers: [] };
+      group.readers.push(reader);
+      groups.set(target.id, group);
     }
+    for (const { target, readers: group } of groups.values()) await queueFor(target, group);
     cursor = page.cursor;
   } while (cursor);
 

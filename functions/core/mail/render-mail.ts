@@ -5,11 +5,17 @@ import { formatMessage, loadMessages, type Messages } from '#core/digests/messag
 import { directionOf, type Language } from '#core/languages.ts';
 import type { TemplateSource } from '#ports/index.ts';
 
-export const MAIL_TEMPLATES = ['digest', 'confirmation', 'welcome', 'suggestion'] as const;
+export const MAIL_TEMPLATES = ['digest', 'confirmation', 'welcome', 'suggestion', 'link'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 /** Per-recipient values, left in a render as nonce markers and filled in per recipient. */
-export const PERSONAL_FIELDS = ['unsubscribeUrl', 'preferencesUrl', 'confirmUrl', 'neverSuggestUrl'] as const;
+export const PERSONAL_FIELDS = [
+  'unsubscribeUrl',
+  'preferencesUrl',
+  'confirmUrl',
+  'neverSuggestUrl',
+  'actionUrl',
+] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 const PARTIALS = ['head', 'header', 'footer'] as const;

@@ -23,7 +23,13 @@ export interface Subscriber {
   readonly cadence: Cadence;
   /** Also receive articles that have no version in `lang`, in their original language. */
   readonly alsoOriginalLanguage?: boolean;
+  /** Only articles with one of these topics; empty or absent means every article. */
+  readonly topics?: readonly string[];
   readonly consent?: Consent;
+  /** Where a pending subscription was asked for, until it is confirmed (then it is in `consent`). */
+  readonly requested?: { readonly at: string; readonly source: string };
+  /** Transient bounces counted since the last delivery. */
+  readonly softBounces?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

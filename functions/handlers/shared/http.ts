@@ -69,16 +69,28 @@ export function html(statusCode: number, page: string): HttpResult {
 /** Maps typed errors to responses: an HttpError shows its message, anything else is a logged 500. */
 export function withHttpErrors(
   route: (event: HttpEvent) => Promise<HttpResult>,
-  errorPage: (status: number, message: string, event: HttpEvent) => string,
+  errorPage: (
+    status: number,
+    message: string,
+    event: HttpEvent,
+  ) => string | HttpResult | Promise<string | HttpResult>,
 ) {
+  const respond = async (status: number, message: string, event: HttpEvent): Promise<HttpResult> => {
+    const page = await errorPage(status, message, event);
+    return typeof page === 'string' ? html(status, page) : { statusCode: status, ...page };
+  };
   return async (event: HttpEvent): Promise<HttpResult> => {
     try {
       return await route(event);
     } catch (error) {
-      if (error instanceof HttpError)
-        return html(error.statusCode, errorPage(error.statusCode, error.message, event));
+      if (error instanceof HttpError) return respond(error.statusCode, error.message, event);
       logger.error('request failed', { path: event.rawPath, error: error as Error });
-      return html(500, errorPage(500, 'Something went wrong on our side. Please try again later.', event));
+      return respond(500, 'Something went wrong on our side. Please try again later.', event);
     }
   };
+}
+
+/** A JSON answer `{ message }` for API callers. */
+export function jsonMessage(message: string, headers: Record<string, string> = {}): HttpResult {
+  return { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ message }) };
 }

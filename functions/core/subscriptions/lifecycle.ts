@@ -1,0 +1,69 @@
+import { addressHash } from '#core/subscriptions/address-hash.ts';
+import { normalizeEmail, type Subscriber, subscriberIdFor } from '#core/subscriptions/subscriber.ts';
+import { type TokenKeys, verifyToken } from '#core/tokens.ts';
+import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
+
+export interface LifecyclePorts {
+  readonly subscribers: SubscriberStore;
+  readonly suppressions: SuppressionList;
+}
+
+/** "Undo" on the unsubscribe page: the unsubscribe token proves the reader; only an unsubscribed one comes back. */
+export async function resubscribeByToken(
+  store: SubscriberStore,
+  keys: TokenKeys,
+  token: string,
+  now: Date,
+): Promise<Subscriber | undefined> {
+  const subscriber = await store.get(verifyToken(keys, 'unsubscribe', token, now));
+  if (subscriber?.status !== 'unsubscribed') return subscriber;
+  const back: Subscriber = { ...subscriber, status: 'confirmed', updatedAt: now.toISOString() };
+  await store.put(back);
+  return back;
+}
+
+/**
+ * Suppresses an address for good — bounced, complained, or an operator's decision: its keyed hash goes on
+ * the suppression list (so no import or form brings it back) and its subscriber, if any, is suppressed.
+ */
+export async function suppressAddress(
+  ports: LifecyclePorts,
+  keys: TokenKeys,
+  email: string,
+  reason: 'bounce' | 'complaint' | 'operator',
+  now: Date,
+): Promise<Subscriber | undefined> {
+  const address = normalizeEmail(email);
+  await ports.suppressions.add(addressHash(keys, address), reason, now);
+  const subscriber = await ports.subscribers.get(subscriberIdFor(address));
+  if (subscriber && subscriber.status !== 'suppressed')
+    await ports.subscribers.setStatus(subscriber.id, 'suppressed', now);
+  return subscriber;
+}
+
+/** Erasure: the subscriber and its address are deleted; only the keyed hash stays, so it is never re-added. */
+export async function eraseSubscriber(
+  ports: LifecyclePorts,
+  keys: TokenKeys,
+  subscriber: Subscriber,
+  now: Date,
+) {
+  await ports.suppressions.add(addressHash(keys, subscriber.email), 'erased', now);
+  await ports.subscribers.delete(subscriber.id);
+}
+
+/** Everything Herald keeps about a subscriber, as the reader downloads it. */
+export function exportSubscriber(subscriber: Subscriber) {
+  return {
+    email: subscriber.email,
+    status: subscriber.status,
+    language: subscriber.lang,
+    cadence: subscriber.cadence,
+    topics: subscriber.topics ?? [],
+    alsoOriginalLanguage: subscriber.alsoOriginalLanguage ?? false,
+    consent: subscriber.consent ?? null,
+    requested: subscriber.requested ?? null,
+    createdAt: subscriber.createdAt,
+    updatedAt: subscriber.updatedAt,
+  };
+}

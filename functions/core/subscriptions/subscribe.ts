@@ -1,0 +1,148 @@
+import { HttpError, InvalidTokenError } from '#core/errors.ts';
+import type { Language } from '#core/languages.ts';
+import { pageUrl } from '#core/pages/urls.ts';
+import { addressHash } from '#core/subscriptions/address-hash.ts';
+import {
+  type Cadence,
+  normalizeEmail,
+  type Subscriber,
+  subscriberIdFor,
+} from '#core/subscriptions/subscriber.ts';
+import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
+import type { Notices, RateLimiter, SubscriberStore, SuppressionList } from '#ports/index.ts';
+
+export interface SubscriptionPorts {
+  readonly subscribers: SubscriberStore;
+  readonly suppressions: SuppressionList;
+  readonly limits: RateLimiter;
+  readonly notices: Notices;
+}
+
+export interface SubscriptionLimits {
+  /** Subscribe requests per client address per hour (answered 429 beyond). */
+  readonly perClientPerHour: number;
+  /** Confirmation mails per target address per day (beyond: the usual answer, and nothing is sent). */
+  readonly confirmationsPerAddressPerDay: number;
+}
+
+export interface SubscriptionSettings {
+  readonly publicBaseUrl: string;
+  readonly tokenKeys: TokenKeys;
+  readonly limits: SubscriptionLimits;
+  /** How long a confirmation link works. */
+  readonly confirmHours: number;
+}
+
+export interface SubscribeRequest {
+  readonly email: string;
+  readonly lang: Language;
+  readonly cadence: Cadence;
+  readonly topics: readonly string[];
+  readonly clientAddress: string;
+  /** Where the request came from: `page` (the subscribe page) or `api` (an embedded form, a script). */
+  readonly source: 'page' | 'api';
+  /** A hidden form field people never fill: anything in it marks a robot. */
+  readonly honeypot?: string;
+}
+
+/** Why a subscribe request sent nothing; never shown to the caller, only logged and counted. */
+export type Silent = 'sent' | 'honeypot' | 'suppressed' | 'already-confirmed' | 'target-limited';
+
+/** Too many requests from this client: the one limit that may answer differently (429). */
+export class ClientLimitedError extends HttpError {
+  override readonly name = 'ClientLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      429,
+      `too many requests from your network: try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`,
+    );
+  }
+}
+
+/**
+ * Double opt-in, step one. Whatever the address — unknown, pending, confirmed, suppressed, limited — the
+ * caller gets the same answer, so the form reveals nothing about who subscribes. Only a pending (or
+ * new, or formerly unsubscribed) address gets a confirmation mail; a confirmed one is never downgraded.
+ */
+export async function requestSubscription(
+  ports: SubscriptionPorts,
+  settings: SubscriptionSettings,
+  request: SubscribeRequest,
+  now: Date,
+): Promise<Silent> {
+  const email = normalizeEmail(request.email);
+  if (request.honeypot) return 'honeypot';
+  const client = await ports.limits.take(
+    'subscribe-client',
+    request.clientAddress,
+    settings.limits.perClientPerHour,
+    3600,
+    now,
+  );
+  if (!client.allowed) throw new ClientLimitedError(client.retryAfterSeconds);
+  if (await ports.suppressions.has(addressHash(settings.tokenKeys, email))) return 'suppressed';
+
+  const id = subscriberIdFor(email);
+  const existing = await ports.subscribers.get(id);
+  if (existing?.status === 'confirmed') return 'already-confirmed';
+  if (existing?.status === 'suppressed') return 'suppressed';
+  const target = await ports.limits.take(
+    'confirm-target',
+    id,
+    settings.limits.confirmationsPerAddressPerDay,
+    86_400,
+    now,
+  );
+  if (!target.allowed) return 'target-limited';
+
+  const at = now.toISOString();
+  const pending: Subscriber = {
+    id,
+    email,
+    status: 'pending',
+    lang: request.lang,
+    cadence: request.cadence,
+    topics: request.topics,
+    alsoOriginalLanguage: existing?.alsoOriginalLanguage ?? false,
+    requested: { at, source: `${request.source} from ${request.clientAddress}` },
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+  };
+  await ports.subscribers.put(pending);
+  const expires = new Date(now.getTime() + settings.confirmHours * 3_600_000);
+  const token = signToken(settings.tokenKeys, 'confirm', id, expires);
+  await ports.notices.confirmation(
+    pending,
+    pageUrl(settings.publicBaseUrl, `confirm?t=${encodeURIComponent(token)}`),
+  );
+  return 'sent';
+}
+
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
+
+/**
+ * Double opt-in, step two: only a pending subscriber can be confirmed, and only with an unexpired
+ * confirmation token — so a link cannot bring back someone who has since unsubscribed. A welcome
+ * mail follows.
+ */
+export async function confirmSubscription(
+  ports: Pick<SubscriptionPorts, 'subscribers' | 'notices'>,
+  keys: TokenKeys,
+  token: string,
+  now: Date,
+): Promise<{ outcome: ConfirmOutcome; subscriber: Subscriber }> {
+  const id = verifyToken(keys, 'confirm', token, now);
+  const subscriber = await ports.subscribers.get(id);
+  if (subscriber?.status === 'confirmed') return { outcome: 'already-confirmed', subscriber };
+  if (subscriber?.status !== 'pending') throw new InvalidTokenError('the link is no longer valid');
+  const at = now.toISOString();
+  const confirmed: Subscriber = {
+    ...subscriber,
+    status: 'confirmed',
+    consent: { at, method: 'double-opt-in', source: subscriber.requested?.source ?? 'web' },
+    updatedAt: at,
+  };
+  await ports.subscribers.put(confirmed);
+  await ports.notices.welcome(confirmed);
+  return { outcome: 'confirmed', subscriber: confirmed };
+}

@@ -1,0 +1,44 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { env, readEnv } from '#config/env.ts';
+import { handleSesEvent, type SesEventDetail } from '#core/subscriptions/ses-events.ts';
+import { logger } from '#handlers/shared/logger.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
+
+const config = readEnv({
+  HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_SOFT_BOUNCE_LIMIT: env.HERALD_SOFT_BOUNCE_LIMIT,
+  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
+  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+});
+const ports = {
+  subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
+  suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
+};
+const tokenKeys = await loadTokenKeys(config);
+
+/** SES events from the configuration set's EventBridge destination: bounces and complaints suppress. */
+export const handler = async (event: EventBridgeEvent<string, SesEventDetail>) => {
+  try {
+    const outcome = await handleSesEvent(
+      ports,
+      tokenKeys,
+      { softBounceLimit: config.HERALD_SOFT_BOUNCE_LIMIT },
+      event.detail,
+      new Date(),
+    );
+    logger.info('ses event', {
+      type: event.detail.eventType,
+      messageId: event.detail.mail?.messageId,
+      ...outcome,
+    });
+    if (outcome.action !== 'ignored')
+      metrics.addMetric(`ses_${event.detail.eventType.toLowerCase()}`, MetricUnit.Count, 1);
+    return outcome;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,70 @@
+import Handlebars from 'handlebars';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { SesMailer } from '#adapters/ses-mailer.ts';
+import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { env, readEnv } from '#config/env.ts';
+import { formatMessage, loadMessages } from '#core/digests/messages.ts';
+import type { Language } from '#core/languages.ts';
+import { MailNotices } from '#core/mail/notices.ts';
+import { type PageContent, renderPage } from '#core/pages/page.ts';
+
+/** What the subscription pages share: configuration, stores, notices and localized page rendering. */
+export async function siteFromEnv() {
+  const config = readEnv({
+    HERALD_TABLE: env.HERALD_TABLE,
+    HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
+    HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
+    HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
+    HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS,
+    HERALD_SES_CONFIGURATION_SET: env.HERALD_SES_CONFIGURATION_SET,
+    HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+    HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
+    HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+    HERALD_CORS_ORIGINS: env.HERALD_CORS_ORIGINS,
+    HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: env.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,
+    HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: env.HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+    HERALD_SOFT_BOUNCE_LIMIT: env.HERALD_SOFT_BOUNCE_LIMIT,
+  });
+  const tokenKeys = await loadTokenKeys(config);
+  const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
+  const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
+  const notices = new MailNotices(templates, new SesMailer(config.HERALD_SES_CONFIGURATION_SET), {
+    from: config.HERALD_FROM_ADDRESS,
+    publisher: config.HERALD_PUBLISHER_NAME,
+    publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
+    postalAddress: config.HERALD_POSTAL_ADDRESS,
+    tokenKeys,
+  });
+  const publisher = config.HERALD_PUBLISHER_NAME;
+
+  /** `t(key)` for a language, with the publisher filled in; raw text (pages escape it). */
+  const messagesFor = async (lang: Language) => {
+    const messages = await loadMessages(templates, lang);
+    return (key: string, values: Record<string, string> = {}) =>
+      formatMessage(messages, lang, key, { publisher, ...values });
+  };
+  /** A page with a localized title and paragraphs, plus optional sanitized-by-construction HTML. */
+  const page = async (
+    lang: Language,
+    titleKey: string,
+    textKeys: string[],
+    extra: Omit<PageContent, 'lang' | 'title' | 'paragraphs'> = {},
+  ) => {
+    const t = await messagesFor(lang);
+    return renderPage({ lang, title: t(titleKey), paragraphs: textKeys.map((key) => t(key)), ...extra });
+  };
+  return {
+    config,
+    tokenKeys,
+    templates,
+    subscribers,
+    suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
+    limits: new DynamoRateLimiter(config.HERALD_TABLE),
+    notices,
+    messagesFor,
+    page,
+    escape: Handlebars.escapeExpression,
+  };
+}

@@ -1,0 +1,190 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { HttpError } from '#core/errors.ts';
+import { isLanguage, LANGUAGES, type Language, nativeName } from '#core/languages.ts';
+import { ClientLimitedError, requestSubscription } from '#core/subscriptions/subscribe.ts';
+import { CADENCES } from '#core/subscriptions/subscriber.ts';
+import {
+  bodyBytes,
+  type HttpEvent,
+  type HttpResult,
+  html,
+  jsonMessage,
+  readForm,
+  withHttpErrors,
+} from '#handlers/shared/http.ts';
+import { logger } from '#handlers/shared/logger.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
+import { siteFromEnv } from '#handlers/shared/site.ts';
+
+const site = await siteFromEnv();
+const { config, escape } = site;
+const MAX_BODY = 4096;
+
+const subscribeBody = z.strictObject({
+  email: z.string({ error: 'email is required' }).max(320, 'email is longer than 320 characters'),
+  language: z.enum(LANGUAGES, { error: 'language must be one of en, zh, fr, es, ru, ar' }),
+  cadence: z.enum(CADENCES, { error: 'cadence must be immediate, daily or weekly' }).default('immediate'),
+  topics: z
+    .array(
+      z
+        .string()
+        .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'each topic is a word or two, up to 40 characters'),
+    )
+    .max(10, 'at most 10 topics')
+    .default([]),
+  website: z.string().max(200).optional(),
+});
+
+function header(event: HttpEvent, name: string): string | undefined {
+  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function corsHeaders(event: HttpEvent): Record<string, string> {
+  const origin = header(event, 'origin');
+  return origin && config.HERALD_CORS_ORIGINS.includes(origin)
+    ? {
+        'access-control-allow-origin': origin,
+        vary: 'Origin',
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'content-type',
+      }
+    : {};
+}
+
+async function readBody(event: HttpEvent): Promise<Record<string, unknown>> {
+  if (bodyBytes(event).length > MAX_BODY)
+    throw new HttpError(413, `the request body is larger than ${MAX_BODY} bytes`);
+  if (/^application\/json\b/i.test(header(event, 'content-type') ?? '')) {
+    try {
+      const value: unknown = JSON.parse(bodyBytes(event).toString('utf8'));
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      return value as Record<string, unknown>;
+    } catch {
+      throw new HttpError(
+        400,
+        'the body is not a JSON object: send {"email", "language", "cadence", "topics"}',
+      );
+    }
+  }
+  const form = Object.fromEntries(await readForm(event));
+  const topics = form.topics
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return { ...form, ...(topics ? { topics } : {}) };
+}
+
+async function subscribePage(lang: Language, notice?: string): Promise<string> {
+  const t = await site.messagesFor(lang);
+  const switcher = LANGUAGES.map((code) =>
+    code === lang
+      ? `<strong lang="${code}">${escape(nativeName(code))}</strong>`
+      : `<a href="?lang=${code}" lang="${code}" hreflang="${code}">${escape(nativeName(code))}</a>`,
+  ).join(' · ');
+  const cadenceLabel = {
+    immediate: 'cadenceImmediate',
+    daily: 'cadenceDaily',
+    weekly: 'cadenceWeekly',
+  } as const;
+  const form = notice
+    ? `<p role="status">${escape(notice)}</p>`
+    : `<form method="post" action="/subscribe?lang=${lang}">
+<input type="hidden" name="language" value="${lang}">
+<p><label for="email">${escape(t('emailLabel'))}</label><br><input id="email" name="email" type="email" required maxlength="254" autocomplete="email" dir="ltr"></p>
+<fieldset><legend>${escape(t('prefsCadence'))}</legend>
+${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"${i === 0 ? ' checked' : ''}> ${escape(t(cadenceLabel[c]))}</label><br>`).join('\n')}
+</fieldset>
+<div aria-hidden="true" style="position:absolute;left:-10000px;"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<p><button type="submit">${escape(t('subscribeButton'))}</button></p>
+</form>`;
+  return site.page(lang, 'subscribeTitle', ['subscribeIntro'], {
+    trustedHtml: `<nav aria-label="${escape(t('prefsLanguage'))}"><p>${switcher}</p></nav>\n${form}`,
+  });
+}
+
+/**
+ * `GET /subscribe?lang=xx` shows the form; `POST /subscribe` (the form) and `POST /api/subscribe` (JSON or
+ * a form, for embedded forms) ask for a subscription. The answer is the same neutral message whatever
+ * becomes of the address; only too many requests from one client answer 429.
+ */
+export const handler = withHttpErrors(
+  async (event): Promise<HttpResult> => {
+    const method = event.requestContext.http.method;
+    const api = event.rawPath.startsWith('/api/');
+    const pageLang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
+    if (method === 'OPTIONS') return { statusCode: 204, headers: corsHeaders(event) };
+    if (method === 'GET' && !api) return html(200, await subscribePage(pageLang));
+    if (method !== 'POST') throw new HttpError(405, 'use POST to subscribe');
+
+    const parsed = subscribeBody.safeParse(await readBody(event));
+    if (!parsed.success) {
+      throw new HttpError(
+        400,
+        parsed.error.issues
+          .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+          .join('; '),
+      );
+    }
+    const { email, language, cadence, topics, website } = parsed.data;
+    try {
+      const outcome = await requestSubscription(
+        site,
+        {
+          publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
+          tokenKeys: site.tokenKeys,
+          confirmHours: 48,
+          limits: {
+            perClientPerHour: config.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,
+            confirmationsPerAddressPerDay: config.HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+          },
+        },
+        {
+          email,
+          lang: language,
+          cadence,
+          topics,
+          honeypot: website,
+          clientAddress: event.requestContext.http.sourceIp,
+          source: api ? 'api' : 'page',
+        },
+        new Date(),
+      );
+      logger.info('subscribe request', { outcome });
+      if (outcome !== 'sent') metrics.addMetric(`subscribe_${outcome}`, MetricUnit.Count, 1);
+    } catch (error) {
+      if (error instanceof ClientLimitedError) {
+        metrics.addMetric('subscribe_client_limited', MetricUnit.Count, 1);
+        return {
+          statusCode: 429,
+          headers: {
+            'retry-after': String(error.retryAfterSeconds),
+            'content-type': 'application/json',
+            ...corsHeaders(event),
+          },
+          body: JSON.stringify({ message: error.message, retryAfterSeconds: error.retryAfterSeconds }),
+        };
+      }
+      throw error;
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+    const t = await site.messagesFor(language);
+    if (api) {
+      return {
+        statusCode: 202,
+        headers: { 'content-type': 'application/json', ...corsHeaders(event) },
+        body: JSON.stringify({ message: t('subscribeNeutral') }),
+      };
+    }
+    return html(200, await subscribePage(language, t('subscribeNeutral')));
+  },
+  async (status, message, event) => {
+    if (event.rawPath.startsWith('/api/')) return jsonMessage(message, corsHeaders(event));
+    const lang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
+    const t = await site.messagesFor(lang);
+    return site.page(lang, 'subscribeTitle', [], {
+      trustedHtml: `<p role="alert">${escape(message)}</p><p><a href="/subscribe?lang=${lang}">${escape(t('subscribeButton'))}</a></p>`,
+    });
+  },
+);
