@@ -3,6 +3,7 @@ import { digestCommand } from '#cli/digest.ts';
 import { previewCommand } from '#cli/preview.ts';
 import { publishCommand } from '#cli/publish.ts';
 import { quarantineCommand } from '#cli/quarantine.ts';
+import { sesEventCommand } from '#cli/ses-event.ts';
 import { subscribersCommand } from '#cli/subscribers.ts';
 
 // Handlers run in this process for some commands: keep their JSON logs and metrics off a person's terminal.
@@ -17,7 +18,8 @@ const program = new Command('herald')
   .addCommand(subscribersCommand())
   .addCommand(quarantineCommand())
   .addCommand(digestCommand())
-  .addCommand(previewCommand());
+  .addCommand(previewCommand())
+  .addCommand(sesEventCommand());
 
 try {
   await program.parseAsync();

@@ -1,12 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { localTarget } from '#cli/target.ts';
-import { LANGUAGES, type Language } from '#core/languages.ts';
+import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { SesMailer } from '#adapters/ses-mailer.ts';
+import { localTarget, localTokenKeys } from '#cli/target.ts';
+import { isLanguage, LANGUAGES, type Language } from '#core/languages.ts';
+import { MailNotices } from '#core/mail/notices.ts';
+import { suppressAddress } from '#core/subscriptions/lifecycle.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
-import { CADENCES, type Cadence } from '#core/subscriptions/subscriber.ts';
+import { requestSubscription } from '#core/subscriptions/subscribe.ts';
+import {
+  CADENCES,
+  type Cadence,
+  normalizeEmail,
+  type Subscriber,
+  subscriberIdFor,
+} from '#core/subscriptions/subscriber.ts';
+import { handlerEnvironment } from '#local/environment.ts';
+
+function stores() {
+  const target = localTarget();
+  return {
+    target,
+    keys: localTokenKeys(),
+    subscribers: new DynamoSubscriberStore(target.table),
+    suppressions: new DynamoSuppressionList(target.table),
+  };
+}
+
+/** Every subscriber, page by page (a scan: this is an operator's tool, not a hot path). */
+async function* allSubscribers(table: string): AsyncGenerator<Subscriber> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'sk = :profile',
+        ExpressionAttributeValues: { ':profile': 'PROFILE' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, audience: _a, alsoOriginal: _o, ...subscriber } = item;
+      yield subscriber as unknown as Subscriber;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
 
 export function subscribersCommand(): Command {
-  const subscribers = new Command('subscribers').description('manage subscribers');
+  const subscribers = new Command('subscribers').description(
+    'manage subscribers (addresses are shown to the operator, never logged)',
+  );
+
   subscribers
     .command('add')
     .description('add a subscriber who consented elsewhere (an operator import)')
@@ -25,10 +78,10 @@ export function subscribersCommand(): Command {
             "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
           );
         }
-        const target = localTarget();
-        const store = new DynamoSubscriberStore(target.table);
-        const { subscriber, created } = await addConfirmedSubscriber(
-          store,
+        const { keys, ...ports } = stores();
+        const { outcome, subscriber } = await addConfirmedSubscriber(
+          ports,
+          keys,
           {
             email,
             lang: options.lang,
@@ -38,13 +91,206 @@ export function subscribersCommand(): Command {
           },
           new Date(),
         );
-        if (subscriber.status !== 'confirmed') {
-          throw new Error(`${subscriber.id} is ${subscriber.status}: it chose to leave and is not re-added`);
+        if (outcome === 'suppressed' || outcome === 'unsubscribed') {
+          throw new Error(`this address is ${outcome}: it is not re-added`);
         }
-        console.log(
-          `${created ? 'added' : 'updated'} ${subscriber.id} (${subscriber.lang}, ${subscriber.cadence}, confirmed)`,
-        );
+        console.log(`${outcome} ${subscriber!.id} (${subscriber!.lang}, ${subscriber!.cadence}, confirmed)`);
       },
     );
+
+  subscribers
+    .command('import')
+    .description(
+      'import a CSV with a header row: email, language, cadence (optional), consent (yes/no), topics (optional)',
+    )
+    .argument('<file>', 'the CSV file')
+    .option(
+      '--confirm-unconsented',
+      'rows without consent become pending and get a confirmation mail (at a capped rate)',
+    )
+    .option('--rate <perSecond>', 'confirmation mails per second for unconsented rows', '5')
+    .option('--report <file>', 'write the rejected rows and their reasons to this CSV file')
+    .action(
+      async (file: string, options: { confirmUnconsented?: boolean; rate: string; report?: string }) => {
+        const { keys, target, ...ports } = stores();
+        Object.assign(process.env, handlerEnvironment(target));
+        const notices = new MailNotices(new FileTemplateSource(), new SesMailer(), {
+          from: process.env.HERALD_FROM_ADDRESS ?? 'Herald <digest@herald.example.org>',
+          publisher: process.env.HERALD_PUBLISHER_NAME ?? 'Herald',
+          publicBaseUrl: target.publicBaseUrl,
+          postalAddress: process.env.HERALD_POSTAL_ADDRESS,
+          tokenKeys: keys,
+        });
+        const limits = new DynamoRateLimiter(target.table);
+        const delayMs = 1000 / Math.max(0.1, Number(options.rate) || 5);
+        const rows: Record<string, string>[] = [];
+        for await (const row of createReadStream(file).pipe(
+          parse({
+            columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+            skip_empty_lines: true,
+            trim: true,
+          }),
+        )) {
+          rows.push(row as Record<string, string>);
+        }
+        const counts: Record<string, number> = {};
+        const rejected: Array<{ line: number; email: string; reason: string }> = [];
+        const bar = new SingleBar(
+          { format: 'importing [{bar}] {value}/{total} rows', clearOnComplete: false },
+          undefined,
+        );
+        bar.start(rows.length, 0);
+        for (const [index, row] of rows.entries()) {
+          const line = index + 2;
+          const reject = (reason: string) => rejected.push({ line, email: row.email ?? '', reason });
+          try {
+            const lang = (row.language ?? row.lang ?? '').toLowerCase();
+            const cadence = (row.cadence || 'immediate').toLowerCase() as Cadence;
+            if (!isLanguage(lang)) reject(`language "${lang}" is not one of ${LANGUAGES.join(', ')}`);
+            else if (!CADENCES.includes(cadence))
+              reject(`cadence "${cadence}" is not immediate, daily or weekly`);
+            else {
+              const email = normalizeEmail(row.email ?? '');
+              const topics = (row.topics ?? '')
+                .split(/[;,]/)
+                .map((t) => t.trim().toLowerCase())
+                .filter(Boolean);
+              if (/^(yes|true|1|y)$/i.test(row.consent ?? '')) {
+                const { outcome } = await addConfirmedSubscriber(
+                  ports,
+                  keys,
+                  { email, lang, cadence, topics, source: `import ${file}` },
+                  new Date(),
+                );
+                if (outcome === 'suppressed' || outcome === 'unsubscribed')
+                  reject(`the address is ${outcome}: not re-added`);
+                else counts[outcome] = (counts[outcome] ?? 0) + 1;
+              } else if (!options.confirmUnconsented) {
+                reject(
+                  'no consent: pass --confirm-unconsented to send this address a confirmation mail instead',
+                );
+              } else {
+                const outcome = await requestSubscription(
+                  { ...ports, limits, notices },
+                  {
+                    publicBaseUrl: target.publicBaseUrl,
+                    tokenKeys: keys,
+                    confirmHours: 72,
+                    limits: { perClientPerHour: 1_000_000, confirmationsPerAddressPerDay: 1 },
+                  },
+                  { email, lang, cadence, topics, clientAddress: 'operator-import', source: 'api' },
+                  new Date(),
+                );
+                counts[outcome === 'sent' ? 'pending' : outcome] =
+                  (counts[outcome === 'sent' ? 'pending' : outcome] ?? 0) + 1;
+                if (outcome === 'sent') await new Promise((resolve) => setTimeout(resolve, delayMs));
+              }
+            }
+          } catch (error) {
+            reject(error instanceof Error ? error.message : String(error));
+          }
+          bar.increment();
+        }
+        bar.stop();
+        const summary =
+          Object.entries(counts)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'nothing imported';
+        console.log(`${summary}; ${rejected.length} rejected`);
+        for (const r of rejected.slice(0, 20)) console.log(`  line ${r.line}: ${r.reason}`);
+        if (rejected.length > 20)
+          console.log(
+            `  … ${rejected.length - 20} more${options.report ? ` in ${options.report}` : ' (use --report FILE)'}`,
+          );
+        if (options.report) await writeFile(options.report, stringify(rejected, { header: true }));
+      },
+    );
+
+  subscribers
+    .command('export')
+    .description('write every subscriber as CSV (to a file, or standard output)')
+    .option('--out <file>', 'the CSV file to write')
+    .action(async (options: { out?: string }) => {
+      const { target } = stores();
+      const rows: Array<Record<string, unknown>> = [];
+      for await (const s of allSubscribers(target.table)) {
+        rows.push({
+          email: s.email,
+          language: s.lang,
+          cadence: s.cadence,
+          status: s.status,
+          topics: (s.topics ?? []).join(';'),
+          consent_at: s.consent?.at ?? '',
+          consent_method: s.consent?.method ?? '',
+          created_at: s.createdAt,
+        });
+      }
+      const csv = stringify(rows, {
+        header: true,
+        columns: [
+          'email',
+          'language',
+          'cadence',
+          'status',
+          'topics',
+          'consent_at',
+          'consent_method',
+          'created_at',
+        ],
+      });
+      if (options.out) {
+        await writeFile(options.out, csv);
+        console.log(`${rows.length} subscribers written to ${options.out}`);
+      } else process.stdout.write(csv);
+    });
+
+  subscribers
+    .command('list')
+    .description('list subscribers, filtered')
+    .addOption(new Option('--lang <lang>').choices(LANGUAGES))
+    .addOption(new Option('--cadence <cadence>').choices(CADENCES))
+    .addOption(
+      new Option('--status <status>').choices(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+    )
+    .action(async (options: { lang?: string; cadence?: string; status?: string }) => {
+      const { target } = stores();
+      let count = 0;
+      for await (const s of allSubscribers(target.table)) {
+        if (
+          (options.lang && s.lang !== options.lang) ||
+          (options.cadence && s.cadence !== options.cadence) ||
+          (options.status && s.status !== options.status)
+        )
+          continue;
+        console.log(`${s.id}  ${s.status.padEnd(12)} ${s.lang}  ${s.cadence.padEnd(9)} ${s.email}`);
+        count++;
+      }
+      console.log(`${count} subscribers`);
+    });
+
+  subscribers
+    .command('remove')
+    .description('delete a subscriber (they may subscribe again; use "suppress" to prevent that)')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const ports = stores();
+      const id = subscriberIdFor(normalizeEmail(email));
+      if (!(await ports.subscribers.get(id))) throw new Error('no subscriber has this address');
+      await ports.subscribers.delete(id);
+      console.log(`removed ${id}`);
+    });
+
+  subscribers
+    .command('suppress')
+    .description('never mail this address again, whatever path it comes back through')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const { keys, ...ports } = stores();
+      const subscriber = await suppressAddress(ports, keys, email, 'operator', new Date());
+      console.log(
+        `suppressed${subscriber ? ` ${subscriber.id}` : ' (no subscriber had this address; it is blocked all the same)'}`,
+      );
+    });
+
   return subscribers;
 }

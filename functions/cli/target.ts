@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseTokenKeys } from '#config/env.ts';
+import type { TokenKeys } from '#core/tokens.ts';
 import { applyLocalEnvironment, heraldHome, type LocalConfig, readLocalConfig } from '#local/environment.ts';
 
 /** The stack a command talks to: the running local stack, found through `$HERALD_HOME/local.json`. */
@@ -5,4 +9,10 @@ export function localTarget(): LocalConfig {
   const config = readLocalConfig(heraldHome());
   applyLocalEnvironment(config);
   return config;
+}
+
+/** The local stack's token keys (kept in HERALD_HOME, never printed): for signing links and hashing addresses. */
+export function localTokenKeys(): TokenKeys {
+  const file = path.join(heraldHome(), 'token-keys.json');
+  return parseTokenKeys(readFileSync(file, 'utf8'), file);
 }

@@ -204,35 +204,27 @@ function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {
 
 /** The routes of the HTTP API on AWS (plus the local-only template preview), each to its handler module. */
 function webRoutes(): Route[] {
-  const load = (module: () => Promise<{ handler: unknown }>) => async () =>
-    (await module()).handler as HttpHandler;
+  const route = (
+    methods: string[],
+    path: string | RegExp,
+    module: () => Promise<{ handler: unknown }>,
+  ): Route => ({
+    methods,
+    path,
+    handler: async () => (await module()).handler as HttpHandler,
+  });
   return [
-    {
-      methods: ['GET', 'POST'],
-      path: '/unsubscribe',
-      handler: load(() => import('#handlers/unsubscribe.ts')),
-    },
-    {
-      methods: ['GET', 'POST'],
-      path: '/preferences',
-      handler: load(() => import('#handlers/preferences.ts')),
-    },
-    {
-      methods: ['GET'],
-      path: /^\/articles\/[^/]+\/[^/]+\/?$/,
-      handler: load(() => import('#handlers/article.ts')),
-    },
-    { methods: ['GET'], path: /^\/archive\/[^/]+\/?$/, handler: load(() => import('#handlers/archive.ts')) },
-    {
-      methods: ['GET'],
-      path: /^\/digests\/[^/]+\/?$/,
-      handler: load(() => import('#handlers/digest-page.ts')),
-    },
-    {
-      methods: ['GET'],
-      path: /^\/preview(\/[^/]+\/[^/]+)?\/?$/,
-      handler: load(() => import('#handlers/preview.ts')),
-    },
+    route(['GET', 'POST'], '/unsubscribe', () => import('#handlers/unsubscribe.ts')),
+    route(['GET', 'POST'], '/preferences', () => import('#handlers/preferences.ts')),
+    route(['GET', 'POST'], '/subscribe', () => import('#handlers/subscribe.ts')),
+    route(['POST', 'OPTIONS'], '/api/subscribe', () => import('#handlers/subscribe.ts')),
+    route(['GET', 'POST'], '/confirm', () => import('#handlers/confirm.ts')),
+    route(['GET'], '/my-data', () => import('#handlers/my-data.ts')),
+    route(['GET', 'POST'], '/erase', () => import('#handlers/my-data.ts')),
+    route(['GET'], /^\/articles\/[^/]+\/[^/]+\/?$/, () => import('#handlers/article.ts')),
+    route(['GET'], /^\/archive\/[^/]+\/?$/, () => import('#handlers/archive.ts')),
+    route(['GET'], /^\/digests\/[^/]+\/?$/, () => import('#handlers/digest-page.ts')),
+    route(['GET'], /^\/preview(\/[^/]+\/[^/]+)?\/?$/, () => import('#handlers/preview.ts')),
   ];
 }
 

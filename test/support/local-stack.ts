@@ -5,6 +5,8 @@ import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import { parseTokenKeys } from '#config/env.ts';
 import type { Language } from '#core/languages.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
@@ -74,10 +76,15 @@ export async function addReader(
   cadence: Cadence = 'immediate',
 ) {
   const { subscriber } = await addConfirmedSubscriber(
-    new DynamoSubscriberStore(stack.config.table),
+    {
+      subscribers: new DynamoSubscriberStore(stack.config.table),
+      suppressions: new DynamoSuppressionList(stack.config.table),
+    },
+    stackTokenKeys(),
     { email, lang, cadence, source: 'test' },
     new Date(),
   );
+  if (!subscriber) throw new Error(`${email} could not be added`);
   return subscriber;
 }
 
@@ -108,4 +115,9 @@ export function useLocalStack(): { readonly stack: LocalStack; readonly home: st
     await remove?.();
   });
   return handle;
+}
+
+/** The running stack's token keys (the stack runs in this process and keeps them in the environment). */
+export function stackTokenKeys() {
+  return parseTokenKeys(process.env.HERALD_TOKEN_KEYS ?? '', 'HERALD_TOKEN_KEYS');
 }

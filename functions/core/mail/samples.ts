@@ -105,7 +105,11 @@ export async function renderSample(
   if (template === 'link') {
     const data = { heading: t('dataSubject'), body: t('dataBody'), button: t('dataButton') };
     const mail = await renderMail(templates, template, frame, data, ['actionUrl']);
-    return { template, lang, ...fillMail(mail, t('dataSubject'), t('dataBody'), { actionUrl: pageUrl(base, 'my-data?t=sample') }) };
+    return {
+      template,
+      lang,
+      ...fillMail(mail, t('dataSubject'), t('dataBody'), { actionUrl: pageUrl(base, 'my-data?t=sample') }),
+    };
   }
   const { senderName, note } = samples[lang];
   const mail = await renderMail(

@@ -1,4 +1,5 @@
 import type { Language } from '#core/languages.ts';
+import { addressHash } from '#core/subscriptions/address-hash.ts';
 import {
   type Cadence,
   normalizeEmail,
@@ -6,31 +7,36 @@ import {
   subscriberIdFor,
 } from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
-import type { SubscriberStore } from '#ports/index.ts';
+import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface OperatorImport {
   readonly email: string;
   readonly lang: Language;
   readonly cadence: Cadence;
   readonly alsoOriginalLanguage?: boolean;
+  readonly topics?: readonly string[];
   /** Where the operator's record of consent comes from (a form, an event, a CSV file). */
   readonly source: string;
 }
 
+export type ImportOutcome = 'added' | 'updated' | 'unsubscribed' | 'suppressed';
+
 /**
- * Adds a subscriber whom the operator vouches has consented, already confirmed. An address that is
- * known keeps its history; only an unsubscribed or suppressed one is never brought back this way.
+ * Adds a subscriber whom the operator vouches has consented, already confirmed. A known address keeps its
+ * history; an address that unsubscribed, bounced, complained or was erased is never brought back this way.
  */
 export async function addConfirmedSubscriber(
-  store: SubscriberStore,
+  ports: { readonly subscribers: SubscriberStore; readonly suppressions: SuppressionList },
+  keys: TokenKeys,
   input: OperatorImport,
   now: Date,
-): Promise<{ subscriber: Subscriber; created: boolean }> {
+): Promise<{ outcome: ImportOutcome; subscriber?: Subscriber }> {
   const email = normalizeEmail(input.email);
+  if (await ports.suppressions.has(addressHash(keys, email))) return { outcome: 'suppressed' };
   const id = subscriberIdFor(email);
-  const existing = await store.get(id);
-  if (existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) {
-    return { subscriber: existing, created: false };
+  const existing = await ports.subscribers.get(id);
+  if (existing?.status === 'unsubscribed' || existing?.status === 'suppressed') {
+    return { outcome: existing.status, subscriber: existing };
   }
   const at = now.toISOString();
   const subscriber: Subscriber = {
@@ -39,13 +45,14 @@ export async function addConfirmedSubscriber(
     status: 'confirmed',
     lang: input.lang,
     cadence: input.cadence,
+    topics: input.topics ?? existing?.topics ?? [],
     alsoOriginalLanguage: input.alsoOriginalLanguage ?? existing?.alsoOriginalLanguage ?? false,
     consent: existing?.consent ?? { at, method: 'operator-import', source: input.source },
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
   };
-  await store.put(subscriber);
-  return { subscriber, created: !existing };
+  await ports.subscribers.put(subscriber);
+  return { outcome: existing ? 'updated' : 'added', subscriber };
 }
 
 /** Unsubscribes the bearer of an unsubscribe token; doing it twice is the same as once. */
