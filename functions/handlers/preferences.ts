@@ -48,7 +48,11 @@ async function subscriberFor(event: HttpEvent): Promise<Subscriber> {
   }
 }
 
-async function page(subscriber: Subscriber, action: string, notice?: string): Promise<string> {
+async function page(
+  subscriber: Subscriber,
+  action: string,
+  noticeKey?: 'prefsSaved' | 'linkSent',
+): Promise<string> {
   const { lang } = subscriber;
   const t = await site.messagesFor(lang);
   const e = (key: string) => escape(t(key));
@@ -66,7 +70,7 @@ async function page(subscriber: Subscriber, action: string, notice?: string): Pr
       `<label><input type="radio" name="cadence" value="${cadence}"${cadence === subscriber.cadence ? ' checked' : ''}> ${e(cadenceLabel[cadence])}</label><br>`,
   ).join('\n');
   const { unsubscribeUrl } = personalLinks(site.config.HERALD_PUBLIC_BASE_URL, site.tokenKeys, subscriber.id);
-  return site.page(lang, 'prefsTitle', notice ? [notice] : [], {
+  return site.page(lang, 'prefsTitle', noticeKey ? [noticeKey] : [], {
     trustedHtml: `<form method="post" action="${escape(action)}">
 <p><label for="lang">${e('prefsLanguage')}</label><br><select id="lang" name="lang">${languageOptions}</select></p>
 <fieldset><legend>${e('prefsCadence')}</legend>
@@ -114,7 +118,7 @@ export const handler = withHttpErrors(
         pageUrl(site.config.HERALD_PUBLIC_BASE_URL, `${path}?t=${encodeURIComponent(token)}`),
       );
       logger.info('data link sent', { subscriberId: subscriber.id, kind: form.action });
-      return html(200, await page(subscriber, action, t('linkSent')));
+      return html(200, await page(subscriber, action, 'linkSent'));
     }
     const parsed = choices.safeParse(form);
     if (!parsed.success)
@@ -132,7 +136,7 @@ export const handler = withHttpErrors(
     };
     await site.subscribers.put(updated);
     logger.info('preferences saved', { subscriberId: subscriber.id });
-    return html(200, await page(updated, action, (await site.messagesFor(updated.lang))('prefsSaved')));
+    return html(200, await page(updated, action, 'prefsSaved'));
   },
   (status, message) =>
     site.page('en', 'prefsTitle', [], {

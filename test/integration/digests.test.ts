@@ -82,7 +82,7 @@ describe('digests on the local stack', () => {
 
   it('shows every template in every language on the preview page', async () => {
     const index = await (await fetch(`${local.stack.config.endpoints.web}preview`)).text();
-    expect(index.match(/href="\/preview\/[a-z]+\/[a-z]{2}"/g)).toHaveLength(24);
+    expect(index.match(/href="\/preview\/[a-z]+\/[a-z]{2}"/g)).toHaveLength(30);
     const arabic = await (await fetch(`${local.stack.config.endpoints.web}preview/digest/ar`)).text();
     expect(arabic).toMatch(/<html lang="ar" dir="rtl"/);
   });
