@@ -10,7 +10,7 @@ import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
 const site = await siteFromEnv();
-const { escape } = site;
+const { escape: escapeHtml } = site;
 const LINK_MINUTES = 60;
 
 const choices = z.object({
@@ -55,10 +55,10 @@ async function page(
 ): Promise<string> {
   const { lang } = subscriber;
   const t = await site.messagesFor(lang);
-  const e = (key: string) => escape(t(key));
+  const e = (key: string) => escapeHtml(t(key));
   const languageOptions = LANGUAGES.map(
     (code) =>
-      `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escape(nativeName(code))}</option>`,
+      `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escapeHtml(nativeName(code))}</option>`,
   ).join('');
   const cadenceLabel = {
     immediate: 'cadenceImmediate',
@@ -71,18 +71,18 @@ async function page(
   ).join('\n');
   const { unsubscribeUrl } = personalLinks(site.config.HERALD_PUBLIC_BASE_URL, site.tokenKeys, subscriber.id);
   return site.page(lang, 'prefsTitle', noticeKey ? [noticeKey] : [], {
-    trustedHtml: `<form method="post" action="${escape(action)}">
+    trustedHtml: `<form method="post" action="${escapeHtml(action)}">
 <p><label for="lang">${e('prefsLanguage')}</label><br><select id="lang" name="lang">${languageOptions}</select></p>
 <fieldset><legend>${e('prefsCadence')}</legend>
 ${cadenceOptions}
 </fieldset>
-<p><label for="topics">${e('topicsLabel')}</label><br><input id="topics" name="topics" value="${escape((subscriber.topics ?? []).join(', '))}"></p>
+<p><label for="topics">${e('topicsLabel')}</label><br><input id="topics" name="topics" value="${escapeHtml((subscriber.topics ?? []).join(', '))}"></p>
 <p><label><input type="checkbox" name="alsoOriginal"${subscriber.alsoOriginalLanguage ? ' checked' : ''}> ${e('prefsAlsoOriginal')}</label></p>
 <p><button type="submit">${e('prefsSave')}</button></p>
 </form>
-<form method="post" action="${escape(action)}"><input type="hidden" name="action" value="data"><p><button type="submit">${e('dataLinkButton')}</button></p></form>
-<form method="post" action="${escape(action)}"><input type="hidden" name="action" value="erase"><p><button type="submit">${e('eraseLinkButton')}</button></p></form>
-<p><a href="${escape(unsubscribeUrl)}">${e('unsubscribe')}</a></p>`,
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="action" value="data"><p><button type="submit">${e('dataLinkButton')}</button></p></form>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="action" value="erase"><p><button type="submit">${e('eraseLinkButton')}</button></p></form>
+<p><a href="${escapeHtml(unsubscribeUrl)}">${e('unsubscribe')}</a></p>`,
   });
 }
 
@@ -96,7 +96,6 @@ export const handler = withHttpErrors(
     const action = `${event.rawPath}?t=${encodeURIComponent(event.queryStringParameters?.t ?? '')}`;
     if (event.requestContext.http.method !== 'POST') return html(200, await page(subscriber, action));
     const form = Object.fromEntries(await readForm(event));
-    const t = await site.messagesFor(subscriber.lang);
     if (form.action === 'data' || form.action === 'erase') {
       const now = new Date();
       const limit = await site.limits.take('data-link', subscriber.id, 3, 3600, now);
@@ -140,6 +139,6 @@ export const handler = withHttpErrors(
   },
   (status, message) =>
     site.page('en', 'prefsTitle', [], {
-      trustedHtml: `<p role="alert">${escape(`${status}: ${message}`)}</p>`,
+      trustedHtml: `<p role="alert">${escapeHtml(`${status}: ${message}`)}</p>`,
     }),
 );

@@ -18,7 +18,7 @@ import { metrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
 const site = await siteFromEnv();
-const { config, escape } = site;
+const { config, escape: escapeHtml } = site;
 const MAX_BODY = 4096;
 
 const subscribeBody = z.strictObject({
@@ -79,8 +79,8 @@ async function subscribePage(lang: Language, notice?: string): Promise<string> {
   const t = await site.messagesFor(lang);
   const switcher = LANGUAGES.map((code) =>
     code === lang
-      ? `<strong lang="${code}">${escape(nativeName(code))}</strong>`
-      : `<a href="?lang=${code}" lang="${code}" hreflang="${code}">${escape(nativeName(code))}</a>`,
+      ? `<strong lang="${code}">${escapeHtml(nativeName(code))}</strong>`
+      : `<a href="?lang=${code}" lang="${code}" hreflang="${code}">${escapeHtml(nativeName(code))}</a>`,
   ).join(' · ');
   const cadenceLabel = {
     immediate: 'cadenceImmediate',
@@ -88,18 +88,18 @@ async function subscribePage(lang: Language, notice?: string): Promise<string> {
     weekly: 'cadenceWeekly',
   } as const;
   const form = notice
-    ? `<p role="status">${escape(notice)}</p>`
+    ? `<p role="status">${escapeHtml(notice)}</p>`
     : `<form method="post" action="/subscribe?lang=${lang}">
 <input type="hidden" name="language" value="${lang}">
-<p><label for="email">${escape(t('emailLabel'))}</label><br><input id="email" name="email" type="email" required maxlength="254" autocomplete="email" dir="ltr"></p>
-<fieldset><legend>${escape(t('prefsCadence'))}</legend>
-${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"${i === 0 ? ' checked' : ''}> ${escape(t(cadenceLabel[c]))}</label><br>`).join('\n')}
+<p><label for="email">${escapeHtml(t('emailLabel'))}</label><br><input id="email" name="email" type="email" required maxlength="254" autocomplete="email" dir="ltr"></p>
+<fieldset><legend>${escapeHtml(t('prefsCadence'))}</legend>
+${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"${i === 0 ? ' checked' : ''}> ${escapeHtml(t(cadenceLabel[c]))}</label><br>`).join('\n')}
 </fieldset>
 <div aria-hidden="true" style="position:absolute;left:-10000px;"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
-<p><button type="submit">${escape(t('subscribeButton'))}</button></p>
+<p><button type="submit">${escapeHtml(t('subscribeButton'))}</button></p>
 </form>`;
   return site.page(lang, 'subscribeTitle', ['subscribeIntro'], {
-    trustedHtml: `<nav aria-label="${escape(t('prefsLanguage'))}"><p>${switcher}</p></nav>\n${form}`,
+    trustedHtml: `<nav aria-label="${escapeHtml(t('prefsLanguage'))}"><p>${switcher}</p></nav>\n${form}`,
   });
 }
 
@@ -179,12 +179,12 @@ export const handler = withHttpErrors(
     }
     return html(200, await subscribePage(language, t('subscribeNeutral')));
   },
-  async (status, message, event) => {
+  async (_status, message, event) => {
     if (event.rawPath.startsWith('/api/')) return jsonMessage(message, corsHeaders(event));
     const lang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
     const t = await site.messagesFor(lang);
     return site.page(lang, 'subscribeTitle', [], {
-      trustedHtml: `<p role="alert">${escape(message)}</p><p><a href="/subscribe?lang=${lang}">${escape(t('subscribeButton'))}</a></p>`,
+      trustedHtml: `<p role="alert">${escapeHtml(message)}</p><p><a href="/subscribe?lang=${lang}">${escapeHtml(t('subscribeButton'))}</a></p>`,
     });
   },
 );

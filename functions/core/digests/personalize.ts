@@ -46,7 +46,7 @@ function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>) {
   const cached = keptCache.get(rendered);
   if (cached?.skip === key) return cached.kept;
   const kept = keep(rendered, skip);
-  const result = { ...kept, html: stripMarkerComments(rendered, kept.html) };
+  const result = { ...kept, html: stripMarkerComments(kept.html) };
   keptCache.set(rendered, { skip: key, kept: result });
   return result;
 }

@@ -11,7 +11,7 @@ export function fillMail(
   preview: string,
   values: Readonly<Partial<Record<PersonalField, string>>>,
 ): { subject: string; html: string; text: string } {
-  let html = stripMarkerComments(mail, mail.html)
+  let html = stripMarkerComments(mail.html)
     .replaceAll(mail.subjectMarker, escapeHtml(subject))
     .replaceAll(mail.previewMarker, escapeHtml(preview));
   for (const [field, marker] of Object.entries(mail.markers) as [PersonalField, string][]) {
@@ -23,9 +23,6 @@ export function fillMail(
 }
 
 /** The comments that only mark places for Herald (personal links, article segments) leave the sent mail. */
-export function stripMarkerComments(
-  mail: Pick<RenderedMail, 'personalStart' | 'personalEnd'>,
-  html: string,
-): string {
+export function stripMarkerComments(html: string): string {
   return html.replace(/<!--herald-[\w-]+-->/g, '');
 }
