@@ -11,13 +11,16 @@ import type {
   DocumentSource,
   LedgerClaim,
   Mailer,
+  Notices,
   OutgoingMail,
   Quarantine,
   QuarantineReason,
+  RateLimiter,
   Receipts,
   SendLedger,
   SendQueue,
   SubscriberStore,
+  SuppressionList,
 } from '#ports/index.ts';
 
 /** In-memory stand-ins for the ports, for unit tests of the core. */
@@ -236,5 +239,40 @@ export class MemoryBucket implements DocumentSource, Quarantine {
     this.quarantined.set(quarantineKey, reason);
     this.objects.delete(reason.key);
     return { quarantineKey };
+  }
+}
+
+export class MemorySuppressionList implements SuppressionList {
+  readonly hashes = new Map<string, string>();
+  async has(hash: string) {
+    return this.hashes.has(hash);
+  }
+  async add(hash: string, reason: string) {
+    this.hashes.set(hash, reason);
+  }
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly counts = new Map<string, number>();
+  async take(scope: string, key: string, limit: number, windowSeconds: number, now: Date) {
+    const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+    const id = `${scope}/${key}/${window}`;
+    const count = this.counts.get(id) ?? 0;
+    if (count >= limit) return { allowed: false, retryAfterSeconds: windowSeconds };
+    this.counts.set(id, count + 1);
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+}
+
+export class RecordingNotices implements Notices {
+  readonly sent: Array<{ kind: string; to: string; url?: string }> = [];
+  async confirmation(subscriber: Subscriber, confirmUrl: string) {
+    this.sent.push({ kind: 'confirmation', to: subscriber.email, url: confirmUrl });
+  }
+  async welcome(subscriber: Subscriber) {
+    this.sent.push({ kind: 'welcome', to: subscriber.email });
+  }
+  async link(subscriber: Subscriber, kind: 'data' | 'erase', url: string) {
+    this.sent.push({ kind, to: subscriber.email, url });
   }
 }
