@@ -5,6 +5,7 @@ import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
 import { HeraldState } from './constructs/herald-state.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
+import { SesEvents } from './constructs/ses-events.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
 
 export interface HeraldStackProps extends StackProps {
@@ -27,12 +28,27 @@ export class HeraldStack extends Stack {
       ...(config.postalAddress ? { HERALD_POSTAL_ADDRESS: config.postalAddress } : {}),
     };
 
+    const ses = new SesEvents(this, 'SesEvents', {
+      table: state.table,
+      tokenKeys: state.tokenKeys,
+      sesIdentity: config.sesIdentity,
+      configurationSetName: config.configurationSetName,
+      environment: shared,
+    });
+    const sesSend = {
+      identityArn: ses.identityArn,
+      configurationSetArn: ses.configurationSetArn,
+      configurationSetName: ses.configurationSetName,
+    };
+
     const api = new SubscriptionApi(this, 'SubscriptionApi', {
       table: state.table,
       tokenKeys: state.tokenKeys,
       bucket: state.bucket,
       publicBaseUrl: config.publicBaseUrl,
-      environment: shared,
+      corsOrigins: config.corsOrigins,
+      sesSend,
+      environment: { ...shared, HERALD_FROM_ADDRESS: config.fromAddress },
     });
     const { publicBaseUrl } = api;
 
@@ -40,8 +56,7 @@ export class HeraldStack extends Stack {
       bucket: state.bucket,
       table: state.table,
       tokenKeys: state.tokenKeys,
-      sesIdentity: config.sesIdentity,
-      configurationSetName: config.configurationSetName,
+      sesSend,
       environment: {
         ...shared,
         HERALD_FROM_ADDRESS: config.fromAddress,

@@ -1,10 +1,9 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
@@ -14,8 +13,11 @@ export interface DigestDeliveryProps {
   readonly bucket: IBucket;
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
-  readonly sesIdentity: string;
-  readonly configurationSetName?: string;
+  readonly sesSend: {
+    readonly identityArn: string;
+    readonly configurationSetArn: string;
+    readonly configurationSetName: string;
+  };
   readonly environment: Record<string, string>;
 }
 
@@ -24,12 +26,8 @@ export class DigestDelivery extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly function: HeraldFunction;
-  readonly configurationSetName: string;
-
   constructor(scope: Construct, id: string, props: DigestDeliveryProps) {
     super(scope, id);
-    this.configurationSetName =
-      props.configurationSetName ?? new ConfigurationSet(this, 'ConfigurationSet').configurationSetName;
 
     const work = new WorkQueue(this, 'Sends', { visibilityTimeout: Duration.minutes(6) });
     this.queue = work.queue;
@@ -41,7 +39,7 @@ export class DigestDelivery extends Construct {
       timeout: Duration.minutes(1),
       environment: {
         ...props.environment,
-        HERALD_SES_CONFIGURATION_SET: this.configurationSetName,
+        HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
         HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
       },
     });
@@ -52,16 +50,10 @@ export class DigestDelivery extends Construct {
     props.table.grantReadWriteData(this.function);
     props.tokenKeys.grantRead(this.function);
 
-    const stack = Stack.of(this);
-    const sesArn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [
-          sesArn('identity', props.sesIdentity),
-          sesArn('configuration-set', this.configurationSetName),
-        ],
+        resources: [props.sesSend.identityArn, props.sesSend.configurationSetArn],
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -12,6 +13,14 @@ export interface SubscriptionApiProps {
   readonly tokenKeys: ISecret;
   /** The public base URL of the pages; the HTTP API's own URL when not given. */
   readonly publicBaseUrl?: string;
+  /** Origins whose pages may post the subscribe API (the embeddable form). */
+  readonly corsOrigins: readonly string[];
+  /** SES sending for the confirmation, welcome and data-link mails. */
+  readonly sesSend: {
+    readonly identityArn: string;
+    readonly configurationSetArn: string;
+    readonly configurationSetName: string;
+  };
   readonly environment: Record<string, string>;
 }
 
@@ -23,7 +32,7 @@ export class SubscriptionApi extends Construct {
   readonly api: HttpApi;
   readonly publicBaseUrl: string;
   readonly functions: Record<
-    'unsubscribe' | 'preferences' | 'article' | 'digest' | 'archive',
+    'unsubscribe' | 'preferences' | 'subscribe' | 'confirm' | 'myData' | 'article' | 'digest' | 'archive',
     HeraldFunction
   >;
 
@@ -31,7 +40,11 @@ export class SubscriptionApi extends Construct {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', {
       description: 'Herald public pages and API',
-      corsPreflight: { allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowOrigins: [] },
+      corsPreflight: {
+        allowMethods: [CorsHttpMethod.POST],
+        allowOrigins: [...props.corsOrigins],
+        allowHeaders: ['content-type'],
+      },
     });
     this.publicBaseUrl = props.publicBaseUrl ?? this.api.apiEndpoint;
     const environment = { ...props.environment, HERALD_PUBLIC_BASE_URL: this.publicBaseUrl };
@@ -53,7 +66,11 @@ export class SubscriptionApi extends Construct {
       this.api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(`${name}Integration`, fn) });
       return fn;
     };
-    const tokens = { HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn };
+    const tokens = {
+      HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+      HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
+      HERALD_CORS_ORIGINS: props.corsOrigins.join(','),
+    };
     this.functions = {
       unsubscribe: route(
         'Unsubscribe',
@@ -71,6 +88,30 @@ export class SubscriptionApi extends Construct {
         [HttpMethod.GET, HttpMethod.POST],
         tokens,
       ),
+      subscribe: route(
+        'Subscribe',
+        'subscribe',
+        'Herald: the subscribe page and API',
+        '/subscribe',
+        [HttpMethod.GET, HttpMethod.POST],
+        tokens,
+      ),
+      confirm: route(
+        'Confirm',
+        'confirm',
+        'Herald: double opt-in confirmation',
+        '/confirm',
+        [HttpMethod.GET, HttpMethod.POST],
+        tokens,
+      ),
+      myData: route(
+        'MyData',
+        'my-data',
+        'Herald: download or erase my data',
+        '/my-data',
+        [HttpMethod.GET],
+        tokens,
+      ),
       article: route('Article', 'article', 'Herald: the web version of an article', '/articles/{id}/{lang}', [
         HttpMethod.GET,
       ]),
@@ -81,9 +122,29 @@ export class SubscriptionApi extends Construct {
         HttpMethod.GET,
       ]),
     };
-    for (const fn of [this.functions.unsubscribe, this.functions.preferences]) {
+    this.api.addRoutes({
+      path: '/api/subscribe',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('SubscribeApiIntegration', this.functions.subscribe),
+    });
+    this.api.addRoutes({
+      path: '/erase',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('EraseIntegration', this.functions.myData),
+    });
+    const { unsubscribe, preferences, subscribe, confirm, myData } = this.functions;
+    for (const fn of [unsubscribe, preferences, subscribe, confirm, myData]) {
       props.table.grantReadWriteData(fn);
       props.tokenKeys.grantRead(fn);
+    }
+    // Only these send mail (confirmation, welcome, data links), and only from the configured identity.
+    for (const fn of [preferences, subscribe, confirm]) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [props.sesSend.identityArn, props.sesSend.configurationSetArn],
+        }),
+      );
     }
     for (const fn of [this.functions.article, this.functions.digest, this.functions.archive])
       props.table.grantReadData(fn);

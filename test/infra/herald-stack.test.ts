@@ -5,6 +5,7 @@ import { ContextError, readHeraldConfig } from '#infra/config.ts';
 import { HeraldStack } from '#infra/herald-stack.ts';
 
 const context = {
+  corsOrigins: ['https://www.example.org'],
   fromAddress: 'Press Office <news@example.org>',
   sesIdentity: 'example.org',
   documentsPrefix: 'documents/',
@@ -74,7 +75,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(12);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -144,6 +145,48 @@ describe('public API', () => {
     for (const key of ['GET /preferences', 'POST /preferences', 'GET /digests/{id}', 'GET /archive/{lang}']) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
     }
+  });
+});
+
+describe('subscriptions', () => {
+  it('route the subscribe page and API, confirmation, and data download and erasure', () => {
+    for (const key of [
+      'GET /subscribe',
+      'POST /subscribe',
+      'POST /api/subscribe',
+      'GET /confirm',
+      'POST /confirm',
+      'GET /my-data',
+      'GET /erase',
+      'POST /erase',
+    ]) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
+  });
+
+  it('allow cross-origin posts of the subscribe API from the configured origins only', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['https://www.example.org'], AllowMethods: ['POST'] },
+    });
+  });
+
+  it('send SES bounces and complaints through EventBridge to the function that suppresses them', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['BOUNCE', 'COMPLAINT'],
+        EventBridgeDestination: Match.anyValue(),
+      }),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.ses'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received'],
+      }),
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SesEventsFunction'), 'Arn'] } }),
+      ],
+    });
   });
 });
 
