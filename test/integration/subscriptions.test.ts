@@ -173,3 +173,55 @@ describe('bounces, complaints and the operator CLI', () => {
     expect(mail!.subject).toBe('Подтвердите подписку на Herald');
   });
 });
+
+describe('my data, by a fresh link sent by mail', () => {
+  it('downloads what is kept, then erases it; the address cannot be imported again', async () => {
+    const reader = await addReader(local.stack, 'mine@example.org', 'es');
+    await upload(local.stack, 'documents/grain/es.md', fixtureDocument('markdown/grain-corridor.es.md'));
+    const [digest] = await waitFor('a digest', async () => {
+      const mails = await mailTo(local.stack, 'mine@example.org');
+      return mails.length > 0 && mails;
+    });
+    const preferences = [
+      ...digest!.body.html!.matchAll(/href="([^"]+preferences\?t=[^"]+)"/g),
+    ][0]![1]!.replaceAll('&amp;', '&');
+
+    const asked = await fetch(preferences, { method: 'POST', body: new URLSearchParams({ action: 'data' }) });
+    expect(await asked.text()).toContain('Hemos enviado un enlace a su dirección.');
+    const dataMail = await waitFor('the data link', async () =>
+      (await mailTo(local.stack, 'mine@example.org')).find((m) => m.subject === 'Sus datos en Herald'),
+    );
+    const dataUrl = [...dataMail.body.html!.matchAll(/href="([^"]+my-data\?t=[^"]+)"/g)][0]![1]!;
+    const data = await fetch(dataUrl);
+    expect(data.headers.get('content-disposition')).toContain('attachment');
+    expect(await data.json()).toMatchObject({
+      email: 'mine@example.org',
+      language: 'es',
+      status: 'confirmed',
+    });
+
+    await fetch(preferences, { method: 'POST', body: new URLSearchParams({ action: 'erase' }) });
+    const eraseMail = await waitFor('the erase link', async () =>
+      (await mailTo(local.stack, 'mine@example.org')).find((m) => m.subject === 'Borrar sus datos en Herald'),
+    );
+    const eraseUrl = [...eraseMail.body.html!.matchAll(/href="([^"]+erase\?t=[^"]+)"/g)][0]![1]!;
+    expect((await fetch(eraseUrl)).status).toBe(200);
+    const store = new DynamoSubscriberStore(local.stack.config.table);
+    expect(await store.get(reader.id)).toBeDefined();
+    const erased = await fetch(eraseUrl, { method: 'POST', body: new URLSearchParams({ erase: 'yes' }) });
+    expect(await erased.text()).toContain('Sus datos se han borrado.');
+    expect(await store.get(reader.id)).toBeUndefined();
+
+    const again = await herald(
+      local.home,
+      'subscribers',
+      'add',
+      'mine@example.org',
+      '--lang',
+      'es',
+      '--confirmed',
+    );
+    expect(again.stderr).toContain('this address is suppressed: it is not re-added');
+    expect((await fetch(preferences)).status).toBe(404);
+  });
+});
