@@ -61,6 +61,18 @@ export class DynamoArticleStore implements ArticleStore {
       }));
   }
 
+  async countSuggestion(articleId: string, count: number): Promise<void> {
+    if (count === 0) return;
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `ART#${articleId}`, sk: 'SUGGESTIONS' },
+        UpdateExpression: 'ADD suggestions :n',
+        ExpressionAttributeValues: { ':n': count },
+      }),
+    );
+  }
+
   async getVersions(articleId: string): Promise<ArticleVersion[]> {
     const { Items = [] } = await dynamoDocumentClient().send(
       new QueryCommand({

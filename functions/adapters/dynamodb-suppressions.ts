@@ -5,11 +5,19 @@ import { keys } from '#adapters/dynamodb-table.ts';
 import type { RateLimiter, SuppressionList } from '#ports/index.ts';
 
 export class DynamoSuppressionList implements SuppressionList {
-  constructor(private readonly table: string) {}
+  /** `prefix` keeps separate lists apart: `SUPP` never to mail, `NOSUGGEST` no suggestions. */
+  constructor(
+    private readonly table: string,
+    private readonly prefix = 'SUPP',
+  ) {}
+
+  private key(hash: string) {
+    return { pk: `${this.prefix}#${hash}`, sk: this.prefix };
+  }
 
   async has(addressHash: string): Promise<boolean> {
     const { Item } = await dynamoDocumentClient().send(
-      new GetCommand({ TableName: this.table, Key: keys.suppression(addressHash), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: this.key(addressHash), ConsistentRead: true }),
     );
     return Boolean(Item);
   }
@@ -18,7 +26,7 @@ export class DynamoSuppressionList implements SuppressionList {
     await dynamoDocumentClient().send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.suppression(addressHash), reason, at: now.toISOString() },
+        Item: { ...this.key(addressHash), reason, at: now.toISOString() },
       }),
     );
   }

@@ -50,7 +50,7 @@ export async function claimRow(
         TableName: table,
         Item: item,
         ConditionExpression: `attribute_not_exists(pk) OR (${takeover.condition})`,
-        ExpressionAttributeValues: takeover.values,
+        ExpressionAttributeValues: Object.keys(takeover.values).length > 0 ? takeover.values : undefined,
         ExpressionAttributeNames: takeover.names,
       }),
     );

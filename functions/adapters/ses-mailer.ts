@@ -11,6 +11,7 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         FromEmailAddress: mail.from,
         Destination: { ToAddresses: [mail.to] },
+        ReplyToAddresses: mail.replyTo ? [mail.replyTo] : undefined,
         ConfigurationSetName: this.configurationSet || undefined,
         Content: {
           Simple: {

@@ -55,6 +55,9 @@ export const env = {
   HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: z.coerce.number().int().positive().default(20),
   HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: z.coerce.number().int().positive().default(3),
   HERALD_SOFT_BOUNCE_LIMIT: z.coerce.number().int().positive().default(3),
+  HERALD_SUGGEST_PER_CLIENT_PER_HOUR: z.coerce.number().int().positive().default(10),
+  HERALD_SUGGEST_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(5),
+  HERALD_SUGGEST_PER_FRIEND_PER_DAY: z.coerce.number().int().positive().default(2),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.string().optional(),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.string().optional(),

@@ -35,6 +35,8 @@ export interface ArticleStore {
     lang: Language,
     limit: number,
   ): Promise<Array<Pick<ArticleVersion, 'articleId' | 'lang' | 'title' | 'published'>>>;
+  /** Counts suggestions of an article (no address is kept). */
+  countSuggestion(articleId: string, count: number): Promise<void>;
   /** Every stored version of an article (all languages). */
   getVersions(articleId: string): Promise<ArticleVersion[]>;
   /** Marks the version that came from `sourceKey` withdrawn; undefined when no version came from it. */
@@ -102,6 +104,7 @@ export interface OutgoingMail {
   readonly html: string;
   readonly text: string;
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly replyTo?: string;
 }
 
 export interface Mailer {
@@ -155,4 +158,10 @@ export interface Notices {
   confirmation(subscriber: Subscriber, confirmUrl: string): Promise<void>;
   welcome(subscriber: Subscriber): Promise<void>;
   link(subscriber: Subscriber, kind: 'data' | 'erase', url: string): Promise<void>;
+}
+
+/** A proof of work for public forms: challenges to solve in the page, each solution accepted once. */
+export interface ProofOfWork {
+  challenge(now: Date): Promise<object>;
+  verify(proof: string, now: Date): Promise<'ok' | 'invalid' | 'replayed'>;
 }

@@ -179,6 +179,10 @@ export class MemoryArticleStore implements ArticleStore {
       .sort((a, b) => b.published.localeCompare(a.published))
       .slice(0, limit);
   }
+  readonly suggestions = new Map<string, number>();
+  async countSuggestion(articleId: string, count: number) {
+    this.suggestions.set(articleId, (this.suggestions.get(articleId) ?? 0) + count);
+  }
   async getVersions(articleId: string) {
     return [...this.versions.values()].filter((v) => v.articleId === articleId);
   }

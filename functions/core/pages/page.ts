@@ -10,6 +10,8 @@ export interface PageContent {
   readonly paragraphs: readonly string[];
   /** HTML that was sanitized before it got here (an article body). */
   readonly trustedHtml?: string;
+  /** Scripts of Herald's own (module scripts, same origin). */
+  readonly scripts?: readonly string[];
   /** An optional one-button form posting back to the same URL. */
   readonly form?: {
     readonly action: string;
@@ -33,9 +35,11 @@ export function renderPage(content: PageContent): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(content.title)}</title>
+${(content.scripts ?? []).map((src) => `<script type="module" src="${escapeHtml(src)}"></script>`).join('\n')}
 <style>
 body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; line-height: 1.6; }
 a { color: #0b57d0; }
+input, textarea, select { font: inherit; max-width: 100%; }
 button { font: inherit; padding: .6rem 1.2rem; background: #0b3d6b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
 .meta { color: #57606a; }
 @media print { nav, .actions, form, button { display: none; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 90%; } body { margin: 0; max-width: none; } }
