@@ -47,13 +47,19 @@ const suggestionBody = z.strictObject({
     .string({ error: 'article is required' })
     .regex(/^[a-z0-9-]{1,80}$/, 'article is not an article id'),
   language: z.enum(LANGUAGES, { error: 'language must be one of en, zh, fr, es, ru, ar' }),
-  senderName: oneLine('senderName', MAX_NAME).refine((v) => v.trim().length > 0, 'senderName is required'),
+  senderName: oneLine('senderName', MAX_NAME)
+    .refine((v) => v.trim().length > 0, 'senderName is required')
+    .refine((v) => !/[<>]/.test(v), 'senderName is plain text: no < or >'),
   senderEmail: oneLine('senderEmail', 320),
   friendEmails: z
     .array(oneLine('each friend address', 320), { error: 'friendEmails must be a list of addresses' })
     .min(1, 'give at least one friend address')
     .max(MAX_FRIENDS, `at most ${MAX_FRIENDS} friend addresses`),
-  note: z.string().max(MAX_NOTE, `note is longer than ${MAX_NOTE} characters`).optional(),
+  note: z
+    .string()
+    .max(MAX_NOTE, `note is longer than ${MAX_NOTE} characters`)
+    .refine((v) => !/<\/?[a-z!][^>]*>/i.test(v), 'note is plain text: no HTML')
+    .optional(),
   proof: z
     .string({ error: 'proof of work is missing: let the form solve its challenge first' })
     .min(1)
