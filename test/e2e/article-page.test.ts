@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureDocument } from '../support/documents.ts';
 import { ARTIFACTS, axeViolations, hasChromium, launchChromium, screenshot } from '../support/browser.ts';
+import { fixtureDocument } from '../support/documents.ts';
 import { mailTo, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
 
 const local = useLocalStack();
@@ -14,7 +14,10 @@ beforeAll(async () => {
   if (hasChromium) browser = await launchChromium();
   await upload(local.stack, 'documents/harbour/fr.md', fixtureDocument('markdown/harbour-forum.fr.md'));
   await upload(local.stack, 'documents/harbour/ar.html', fixtureDocument('html/harbour-forum.ar.html'));
-  await waitFor('the articles', async () => (await fetch(`${local.stack.config.endpoints.web}articles/harbour-forum/ar`)).status === 200);
+  await waitFor(
+    'the articles',
+    async () => (await fetch(`${local.stack.config.endpoints.web}articles/harbour-forum/ar`)).status === 200,
+  );
 });
 afterAll(() => browser?.close());
 
@@ -29,9 +32,13 @@ describe.skipIf(!hasChromium)('(needs Chromium) the article page', () => {
       await page.fill('#senderEmail', 'claire@example.fr');
       await page.fill('#friendEmail1', 'ami@example.org');
       await page.fill('#note', 'Lis ceci : https://evil.example/x');
-      await page.waitForFunction(() => Boolean((document.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value), null, {
-        timeout: 30_000,
-      });
+      await page.waitForFunction(
+        () => Boolean((document.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
       await page.click('#suggest button[type=submit]');
       await page.waitForSelector('text=Merci. Votre suggestion est en route.');
       const [mail] = await waitFor('the suggestion', async () => {
@@ -57,7 +64,10 @@ describe.skipIf(!hasChromium)('(needs Chromium) the article page', () => {
       ] as const) {
         await page.goto(url);
         const violations = await axeViolations(page, ['serious', 'critical']);
-        expect(violations.map((v) => `${v.id}: ${v.help}`), name).toEqual([]);
+        expect(
+          violations.map((v) => `${v.id}: ${v.help}`),
+          name,
+        ).toEqual([]);
         await screenshot(page, name);
       }
       await page.goto(articleUrl('ar'));
