@@ -6,8 +6,8 @@ import { formatMessage, formatPublished, loadMessages } from '#core/digests/mess
 import { HttpError } from '#core/errors.ts';
 import { isLanguage } from '#core/languages.ts';
 import { renderPage } from '#core/pages/page.ts';
-import { articleUrl } from '#core/pages/urls.ts';
-import { html, withHttpErrors } from '#handlers/shared/http.ts';
+import { articleUrl, pageUrl } from '#core/pages/urls.ts';
+import { type HttpResult, html, withHttpErrors } from '#handlers/shared/http.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -21,11 +21,35 @@ const escapeHtml = Handlebars.escapeExpression;
 
 /** `GET /archive/<lang>`: the articles of a language, newest first — browsable without subscribing. */
 export const handler = withHttpErrors(
-  async (event) => {
-    const lang = /^\/archive\/([a-z]{2})\/?$/.exec(event.rawPath)?.[1];
+  async (event): Promise<HttpResult> => {
+    const match = /^\/archive\/([a-z]{2})(\/feed\.atom)?\/?$/.exec(event.rawPath);
+    const lang = match?.[1];
     if (!isLanguage(lang)) throw new HttpError(404, 'the archive exists in en, zh, fr, es, ru and ar');
     const messages = await loadMessages(templates, lang);
     const list = await articles.listArchive(lang, 100);
+    const feedUrl = pageUrl(config.HERALD_PUBLIC_BASE_URL, `archive/${lang}/feed.atom`);
+    if (match?.[2]) {
+      const entries = list
+        .map((a) => {
+          const url = escapeHtml(articleUrl(config.HERALD_PUBLIC_BASE_URL, a.articleId, a.lang));
+          return `<entry><title>${escapeHtml(a.title)}</title><link href="${url}"/><id>${url}</id><updated>${a.published}:00Z</updated></entry>`;
+        })
+        .join('\n');
+      const updated = list[0] ? `${list[0].published}:00Z` : new Date(0).toISOString();
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/atom+xml; charset=utf-8' },
+        body: `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">
+<title>${escapeHtml(config.HERALD_PUBLISHER_NAME)} — ${escapeHtml(formatMessage(messages, lang, 'languageName'))}</title>
+<link rel="self" href="${escapeHtml(feedUrl)}"/>
+<id>${escapeHtml(feedUrl)}</id>
+<updated>${updated}</updated>
+${entries}
+</feed>
+`,
+      };
+    }
     const items = list
       .map(
         (a) =>
@@ -38,7 +62,7 @@ export const handler = withHttpErrors(
         lang,
         title: `${config.HERALD_PUBLISHER_NAME} — ${formatMessage(messages, lang, 'languageName')}`,
         paragraphs: [],
-        trustedHtml: `<ul>\n${items}\n</ul>`,
+        trustedHtml: `<ul>\n${items}\n</ul>\n<p><a href="${escapeHtml(feedUrl)}" type="application/atom+xml">${escapeHtml(formatMessage(messages, lang, 'feed'))}</a></p>`,
       }),
     );
   },

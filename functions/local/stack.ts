@@ -226,7 +226,7 @@ function webRoutes(): Route[] {
     route(['GET', 'POST'], '/suggestions/stop', () => import('#handlers/suggestions-stop.ts')),
     route(['GET'], '/assets/altcha.js', () => import('#handlers/assets.ts')),
     route(['GET'], /^\/articles\/[^/]+\/[^/]+\/?$/, () => import('#handlers/article.ts')),
-    route(['GET'], /^\/archive\/[^/]+\/?$/, () => import('#handlers/archive.ts')),
+    route(['GET'], /^\/archive\/[^/]+(\/feed\.atom)?\/?$/, () => import('#handlers/archive.ts')),
     route(['GET'], /^\/digests\/[^/]+\/?$/, () => import('#handlers/digest-page.ts')),
     route(['GET'], /^\/preview(\/[^/]+\/[^/]+)?\/?$/, () => import('#handlers/preview.ts')),
   ];

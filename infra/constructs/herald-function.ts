@@ -17,6 +17,8 @@ export interface HeraldFunctionProps {
   readonly memorySize?: number;
   /** Copy templates/ into the bundle (for functions that render mail or pages). */
   readonly withTemplates?: boolean;
+  /** Copy the ALTCHA widget script into the bundle (for the function that serves it). */
+  readonly withWidget?: boolean;
   readonly reservedConcurrentExecutions?: number;
 }
 
@@ -48,6 +50,7 @@ export class HeraldFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'herald',
         ...(props.withTemplates ? { HERALD_TEMPLATES_DIR: '/var/task/templates' } : {}),
+        ...(props.withWidget ? { HERALD_ASSETS_DIR: '/var/task/assets' } : {}),
         ...props.environment,
       },
       bundling: {
@@ -64,8 +67,15 @@ export class HeraldFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.withTemplates ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.withTemplates ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : []),
+            ...(props.withWidget
+              ? [
+                  `mkdir -p "${outputDir}/assets"`,
+                  `cp "${inputDir}/node_modules/altcha/dist/main/altcha.i18n.min.js" "${outputDir}/assets/"`,
+                ]
+              : []),
+          ],
         },
       },
     });

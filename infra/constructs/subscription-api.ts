@@ -32,7 +32,17 @@ export class SubscriptionApi extends Construct {
   readonly api: HttpApi;
   readonly publicBaseUrl: string;
   readonly functions: Record<
-    'unsubscribe' | 'preferences' | 'subscribe' | 'confirm' | 'myData' | 'article' | 'digest' | 'archive',
+    | 'unsubscribe'
+    | 'preferences'
+    | 'subscribe'
+    | 'confirm'
+    | 'myData'
+    | 'article'
+    | 'digest'
+    | 'archive'
+    | 'suggest'
+    | 'suggestionsStop'
+    | 'assets',
     HeraldFunction
   >;
 
@@ -112,6 +122,27 @@ export class SubscriptionApi extends Construct {
         [HttpMethod.GET],
         tokens,
       ),
+      suggest: route(
+        'Suggest',
+        'suggest',
+        'Herald: suggest an article to a friend',
+        '/api/suggest',
+        [HttpMethod.POST],
+        tokens,
+      ),
+      suggestionsStop: route(
+        'SuggestionsStop',
+        'suggestions-stop',
+        'Herald: no more suggestions',
+        '/suggestions/stop',
+        [HttpMethod.GET, HttpMethod.POST],
+        tokens,
+      ),
+      assets: new HeraldFunction(this, 'Assets', {
+        handler: 'assets',
+        description: 'Herald: the proof-of-work widget script',
+        withWidget: true,
+      }),
       article: route('Article', 'article', 'Herald: the web version of an article', '/articles/{id}/{lang}', [
         HttpMethod.GET,
       ]),
@@ -132,13 +163,25 @@ export class SubscriptionApi extends Construct {
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('EraseIntegration', this.functions.myData),
     });
-    const { unsubscribe, preferences, subscribe, confirm, myData } = this.functions;
-    for (const fn of [unsubscribe, preferences, subscribe, confirm, myData]) {
+    const extra: Array<[string, HttpMethod[], HeraldFunction]> = [
+      ['/api/suggest/challenge', [HttpMethod.GET], this.functions.suggest],
+      ['/assets/altcha.js', [HttpMethod.GET], this.functions.assets],
+      ['/archive/{lang}/feed.atom', [HttpMethod.GET], this.functions.archive],
+    ];
+    for (const [path, methods, fn] of extra) {
+      this.api.addRoutes({
+        path,
+        methods,
+        integration: new HttpLambdaIntegration(`${fn.node.id}${path.replace(/\W/g, '')}`, fn),
+      });
+    }
+    const { unsubscribe, preferences, subscribe, confirm, myData, suggest, suggestionsStop } = this.functions;
+    for (const fn of [unsubscribe, preferences, subscribe, confirm, myData, suggest, suggestionsStop]) {
       props.table.grantReadWriteData(fn);
       props.tokenKeys.grantRead(fn);
     }
     // Only these send mail (confirmation, welcome, data links), and only from the configured identity.
-    for (const fn of [preferences, subscribe, confirm]) {
+    for (const fn of [preferences, subscribe, confirm, suggest]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail'],

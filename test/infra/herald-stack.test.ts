@@ -75,7 +75,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(15);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -187,6 +187,21 @@ describe('subscriptions', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SesEventsFunction'), 'Arn'] } }),
       ],
     });
+  });
+});
+
+describe('suggestions', () => {
+  it('route the suggestion API, its proof-of-work challenge, the opt-out link, the widget and the feed', () => {
+    for (const key of [
+      'POST /api/suggest',
+      'GET /api/suggest/challenge',
+      'GET /suggestions/stop',
+      'POST /suggestions/stop',
+      'GET /assets/altcha.js',
+      'GET /archive/{lang}/feed.atom',
+    ]) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
   });
 });
 

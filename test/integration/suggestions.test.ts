@@ -221,3 +221,33 @@ describe('a suggestion', () => {
     expect(listed.stdout).not.toMatch(/grace@example\.org|friend@example\.org|popular@example\.org/);
   });
 });
+
+describe('the archive', () => {
+  it('lists the articles of a language newest first, with an Atom feed, and counts suggestions without keeping addresses', async () => {
+    await upload(local.stack, 'documents/harbour/en.md', fixtureDocument('markdown/harbour-forum.en.md'));
+    await waitFor(
+      'the second article',
+      async () => (await fetch(`${web()}articles/harbour-forum/en`)).status === 200,
+    );
+    const index = await (await fetch(`${web()}archive/en`)).text();
+    expect(index.indexOf('Spokesperson Comments on the Grain Corridor Agreement')).toBeLessThan(
+      index.indexOf('Foreign Minister Opens the Harbour Cities Forum'),
+    );
+    const feed = await fetch(`${web()}archive/en/feed.atom`);
+    expect(feed.headers.get('content-type')).toContain('application/atom+xml');
+    const xml = await feed.text();
+    expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">');
+    expect(xml).toContain(`<link href="${web()}articles/grain-corridor/en"/>`);
+
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { dynamoDocumentClient } = await import('#adapters/clients.ts');
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({
+        TableName: local.stack.config.table,
+        Key: { pk: 'ART#grain-corridor', sk: 'SUGGESTIONS' },
+      }),
+    );
+    expect(Item?.suggestions).toBeGreaterThan(3);
+    expect(JSON.stringify(Item)).not.toMatch(/@/);
+  });
+});
