@@ -3,13 +3,14 @@ import type { Construct } from 'constructs';
 import type { HeraldConfig } from './config.ts';
 import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
-import { HeraldState } from './constructs/herald-state.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SesEvents } from './constructs/ses-events.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
+import type { HeraldStateStack } from './state-stack.ts';
 
 export interface HeraldStackProps extends StackProps {
   readonly config: HeraldConfig;
+  readonly state: HeraldStateStack;
 }
 
 /** Herald on AWS: documents in S3 → ingest → digests → SES, and the public unsubscribe endpoint. */
@@ -17,7 +18,7 @@ export class HeraldStack extends Stack {
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const state = new HeraldState(this, 'State');
+    const { state } = props.state;
     const shared = {
       HERALD_TABLE: state.table.tableName,
       HERALD_BUCKET: state.bucket.bucketName,
@@ -67,6 +68,7 @@ export class HeraldStack extends Stack {
     new DocumentIngest(this, 'DocumentIngest', {
       bucket: state.bucket,
       table: state.table,
+      queue: props.state.ingest.queue,
       documentsPrefix: config.documentsPrefix,
       sendQueue: delivery.queue,
       environment: { ...shared, HERALD_PUBLIC_BASE_URL: publicBaseUrl },

@@ -1,16 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
-import { WorkQueue } from './work-queue.ts';
 
 export interface DocumentIngestProps {
   readonly bucket: IBucket;
   readonly table: ITableV2;
+  /** The queue the bucket notifies (it lives with the bucket, in the stateful stack). */
+  readonly queue: IQueue;
   readonly documentsPrefix: string;
   readonly sendQueue: IQueue;
   readonly environment: Record<string, string>;
@@ -21,22 +21,10 @@ export interface DocumentIngestProps {
  * articles, renders each digest once and plans its send jobs.
  */
 export class DocumentIngest extends Construct {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
   readonly function: HeraldFunction;
 
   constructor(scope: Construct, id: string, props: DocumentIngestProps) {
     super(scope, id);
-    const work = new WorkQueue(this, 'Documents', { visibilityTimeout: Duration.minutes(6) });
-    this.queue = work.queue;
-    this.deadLetterQueue = work.deadLetterQueue;
-    // Created and removed (including delete markers): a deleted document is withdrawn from what is unsent.
-    for (const type of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
-      props.bucket.addEventNotification(type, new SqsDestination(this.queue), {
-        prefix: props.documentsPrefix,
-      });
-    }
-
     this.function = new HeraldFunction(this, 'Function', {
       handler: 'ingest',
       description: 'Herald: documents → articles → rendered digests → send jobs',
@@ -49,7 +37,7 @@ export class DocumentIngest extends Construct {
       },
     });
     this.function.addEventSource(
-      new SqsEventSource(this.queue, {
+      new SqsEventSource(props.queue, {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(2),
         reportBatchItemFailures: true,

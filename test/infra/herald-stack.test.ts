@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContextError, readHeraldConfig } from '#infra/config.ts';
-import { HeraldStack } from '#infra/herald-stack.ts';
+import { buildHerald } from '#infra/herald-app.ts';
 
 const context = {
   corsOrigins: ['https://www.example.org'],
@@ -12,20 +12,22 @@ const context = {
 };
 
 let template: Template;
+let stateTemplate: Template;
 
 beforeAll(() => {
   // Skip esbuild bundling: these tests read the template, not the code.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new HeraldStack(app, 'Test', {
-    config: readHeraldConfig(context),
-    env: { account: '111122223333', region: 'eu-west-1' },
+  const { state, stack } = buildHerald(app, 'Test', readHeraldConfig(context), {
+    account: '111122223333',
+    region: 'eu-west-1',
   });
   template = Template.fromStack(stack);
+  stateTemplate = Template.fromStack(state);
 });
 
 describe('documents bucket', () => {
   it('is versioned, encrypted, private and TLS-only', () => {
-    template.hasResourceProperties('AWS::S3::Bucket', {
+    stateTemplate.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
@@ -37,7 +39,7 @@ describe('documents bucket', () => {
         RestrictPublicBuckets: true,
       },
     });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    stateTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -48,7 +50,7 @@ describe('documents bucket', () => {
 
   it('notifies the ingest queue of objects created and removed under the documents prefix only', () => {
     const filter = { Key: { FilterRules: [{ Name: 'prefix', Value: 'documents/' }] } };
-    template.hasResourceProperties('Custom::S3BucketNotifications', {
+    stateTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
         QueueConfigurations: [
           Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: filter }),
@@ -59,13 +61,50 @@ describe('documents bucket', () => {
   });
 
   it('is retained when the stack is deleted', () => {
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    stateTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('the stateful stack', () => {
+  it('pins the logical IDs of everything that holds data, and retains it', () => {
+    for (const [id, type] of [
+      ['DocumentsBucket', 'AWS::S3::Bucket'],
+      ['HeraldTable', 'AWS::DynamoDB::GlobalTable'],
+      ['TokenKeysSecret', 'AWS::SecretsManager::Secret'],
+      ['IngestQueue', 'AWS::SQS::Queue'],
+      ['IngestDeadLetterQueue', 'AWS::SQS::Queue'],
+    ] as const) {
+      expect(stateTemplate.toJSON().Resources[id]?.Type, id).toBe(type);
+    }
+    for (const id of ['DocumentsBucket', 'HeraldTable', 'TokenKeysSecret']) {
+      expect(stateTemplate.toJSON().Resources[id].DeletionPolicy, id).toBe('Retain');
+    }
+  });
+
+  it('keeps point-in-time recovery and TTL housekeeping on the table', () => {
+    stateTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('holds no function: code changes never touch it', () => {
+    expect(
+      Object.keys(stateTemplate.findResources('AWS::Lambda::Function')).filter(
+        (id) => !id.startsWith('BucketNotificationsHandler'),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('queues and functions', () => {
   it('give every queue a dead-letter queue', () => {
-    const queues = template.findResources('AWS::SQS::Queue');
+    const queues = {
+      ...template.findResources('AWS::SQS::Queue'),
+      ...stateTemplate.findResources('AWS::SQS::Queue'),
+    };
     const withRedrive = Object.values(queues).filter((q) => q.Properties?.RedrivePolicy);
     expect(withRedrive).toHaveLength(2);
     for (const queue of withRedrive) expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
