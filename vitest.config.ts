@@ -28,6 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'infra',
+          hookTimeout: 120_000,
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
           sequence: { groupOrder: 2 },

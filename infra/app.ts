@@ -1,9 +1,12 @@
-import { App } from 'aws-cdk-lib';
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { readHeraldConfig } from './config.ts';
 import { buildHerald } from './herald-app.ts';
 
 // The only place that reads context or the environment.
 const app = new App();
+// Every synth runs the AWS Solutions checks; accepted findings are listed, with reasons, in nag.ts.
+Aspects.of(app).add(new AwsSolutionsChecks());
 const config = readHeraldConfig(app.node.tryGetContext('herald'));
 buildHerald(app, app.node.tryGetContext('stackName') ?? 'Herald', config, {
   account: process.env.CDK_DEFAULT_ACCOUNT,

@@ -19,6 +19,8 @@ const heraldContext = z.object({
   publisherName: z.string().min(1).default('Herald'),
   timeZone: z.string().min(1).default('UTC'),
   postalAddress: z.string().min(1).optional(),
+  apiRateLimit: z.number().positive().default(50),
+  apiBurstLimit: z.number().int().positive().default(100),
   corsOrigins: z.array(z.url().startsWith('https://', 'each CORS origin must be https://')).default([]),
   maxArticlesPerDigest: z.number().int().min(1).max(50).default(10),
   dailyAt: z

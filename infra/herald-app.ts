@@ -1,6 +1,7 @@
 import type { App, Environment } from 'aws-cdk-lib';
 import type { HeraldConfig } from './config.ts';
 import { HeraldStack } from './herald-stack.ts';
+import { acknowledgeNagFindings } from './nag.ts';
 import { HeraldStateStack } from './state-stack.ts';
 
 /** Herald's two stacks: the stateful one (retained, pinned) and the stateless one that uses it. */
@@ -16,6 +17,7 @@ export function buildHerald(app: App, name: string, config: HeraldConfig, env?: 
     state,
     description: 'Herald: functions, API, schedules, alarms',
   });
-  stack.addDependency(state);
+  stack.addStackDependency(state);
+  for (const each of [state, stack]) acknowledgeNagFindings(each);
   return { state, stack };
 }

@@ -48,6 +48,7 @@ export class HeraldStack extends Stack {
       bucket: state.bucket,
       publicBaseUrl: config.publicBaseUrl,
       corsOrigins: config.corsOrigins,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       sesSend,
       environment: { ...shared, HERALD_FROM_ADDRESS: config.fromAddress },
     });

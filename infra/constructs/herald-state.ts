@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
 /**
@@ -13,16 +14,38 @@ export class HeraldState extends Construct {
   readonly table: TableV2;
   readonly tokenKeys: Secret;
 
+  readonly accessLogs: Bucket;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    NagSuppressions.addResourceSuppressions(this.accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the server-access-log bucket itself; logging it into itself would loop.',
+      },
+    ]);
     this.bucket = new Bucket(this, 'Documents', {
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'documents-bucket/',
       versioned: true,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(90) },
+        { prefix: 'quarantine/', expiration: Duration.days(180) },
+        { prefix: 'digests/', expiration: Duration.days(400) },
+      ],
     });
 
     this.table = new TableV2(this, 'Table', {

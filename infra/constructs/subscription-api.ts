@@ -1,7 +1,9 @@
-import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -13,6 +15,8 @@ export interface SubscriptionApiProps {
   readonly tokenKeys: ISecret;
   /** The public base URL of the pages; the HTTP API's own URL when not given. */
   readonly publicBaseUrl?: string;
+  /** Requests per second over the whole API, and the burst above it. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Origins whose pages may post the subscribe API (the embeddable form). */
   readonly corsOrigins: readonly string[];
   /** SES sending for the confirmation, welcome and data-link mails. */
@@ -57,6 +61,27 @@ export class SubscriptionApi extends Construct {
       },
     });
     this.publicBaseUrl = props.publicBaseUrl ?? this.api.apiEndpoint;
+    // Access logs (no query strings: they hold tokens) and a throttle on every route of the default stage.
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+      }),
+    };
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: props.throttle.rateLimit,
+      throttlingBurstLimit: props.throttle.burstLimit,
+    };
     const environment = { ...props.environment, HERALD_PUBLIC_BASE_URL: this.publicBaseUrl };
 
     const route = (
