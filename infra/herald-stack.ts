@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { HeraldConfig } from './config.ts';
 import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
+import { Observability } from './constructs/observability.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SesEvents } from './constructs/ses-events.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
@@ -66,7 +67,7 @@ export class HeraldStack extends Stack {
       },
     });
 
-    new DocumentIngest(this, 'DocumentIngest', {
+    const ingest = new DocumentIngest(this, 'DocumentIngest', {
       bucket: state.bucket,
       table: state.table,
       queue: props.state.ingest.queue,
@@ -87,6 +88,27 @@ export class HeraldStack extends Stack {
     new CfnOutput(this, 'ScheduledDigestFunction', {
       description: 'herald digest run --cadence daily --function <this>',
       value: scheduled.function.functionName,
+    });
+
+    const observability = new Observability(this, 'Observability', {
+      alarmEmail: config.alarmEmail,
+      functions: {
+        Ingest: ingest.function,
+        Sender: delivery.function,
+        ScheduledDigests: scheduled.function,
+        SesEvents: ses.function,
+        ...Object.fromEntries(
+          Object.entries(api.functions).map(([name, fn]) => [
+            `Api${name[0]!.toUpperCase()}${name.slice(1)}`,
+            fn,
+          ]),
+        ),
+      },
+      deadLetterQueues: { Ingest: props.state.ingest.deadLetterQueue, Send: delivery.deadLetterQueue },
+    });
+    new CfnOutput(this, 'AlarmTopic', {
+      description: 'Subscribe to be told when something needs a person',
+      value: observability.topic.topicArn,
     });
 
     new CfnOutput(this, 'DocumentsUri', {

@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
@@ -9,10 +10,11 @@ import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
-import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.ts';
 import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -45,14 +47,27 @@ const sendJobSchema = z.object({
 });
 
 /** Send jobs → one SES mail per recipient. A failed job is retried alone (partial batch response). */
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(
-    event,
-    loggingFailures('send job', async (record: SQSRecord) => {
-      const job = sendJobSchema.parse(JSON.parse(record.body));
-      const report = await deliverSendJob(ports, settings, job, () => new Date());
-      logger.info('send job done', { digestId: job.digestId, ...report });
-    }),
-    new BatchProcessor(EventType.SQS),
-    { context },
-  );
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  try {
+    return await processPartialResponse(
+      event,
+      loggingFailures('send job', async (record: SQSRecord) => {
+        const job = sendJobSchema.parse(JSON.parse(record.body));
+        try {
+          const report = await deliverSendJob(ports, settings, job, () => new Date());
+          logger.info('send job done', { digestId: job.digestId, ...report });
+          metrics.addMetric('mailsSent', MetricUnit.Count, report.sent);
+          metrics.addMetric('mailsSkipped', MetricUnit.Count, report.skipped);
+        } catch (error) {
+          if (error instanceof DeliveryIncompleteError)
+            metrics.addMetric('mailsFailed', MetricUnit.Count, error.failed);
+          throw error;
+        }
+      }),
+      new BatchProcessor(EventType.SQS),
+      { context },
+    );
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -244,6 +244,25 @@ describe('suggestions', () => {
   });
 });
 
+describe('observability', () => {
+  it('alarms on every dead-letter queue, on function errors, on SES reputation well below its limits, and on paused sending', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(named('Errors').length).toBe(15);
+    expect(named('Reputation.BounceRate')[0]).toMatchObject({ Threshold: 0.02, Namespace: 'AWS/SES' });
+    expect(named('Reputation.ComplaintRate')[0]).toMatchObject({ Threshold: 0.0005 });
+    expect(named('sendingPaused')[0]).toMatchObject({ Namespace: 'Herald', Threshold: 1 });
+    for (const alarm of alarms)
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ObservabilityAlarms/) }]);
+  });
+
+  it('sends alarms to an encrypted, TLS-only topic with the configured e-mail, and draws a dashboard', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
 describe('scheduled digests', () => {
   it('run daily and weekly in the publisher time zone through EventBridge Scheduler', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -38,6 +38,12 @@ export interface DeliveryReport {
 /** Some recipients of a job could not be mailed; the job is retried and the ledger skips the rest. */
 export class DeliveryIncompleteError extends HeraldError {
   override readonly name = 'DeliveryIncompleteError';
+  constructor(
+    message: string,
+    readonly failed: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -107,6 +113,7 @@ export async function deliverSendJob(
   if (failures.length > 0) {
     throw new DeliveryIncompleteError(
       `${failures.length} of ${job.subscriberIds.length} recipients of ${job.digestId} failed: ${failures.join(', ')}`,
+      failures.length,
     );
   }
   return { sent, skipped, failed: 0 };
