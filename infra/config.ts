@@ -12,6 +12,7 @@ const heraldContext = z.object({
     .string({ error: 'is required: the verified SES identity (a domain or an address) mail is sent from' })
     .min(3),
   configurationSetName: z.string().min(1).optional(),
+  createSesIdentity: z.boolean().default(false),
   publicBaseUrl: z
     .url({ error: 'must be an https:// URL (or leave it out to use the HTTP API URL)' })
     .startsWith('https://', 'must be an https:// URL')

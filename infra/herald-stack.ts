@@ -35,6 +35,7 @@ export class HeraldStack extends Stack {
       tokenKeys: state.tokenKeys,
       sesIdentity: config.sesIdentity,
       configurationSetName: config.configurationSetName,
+      createIdentity: config.createSesIdentity,
       environment: shared,
     });
     const sesSend = {

@@ -1,9 +1,14 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { CfnConfigurationSetEventDestination, ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import {
+  CfnConfigurationSetEventDestination,
+  ConfigurationSet,
+  EmailIdentity,
+  Identity,
+} from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
 
@@ -13,6 +18,11 @@ export interface SesEventsProps {
   readonly sesIdentity: string;
   /** An existing configuration set; by default one is created. */
   readonly configurationSetName?: string;
+  /**
+   * Create the SES domain identity (Easy DKIM, custom MAIL FROM) instead of using an existing one: creating
+   * an identity for a domain that is already verified fails, so this is off by default.
+   */
+  readonly createIdentity: boolean;
   readonly environment: Record<string, string>;
 }
 
@@ -35,6 +45,36 @@ export class SesEvents extends Construct {
       stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     this.identityArn = sesArn('identity', props.sesIdentity);
     this.configurationSetArn = sesArn('configuration-set', this.configurationSetName);
+
+    if (props.createIdentity) {
+      if (props.sesIdentity.includes('@'))
+        throw new Error('herald.createSesIdentity needs sesIdentity to be a domain, not an address');
+      const domain = props.sesIdentity;
+      const identity = new EmailIdentity(this, 'Identity', {
+        identity: Identity.domain(domain),
+        mailFromDomain: `mail.${domain}`,
+        dkimSigning: true,
+      });
+      identity.dkimRecords.forEach(
+        (record, index) =>
+          new CfnOutput(this, `DkimRecord${index + 1}`, {
+            description: 'DNS: publish this CNAME (Easy DKIM)',
+            value: Fn.join(' ', [record.name, 'CNAME', record.value]),
+          }),
+      );
+      new CfnOutput(this, 'MailFromMx', {
+        description: 'DNS: publish this MX record (custom MAIL FROM)',
+        value: `mail.${domain} MX 10 feedback-smtp.${stack.region}.amazonses.com`,
+      });
+      new CfnOutput(this, 'MailFromSpf', {
+        description: 'DNS: publish this TXT record (SPF)',
+        value: `mail.${domain} TXT "v=spf1 include:amazonses.com ~all"`,
+      });
+      new CfnOutput(this, 'Dmarc', {
+        description: 'DNS: publish this TXT record (DMARC; tighten p= once reports look right)',
+        value: `_dmarc.${domain} TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@${domain}; adkim=s; aspf=r"`,
+      });
+    }
 
     new CfnConfigurationSetEventDestination(this, 'ToEventBridge', {
       configurationSetName: this.configurationSetName,

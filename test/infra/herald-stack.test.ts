@@ -244,6 +244,39 @@ describe('suggestions', () => {
   });
 });
 
+describe('the SES identity', () => {
+  it('is created on request with Easy DKIM and a custom MAIL FROM, and every DNS record to publish is an output', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const { stack } = buildHerald(
+      app,
+      'Identity',
+      readHeraldConfig({ ...context, createSesIdentity: true }),
+      {
+        account: '111122223333',
+        region: 'eu-west-1',
+      },
+    );
+    const identity = Template.fromStack(stack);
+    identity.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.org',
+      MailFromAttributes: { MailFromDomain: 'mail.example.org' },
+    });
+    const outputs = Object.values(identity.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) =>
+      JSON.stringify(o.Value),
+    );
+    expect(outputs.filter((o) => o.includes('CNAME'))).toHaveLength(3);
+    expect(
+      outputs.some((o) => o.includes('mail.example.org MX 10 feedback-smtp.eu-west-1.amazonses.com')),
+    ).toBe(true);
+    expect(outputs.some((o) => o.includes('v=spf1 include:amazonses.com'))).toBe(true);
+    expect(outputs.some((o) => o.includes('_dmarc.example.org TXT'))).toBe(true);
+  });
+
+  it('is imported by name by default (creating one for a verified domain fails)', () => {
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+});
+
 describe('observability', () => {
   it('alarms on every dead-letter queue, on function errors, on SES reputation well below its limits, and on paused sending', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
