@@ -1,9 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '#core/errors.ts';
 import type { TokenKeys } from '#core/tokens.ts';
 
+// zod/mini: the same validation in a few kilobytes, because this module is in every function's bundle.
+
 /** Validates the environment once, at cold start; a bad value names its variable and what is wrong. */
-export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env) {
+export function readEnv<T extends z.core.$ZodLooseShape>(shape: T, env: NodeJS.ProcessEnv = process.env) {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -12,55 +14,55 @@ export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEn
   return Object.freeze(result.data);
 }
 
-const required = (what: string) => z.string({ error: `required (${what})` }).min(1, `required (${what})`);
+const required = (what: string) =>
+  z.string({ error: `required (${what})` }).check(z.minLength(1, `required (${what})`));
+const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(max)), fallback);
+const text = (fallback: string) => z._default(z.string(), fallback);
 
 /** The pieces of configuration, each named by its environment variable. */
 export const env = {
   HERALD_TABLE: required('the DynamoDB table name'),
   HERALD_BUCKET: required('the documents bucket name'),
-  HERALD_DOCUMENTS_PREFIX: z.string().default('documents/'),
+  HERALD_DOCUMENTS_PREFIX: text('documents/'),
   HERALD_SEND_QUEUE_URL: z.url({ error: 'must be the URL of the send queue' }),
   HERALD_FROM_ADDRESS: required(
     'the verified SES address digests are sent from, e.g. "Press Office <news@example.org>"',
   ),
-  HERALD_SES_CONFIGURATION_SET: z.string().optional(),
+  HERALD_SES_CONFIGURATION_SET: z.optional(z.string()),
   HERALD_PUBLIC_BASE_URL: z.url({
     error: 'must be the public base URL of the pages, e.g. https://news.example.org/',
   }),
-  HERALD_PUBLISHER_NAME: z.string().min(1).default('Herald'),
+  HERALD_PUBLISHER_NAME: z._default(z.string().check(z.minLength(1)), 'Herald'),
   /** The publisher's postal address, shown in the footer of every mail (bulk-mail rules ask for one). */
-  HERALD_POSTAL_ADDRESS: z.string().optional(),
+  HERALD_POSTAL_ADDRESS: z.optional(z.string()),
   /** At most this many articles in one digest; the rest are linked from the archive. */
-  HERALD_MAX_ARTICLES_PER_DIGEST: z.coerce.number().int().min(1).max(50).default(10),
-  HERALD_TIME_ZONE: z
-    .string()
-    .default('UTC')
-    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
-  HERALD_MAX_DOCUMENT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
-  HERALD_TEMPLATES_DIR: z.string().optional(),
+  HERALD_MAX_ARTICLES_PER_DIGEST: count(10, 50),
+  HERALD_TIME_ZONE: z._default(
+    z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')),
+    'UTC',
+  ),
+  HERALD_MAX_DOCUMENT_BYTES: count(1024 * 1024),
+  HERALD_TEMPLATES_DIR: z.optional(z.string()),
   /** Origins allowed to post the subscribe API from their pages (comma-separated), for the embeddable form. */
-  HERALD_CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
+  HERALD_CORS_ORIGINS: z.pipe(
+    text(''),
+    z.transform((value: string) =>
       value
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
-  HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: z.coerce.number().int().positive().default(20),
-  HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: z.coerce.number().int().positive().default(3),
-  HERALD_SOFT_BOUNCE_LIMIT: z.coerce.number().int().positive().default(3),
-  HERALD_SUGGEST_PER_CLIENT_PER_HOUR: z.coerce.number().int().positive().default(10),
-  HERALD_SUGGEST_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(5),
-  HERALD_SUGGEST_PER_FRIEND_PER_DAY: z.coerce.number().int().positive().default(2),
+  ),
+  HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: count(20),
+  HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: count(3),
+  HERALD_SOFT_BOUNCE_LIMIT: count(3),
+  HERALD_SUGGEST_PER_CLIENT_PER_HOUR: count(10),
+  HERALD_SUGGEST_PER_SENDER_PER_HOUR: count(5),
+  HERALD_SUGGEST_PER_FRIEND_PER_DAY: count(2),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
-  HERALD_TOKEN_KEYS: z.string().optional(),
-  HERALD_TOKEN_KEYS_SECRET_ARN: z.string().optional(),
+  HERALD_TOKEN_KEYS: z.optional(z.string()),
+  HERALD_TOKEN_KEYS_SECRET_ARN: z.optional(z.string()),
 } as const;
 
 function isTimeZone(value: string): boolean {
@@ -72,9 +74,10 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const tokenKeysSchema = z
-  .object({ current: z.string().min(1) })
-  .catchall(z.string().min(32, 'each token key must be at least 32 characters'));
+const tokenKeysSchema = z.catchall(
+  z.object({ current: z.string().check(z.minLength(1)) }),
+  z.string().check(z.minLength(32, 'each token key must be at least 32 characters')),
+);
 
 /**
  * Parses token keys, `{"current":"k2","k2":"<secret>","k1":"<older secret>"}` — the shape a generated

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
@@ -42,8 +42,10 @@ const settings = {
 };
 
 const sendJobSchema = z.object({
-  digestId: z.string().regex(/^d_[0-9a-f]+$/),
-  subscriberIds: z.array(z.string().min(1)).min(1).max(MAX_RECIPIENTS_PER_JOB),
+  digestId: z.string().check(z.regex(/^d_[0-9a-f]+$/)),
+  subscriberIds: z
+    .array(z.string().check(z.minLength(1)))
+    .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS_PER_JOB)),
 });
 
 /** Send jobs → one SES mail per recipient. A failed job is retried alone (partial batch response). */

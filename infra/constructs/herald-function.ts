@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BUNDLING } from '../bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -60,15 +61,13 @@ export class HeraldFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
+        target: BUNDLING.target,
+        minify: BUNDLING.minify,
         sourceMap: true,
         bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // mjml and its dependencies are CommonJS that call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __heraldRequire } from 'node:module'; const require = __heraldRequire(import.meta.url);",
-        externalModules: ['typescript'],
+        mainFields: [...BUNDLING.mainFields],
+        banner: BUNDLING.banner,
+        externalModules: [...BUNDLING.external],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

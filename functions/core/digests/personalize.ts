@@ -1,8 +1,5 @@
-import Handlebars from 'handlebars';
 import type { DigestField, RenderedDigest } from '#core/digests/digest.ts';
-import { stripMarkerComments } from '#core/mail/fill.ts';
-
-const escapeHtml = Handlebars.escapeExpression;
+import { escapeHtml, stripMarkerComments } from '#core/mail/markers.ts';
 
 export interface PersonalizedMail {
   readonly subject: string;

@@ -1,8 +1,8 @@
-import Handlebars from 'handlebars';
+import { escapeHtml, stripMarkerComments } from '#core/mail/markers.ts';
 import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
 import { textPart } from '#core/mail/text-part.ts';
 
-const escapeHtml = Handlebars.escapeExpression;
+export { stripMarkerComments };
 
 /** Fills a rendered mail's subject, preview and personal markers: the finished HTML and text parts. */
 export function fillMail(
@@ -20,9 +20,4 @@ export function fillMail(
     html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));
   }
   return { subject, html, text: textPart(html) };
-}
-
-/** The comments that only mark places for Herald (personal links, article segments) leave the sent mail. */
-export function stripMarkerComments(html: string): string {
-  return html.replace(/<!--herald-[\w-]+-->/g, '');
 }
