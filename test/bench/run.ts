@@ -60,4 +60,26 @@ async function digestRender() {
   };
 }
 
-for (const scenario of [digestRender]) console.log(JSON.stringify(await scenario()));
+/** Each Lambda bundle's size, and how long a fresh Node process takes to load it (median of 5). */
+async function bundles() {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { buildLambdaBundles, bundleEnvironment } = await import('../support/bundles.ts');
+  const run = promisify(execFile);
+  const functions: Record<string, { kb: number; coldLoadMs: number }> = {};
+  for (const bundle of await buildLambdaBundles()) {
+    const loads: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const script = `const t = performance.now(); await import(${JSON.stringify(bundle.file)}); process.stdout.write(String(performance.now() - t));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        env: bundleEnvironment(bundle.dir),
+        cwd: bundle.dir,
+      });
+      loads.push(Number(stdout));
+    }
+    functions[bundle.name] = { kb: Math.round(bundle.bytes / 1024), coldLoadMs: round(median(loads), 1) };
+  }
+  return { scenario: 'lambda-bundles', senderKb: functions.sender?.kb, functions };
+}
+
+for (const scenario of [digestRender, bundles]) console.log(JSON.stringify(await scenario()));
