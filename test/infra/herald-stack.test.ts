@@ -277,6 +277,27 @@ describe('the SES identity', () => {
   });
 });
 
+describe('function defaults', () => {
+  it('cap the sender event source concurrency (rate matters there) and run one scheduled digest at a time', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Herald: daily and weekly digests',
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
+  it('give every function a log group with retention, and a role that may write only there', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter(
+      (g) => g.Properties.RetentionInDays === 30,
+    );
+    expect(logGroups.length).toBeGreaterThanOrEqual(15);
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  });
+});
+
 describe('observability', () => {
   it('alarms on every dead-letter queue, on function errors, on SES reputation well below its limits, and on paused sending', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
