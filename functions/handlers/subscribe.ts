@@ -5,12 +5,12 @@ import { isLanguage, LANGUAGES, type Language, nativeName } from '#core/language
 import { ClientLimitedError, requestSubscription } from '#core/subscriptions/subscribe.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import {
-  bodyBytes,
   type HttpEvent,
   type HttpResult,
+  header,
   html,
   jsonMessage,
-  readForm,
+  readJsonOrForm,
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -36,10 +36,6 @@ const subscribeBody = z.strictObject({
   website: z.string().max(200).optional(),
 });
 
-function header(event: HttpEvent, name: string): string | undefined {
-  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
-}
-
 function corsHeaders(event: HttpEvent): Record<string, string> {
   const origin = header(event, 'origin');
   return origin && config.HERALD_CORS_ORIGINS.includes(origin)
@@ -53,26 +49,13 @@ function corsHeaders(event: HttpEvent): Record<string, string> {
 }
 
 async function readBody(event: HttpEvent): Promise<Record<string, unknown>> {
-  if (bodyBytes(event).length > MAX_BODY)
-    throw new HttpError(413, `the request body is larger than ${MAX_BODY} bytes`);
-  if (/^application\/json\b/i.test(header(event, 'content-type') ?? '')) {
-    try {
-      const value: unknown = JSON.parse(bodyBytes(event).toString('utf8'));
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-      return value as Record<string, unknown>;
-    } catch {
-      throw new HttpError(
-        400,
-        'the body is not a JSON object: send {"email", "language", "cadence", "topics"}',
-      );
-    }
-  }
-  const form = Object.fromEntries(await readForm(event));
-  const topics = form.topics
+  const body = await readJsonOrForm(event, MAX_BODY, 'send {"email", "language", "cadence", "topics"}');
+  if (body.kind === 'json') return body.value;
+  const topics = body.value.topics
     ?.split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  return { ...form, ...(topics ? { topics } : {}) };
+  return { ...body.value, ...(topics ? { topics } : {}) };
 }
 
 async function subscribePage(lang: Language, notice?: string): Promise<string> {

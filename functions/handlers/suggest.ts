@@ -13,12 +13,12 @@ import {
   suggestArticle,
 } from '#core/suggestions/suggest.ts';
 import {
-  bodyBytes,
   type HttpEvent,
   type HttpResult,
+  header,
   html,
   jsonMessage,
-  readForm,
+  readJsonOrForm,
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -66,28 +66,10 @@ const suggestionBody = z.strictObject({
     .max(4000),
 });
 
-function contentType(event: HttpEvent) {
-  return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
-}
-
 async function readBody(event: HttpEvent): Promise<{ body: Record<string, unknown>; form: boolean }> {
-  if (bodyBytes(event).length > MAX_BODY)
-    throw new HttpError(413, `the request body is larger than ${MAX_BODY} bytes`);
-  if (/^application\/json\b/i.test(contentType(event))) {
-    try {
-      const value: unknown = JSON.parse(bodyBytes(event).toString('utf8'));
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-      return { body: value as Record<string, unknown>, form: false };
-    } catch {
-      throw new HttpError(
-        400,
-        'the body is not a JSON object: see the README for the fields of POST /api/suggest',
-      );
-    }
-  }
-  const { friendEmail1, friendEmail2, friendEmail3, altcha, note, ...rest } = Object.fromEntries(
-    await readForm(event),
-  );
+  const body = await readJsonOrForm(event, MAX_BODY, 'see the README for the fields of POST /api/suggest');
+  if (body.kind === 'json') return { body: body.value, form: false };
+  const { friendEmail1, friendEmail2, friendEmail3, altcha, note, ...rest } = body.value;
   return {
     body: {
       ...rest,
@@ -197,7 +179,7 @@ export const handler = withHttpErrors(
     );
   },
   async (_status, message, event) => {
-    if (/json/i.test(contentType(event)) || event.requestContext.http.method === 'GET')
+    if (/json/i.test(header(event, 'content-type') ?? '') || event.requestContext.http.method === 'GET')
       return jsonMessage(message);
     const lang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
     return site.page(lang, 'suggestFormTitle', [], {

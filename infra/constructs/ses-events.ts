@@ -55,13 +55,12 @@ export class SesEvents extends Construct {
         mailFromDomain: `mail.${domain}`,
         dkimSigning: true,
       });
-      identity.dkimRecords.forEach(
-        (record, index) =>
-          new CfnOutput(this, `DkimRecord${index + 1}`, {
-            description: 'DNS: publish this CNAME (Easy DKIM)',
-            value: Fn.join(' ', [record.name, 'CNAME', record.value]),
-          }),
-      );
+      for (const [index, record] of identity.dkimRecords.entries()) {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          description: 'DNS: publish this CNAME (Easy DKIM)',
+          value: Fn.join(' ', [record.name, 'CNAME', record.value]),
+        });
+      }
       new CfnOutput(this, 'MailFromMx', {
         description: 'DNS: publish this MX record (custom MAIL FROM)',
         value: `mail.${domain} MX 10 feedback-smtp.${stack.region}.amazonses.com`,

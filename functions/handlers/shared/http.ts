@@ -14,7 +14,7 @@ export function bodyBytes(event: HttpEvent): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
-function header(event: HttpEvent, name: string): string | undefined {
+export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {}))
     if (key.toLowerCase() === wanted) return value;
@@ -50,6 +50,34 @@ export function readForm(event: HttpEvent): Promise<Map<string, string>> {
     parser.on('close', () => resolve(fields));
     parser.end(body);
   });
+}
+
+/**
+ * A request body that is a JSON object or a form (API callers send JSON, pages post forms), at most
+ * `maxBytes`; anything else is a 4xx that says what to send (`what` names the expected JSON fields).
+ */
+export async function readJsonOrForm(
+  event: HttpEvent,
+  maxBytes: number,
+  what: string,
+): Promise<
+  { kind: 'json'; value: Record<string, unknown> } | { kind: 'form'; value: Record<string, string> }
+> {
+  const body = bodyBytes(event);
+  if (body.length > maxBytes) throw new HttpError(413, `the request body is larger than ${maxBytes} bytes`);
+  if (/^application\/json\b/i.test(header(event, 'content-type') ?? '')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new HttpError(400, `the body is not a JSON object: ${what}`);
+    }
+    return { kind: 'json', value: value as Record<string, unknown> };
+  }
+  return { kind: 'form', value: Object.fromEntries(await readForm(event)) };
 }
 
 export function html(statusCode: number, page: string): HttpResult {
