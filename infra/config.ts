@@ -21,6 +21,7 @@ const heraldContext = z.object({
   timeZone: z.string().min(1).default('UTC'),
   postalAddress: z.string().min(1).optional(),
   alarmEmail: z.email({ error: 'must be an e-mail address for the alarm topic' }).optional(),
+  maxSendRate: z.number().positive().optional(),
   apiRateLimit: z.number().positive().default(50),
   apiBurstLimit: z.number().int().positive().default(100),
   corsOrigins: z.array(z.url().startsWith('https://', 'each CORS origin must be https://')).default([]),

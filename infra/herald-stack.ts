@@ -61,6 +61,7 @@ export class HeraldStack extends Stack {
       table: state.table,
       tokenKeys: state.tokenKeys,
       sesSend,
+      maxSendRate: config.maxSendRate,
       environment: {
         ...shared,
         HERALD_FROM_ADDRESS: config.fromAddress,

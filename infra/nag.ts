@@ -9,7 +9,8 @@ export function acknowledgeNagFindings(stack: Stack): void {
   NagSuppressions.addStackSuppressions(stack, [
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) has no resource-level permissions.',
+      reason:
+        'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) and SES GetAccount have no resource-level permissions.',
       appliesTo: ['Resource::*'],
     },
     {

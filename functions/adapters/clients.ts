@@ -22,7 +22,8 @@ export const s3Client = once(
   () => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
 );
 export const sqsClient = once(() => new SQSClient({ requestHandler }));
-export const sesClient = once(() => new SESv2Client({ requestHandler }));
+// One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
+export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempts: 1 }));
 export const dynamoDocumentClient = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
     marshallOptions: { removeUndefinedValues: true },

@@ -11,11 +11,12 @@ export class QueueSendError extends Error {
 export class SqsSendQueue implements SendQueue {
   constructor(private readonly queueUrl: string) {}
 
-  async enqueue(jobs: readonly SendJob[]): Promise<void> {
+  async enqueue(jobs: readonly SendJob[], delaySeconds = 0): Promise<void> {
     for (let start = 0; start < jobs.length; start += 10) {
       const entries = jobs.slice(start, start + 10).map((job, index) => ({
         Id: String(index),
         MessageBody: JSON.stringify(job),
+        DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))),
       }));
       const result = await sqsClient().send(
         new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),

@@ -60,6 +60,10 @@ export const env = {
   HERALD_SUGGEST_PER_CLIENT_PER_HOUR: count(10),
   HERALD_SUGGEST_PER_SENDER_PER_HOUR: count(5),
   HERALD_SUGGEST_PER_FRIEND_PER_DAY: count(2),
+  /** Mails per second for all senders together; on AWS, when unset, the SES account's MaxSendRate. */
+  HERALD_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
+  /** How many senders run at once (the SQS event source's maximum concurrency): each takes its share. */
+  HERALD_SENDER_CONCURRENCY: count(1),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.optional(z.string()),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.optional(z.string()),

@@ -7,10 +7,14 @@ import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { SesMailer } from '#adapters/ses-mailer.ts';
+import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import { SesMailer, sesMaxSendRate } from '#adapters/ses-mailer.ts';
+import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.ts';
+import { SendPace } from '#core/delivery/pace.ts';
+import { JobDeferredError } from '#core/delivery/send-errors.ts';
 import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -24,9 +28,18 @@ const config = readEnv({
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
   HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+  HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
+  HERALD_MAX_SEND_RATE: env.HERALD_MAX_SEND_RATE,
+  HERALD_SENDER_CONCURRENCY: env.HERALD_SENDER_CONCURRENCY,
 });
 
+// This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
+const accountRate = config.HERALD_MAX_SEND_RATE ?? (await sesMaxSendRate());
+const sendQueue = new SqsSendQueue(config.HERALD_SEND_QUEUE_URL);
+
 const ports = {
+  suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
+  pace: new SendPace(accountRate / config.HERALD_SENDER_CONCURRENCY),
   digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
   ledger: new DynamoSendLedger(config.HERALD_TABLE),

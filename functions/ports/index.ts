@@ -94,7 +94,8 @@ export interface DigestStore {
 }
 
 export interface SendQueue {
-  enqueue(jobs: readonly SendJob[]): Promise<void>;
+  /** Queues jobs, visible after `delaySeconds` (at most 900). */
+  enqueue(jobs: readonly SendJob[], delaySeconds?: number): Promise<void>;
 }
 
 export interface OutgoingMail {

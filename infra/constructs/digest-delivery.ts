@@ -9,7 +9,12 @@ import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
 import { WorkQueue } from './work-queue.ts';
 
+/** Senders running at once (the SQS event source's maximum concurrency). */
+export const SENDER_CONCURRENCY = 10;
+
 export interface DigestDeliveryProps {
+  /** Mails per second for all senders; by default the SES account's MaxSendRate. */
+  readonly maxSendRate?: number;
   readonly bucket: IBucket;
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
@@ -41,11 +46,23 @@ export class DigestDelivery extends Construct {
         ...props.environment,
         HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
         HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+        HERALD_SEND_QUEUE_URL: this.queue.queueUrl,
+        HERALD_SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
+        ...(props.maxSendRate ? { HERALD_MAX_SEND_RATE: String(props.maxSendRate) } : {}),
       },
     });
+    // At most SENDER_CONCURRENCY senders run at once; each paces itself at its share of the send rate.
     this.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 10 }),
+      new SqsEventSource(this.queue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: SENDER_CONCURRENCY,
+      }),
     );
+    // A throttled or paused job goes back on this queue as a new, delayed message.
+    this.queue.grantSendMessages(this.function);
+    // The account's MaxSendRate (GetAccount has no resource-level permissions).
+    this.function.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     props.bucket.grantRead(this.function, 'digests/*');
     props.table.grantReadWriteData(this.function);
     props.tokenKeys.grantRead(this.function);

@@ -280,3 +280,6 @@ export class RecordingNotices implements Notices {
     this.sent.push({ kind, to: subscriber.email, url });
   }
 }
+
+/** No pacing: unit tests send as fast as they can. */
+export const noPace = { take: async () => undefined };

@@ -1,15 +1,26 @@
+import { backoffMs } from '#core/delivery/pace.ts';
+import {
+  AccountRefusedError,
+  DailyQuotaExceededError,
+  JobDeferredError,
+  RecipientRejectedError,
+  SendThrottledError,
+} from '#core/delivery/send-errors.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { HeraldError } from '#core/errors.ts';
+import { addressHash } from '#core/subscriptions/address-hash.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import type { TokenKeys } from '#core/tokens.ts';
 import type {
   ArticleStore,
   DigestStore,
   Mailer,
+  OutgoingMail,
   Receipts,
   SendLedger,
   SubscriberStore,
+  SuppressionList,
 } from '#ports/index.ts';
 
 export interface DeliveryPorts {
@@ -19,6 +30,12 @@ export interface DeliveryPorts {
   readonly mailer: Mailer;
   readonly articles: Pick<ArticleStore, 'withdrawnAmong'>;
   readonly receipts: Pick<Receipts, 'record'>;
+  /** Where addresses SES rejects for good go. */
+  readonly suppressions: Pick<SuppressionList, 'add'>;
+  /** Paces sends under this sender's share of the SES maximum send rate. */
+  readonly pace: { take(): Promise<void> };
+  /** Waits between retries (a seam for tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DeliverySettings {
@@ -48,8 +65,11 @@ export class DeliveryIncompleteError extends HeraldError {
 
 /**
  * Sends one job: per recipient, claim the ledger row, personalize the digest rendered once, send it
- * with one-click unsubscribe headers, and mark the row sent. Recipients who left since the digest was
- * planned are skipped, and so is anyone the ledger says already got this digest.
+ * with one-click unsubscribe headers under the pace, and mark the row sent. Recipients who left since
+ * the digest was planned are skipped, and so is anyone the ledger says already got this digest.
+ * SES errors by kind: throttling is retried with back-off, then the rest of the job is deferred;
+ * quota and account refusals defer the rest of the job (never suppressing anyone); an address SES
+ * rejects is marked failed and suppressed; other errors fail that recipient, and the job is retried.
  */
 export async function deliverSendJob(
   ports: DeliveryPorts,
@@ -76,7 +96,10 @@ export async function deliverSendJob(
   let skipped = 0;
   const failures: string[] = [];
 
-  for (const subscriberId of job.subscriberIds) {
+  let rejected = 0;
+  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  for (const [index, subscriberId] of job.subscriberIds.entries()) {
     const subscriber = subscribers.get(subscriberId);
     if (subscriber?.status !== 'confirmed') {
       await ports.ledger.markSkipped(job.digestId, subscriberId, subscriber?.status ?? 'gone', now());
@@ -89,17 +112,17 @@ export async function deliverSendJob(
       continue;
     }
     const links = personalLinks(settings.publicBaseUrl, settings.tokenKeys, subscriberId);
-    const mail = personalize(rendered, links, skip);
+    const mail: OutgoingMail = {
+      from: settings.from,
+      to: subscriber.email,
+      ...personalize(rendered, links, skip),
+      headers: [
+        { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
+        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      ],
+    };
     try {
-      const { messageId } = await ports.mailer.send({
-        from: settings.from,
-        to: subscriber.email,
-        ...mail,
-        headers: [
-          { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
-          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-        ],
-      });
+      const { messageId } = await sendPaced(ports, mail, sleep);
       await ports.ledger.markSent(job.digestId, subscriberId, messageId, now());
       // Articles read in another language than the reader's: a later translation must not reach them.
       await ports.receipts.record(foreign, subscriberId, now());
@@ -107,6 +130,20 @@ export async function deliverSendJob(
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await ports.ledger.markFailed(job.digestId, subscriberId, message, now());
+      if (error instanceof RecipientRejectedError) {
+        await ports.suppressions.add(addressHash(settings.tokenKeys, subscriber.email), 'bounce', now());
+        rejected++;
+        continue;
+      }
+      const deferral = deferralOf(error);
+      if (deferral) {
+        throw new JobDeferredError(
+          `${job.digestId}: ${deferral.reason}; ${job.subscriberIds.length - index} recipients wait ${deferral.delaySeconds} s`,
+          job.subscriberIds.slice(index),
+          deferral.delaySeconds,
+          deferral.reason,
+        );
+      }
       failures.push(subscriberId);
     }
   }
@@ -116,5 +153,31 @@ export async function deliverSendJob(
       failures.length,
     );
   }
-  return { sent, skipped, failed: 0 };
+  return { sent, skipped, failed: rejected };
+}
+
+const THROTTLE_RETRIES = 3;
+
+/** One send under the pace, retried with jittered back-off while SES throttles. */
+async function sendPaced(ports: DeliveryPorts, mail: OutgoingMail, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 0; ; attempt++) {
+    await ports.pace.take();
+    try {
+      return await ports.mailer.send(mail);
+    } catch (error) {
+      if (!(error instanceof SendThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+      await sleep(backoffMs(attempt));
+    }
+  }
+}
+
+/** Errors that make the whole rest of the job wait, and for how long. */
+function deferralOf(
+  error: unknown,
+): { reason: 'throttled' | 'quota' | 'account'; delaySeconds: number } | undefined {
+  if (error instanceof SendThrottledError)
+    return { reason: 'throttled', delaySeconds: 20 + Math.floor(Math.random() * 20) };
+  if (error instanceof DailyQuotaExceededError) return { reason: 'quota', delaySeconds: 900 };
+  if (error instanceof AccountRefusedError) return { reason: 'account', delaySeconds: 900 };
+  return undefined;
 }

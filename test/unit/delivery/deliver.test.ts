@@ -11,6 +11,8 @@ import {
   MemoryReceipts,
   MemorySendQueue,
   MemorySubscriberStore,
+  MemorySuppressionList,
+  noPace,
   RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
@@ -61,7 +63,21 @@ async function publish(...names: string[]) {
 
 const deliverAll = async () => {
   for (const job of queue.jobs)
-    await deliverSendJob({ digests, subscribers, ledger, mailer, articles, receipts }, settings, job, now);
+    await deliverSendJob(
+      {
+        digests,
+        subscribers,
+        ledger,
+        mailer,
+        articles,
+        receipts,
+        suppressions: new MemorySuppressionList(),
+        pace: noPace,
+      },
+      settings,
+      job,
+      now,
+    );
 };
 
 describe('publishing immediate digests', () => {

@@ -12,6 +12,8 @@ import {
   MemoryReceipts,
   MemorySendQueue,
   MemorySubscriberStore,
+  MemorySuppressionList,
+  noPace,
   RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
@@ -58,7 +60,16 @@ async function run(cadence: 'daily' | 'weekly', at: string) {
   );
   for (const job of queue.jobs) {
     await deliverSendJob(
-      { digests, subscribers, ledger, mailer, articles, receipts },
+      {
+        digests,
+        subscribers,
+        ledger,
+        mailer,
+        articles,
+        receipts,
+        suppressions: new MemorySuppressionList(),
+        pace: noPace,
+      },
       { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
       job,
       () => new Date(at),

@@ -13,6 +13,8 @@ import {
   MemoryReceipts,
   MemorySendQueue,
   MemorySubscriberStore,
+  MemorySuppressionList,
+  noPace,
   RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
@@ -71,7 +73,16 @@ async function plan(versions: ArticleVersion[]): Promise<MemorySendQueue> {
 async function deliver(queue: MemorySendQueue) {
   for (const job of queue.jobs) {
     await deliverSendJob(
-      { digests, subscribers, ledger, mailer, articles, receipts },
+      {
+        digests,
+        subscribers,
+        ledger,
+        mailer,
+        articles,
+        receipts,
+        suppressions: new MemorySuppressionList(),
+        pace: noPace,
+      },
       { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
       job,
       now,

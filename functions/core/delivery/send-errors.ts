@@ -1,0 +1,44 @@
+import { HeraldError } from '#core/errors.ts';
+
+/**
+ * What an SES refusal means for Herald, by kind. The adapter turns SDK errors into these; anything else
+ * is a transient error (retry the recipient with back-off).
+ */
+export class SendThrottledError extends HeraldError {
+  override readonly name = 'SendThrottledError';
+}
+
+/** The daily sending quota is used up: pause until the rolling window frees. */
+export class DailyQuotaExceededError extends HeraldError {
+  override readonly name = 'DailyQuotaExceededError';
+}
+
+/**
+ * The account or its configuration refuses (sending paused, account suspended, unverified identity,
+ * an unverified recipient in the SES sandbox, an unknown configuration set): not the recipient's
+ * fault — pause and alarm, never suppress the recipient.
+ */
+export class AccountRefusedError extends HeraldError {
+  override readonly name = 'AccountRefusedError';
+}
+
+/** This address can never be mailed (rejected as invalid): mark it failed and suppress it. */
+export class RecipientRejectedError extends HeraldError {
+  override readonly name = 'RecipientRejectedError';
+}
+
+/**
+ * A job that must wait: the recipients not yet done go back on the send queue as a new, delayed
+ * message, and the original is acknowledged — so waiting never counts toward the dead-letter queue.
+ */
+export class JobDeferredError extends HeraldError {
+  override readonly name = 'JobDeferredError';
+  constructor(
+    message: string,
+    readonly remaining: readonly string[],
+    readonly delaySeconds: number,
+    readonly reason: 'throttled' | 'quota' | 'account',
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,256 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { classifySesError } from '#adapters/ses-mailer.ts';
+import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { SendPace } from '#core/delivery/pace.ts';
+import {
+  AccountRefusedError,
+  DailyQuotaExceededError,
+  JobDeferredError,
+  RecipientRejectedError,
+  SendThrottledError,
+} from '#core/delivery/send-errors.ts';
+import type { SendJob } from '#core/digests/digest.ts';
+import { publishImmediateDigests } from '#core/digests/publish.ts';
+import { addressHash } from '#core/subscriptions/address-hash.ts';
+import type { OutgoingMail } from '#ports/index.ts';
+import { versionFromFixture } from '../../support/articles.ts';
+import {
+  MemoryArticleStore,
+  MemoryDigestStore,
+  MemoryLedger,
+  MemoryReceipts,
+  MemorySendQueue,
+  MemorySubscriberStore,
+  MemorySuppressionList,
+  noPace,
+  RecordingMailer,
+  subscriber,
+} from '../../support/fakes.ts';
+
+const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const settings = {
+  from: 'news@example.org',
+  publicBaseUrl: 'https://news.example.org/',
+  tokenKeys,
+  sendLeaseMs: 60_000,
+};
+const now = () => new Date('2026-11-20T10:00:00Z');
+
+/** A mailer that refuses some calls the way SES does, before they "reach" it. */
+class FaultyMailer extends RecordingMailer {
+  calls = 0;
+  constructor(private readonly fault: (call: number, mail: OutgoingMail) => Error | undefined) {
+    super();
+  }
+  override async send(mail: OutgoingMail) {
+    const error = this.fault(++this.calls, mail);
+    if (error) throw error;
+    return super.send(mail);
+  }
+}
+
+let subscribers: MemorySubscriberStore;
+let digests: MemoryDigestStore;
+let ledger: MemoryLedger;
+let suppressions: MemorySuppressionList;
+let queue: MemorySendQueue;
+const emails = Array.from({ length: 60 }, (_, i) => `reader${i}@example.org`);
+
+beforeEach(async () => {
+  subscribers = new MemorySubscriberStore();
+  digests = new MemoryDigestStore();
+  ledger = new MemoryLedger();
+  suppressions = new MemorySuppressionList();
+  queue = new MemorySendQueue();
+  for (const email of emails) await subscribers.put(subscriber(email, 'en'));
+  await publishImmediateDigests(
+    {
+      articles: new MemoryArticleStore(),
+      digests,
+      subscribers,
+      receipts: new MemoryReceipts(),
+      sendQueue: queue,
+      templates: new FileTemplateSource(),
+    },
+    { publisher: 'Press Office', publicBaseUrl: settings.publicBaseUrl },
+    [versionFromFixture('en-state-visit.txt')],
+    now(),
+  );
+});
+
+/** Runs the queue to the end as the sender handler does: a deferred job's rest goes back on the queue. */
+async function drain(mailer: RecordingMailer) {
+  const deferred: JobDeferredError[] = [];
+  const ports = {
+    digests,
+    subscribers,
+    ledger,
+    mailer,
+    articles: new MemoryArticleStore(),
+    receipts: new MemoryReceipts(),
+    suppressions,
+    pace: noPace,
+    sleep: async () => undefined,
+  };
+  for (let guard = 0; queue.jobs.length > 0 && guard < 1000; guard++) {
+    const job = queue.jobs.shift() as SendJob;
+    try {
+      await deliverSendJob(ports, settings, job, now);
+    } catch (error) {
+      if (!(error instanceof JobDeferredError)) throw error;
+      deferred.push(error);
+      queue.jobs.push({ digestId: job.digestId, subscriberIds: [...error.remaining] });
+    }
+  }
+  return deferred;
+}
+
+describe('SES errors, by kind', () => {
+  it('throttling on 30 % of calls: every reader gets exactly one mail', async () => {
+    const mailer = new FaultyMailer((call) =>
+      call % 10 < 3 ? new SendThrottledError('Maximum sending rate exceeded.') : undefined,
+    );
+    await drain(mailer);
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual([...emails].sort());
+  });
+
+  it('throttling that does not let up defers the rest of the job instead of failing it', async () => {
+    let throttling = true;
+    const mailer = new FaultyMailer(() =>
+      throttling ? new SendThrottledError('Maximum sending rate exceeded.') : undefined,
+    );
+    const job = queue.jobs.shift()!;
+    const ports = {
+      digests,
+      subscribers,
+      ledger,
+      mailer,
+      articles: new MemoryArticleStore(),
+      receipts: new MemoryReceipts(),
+      suppressions,
+      pace: noPace,
+      sleep: async () => undefined,
+    };
+    const deferral = await deliverSendJob(ports, settings, job, now).catch((error: unknown) => error);
+    expect(deferral).toBeInstanceOf(JobDeferredError);
+    expect(deferral).toMatchObject({ reason: 'throttled', remaining: job.subscriberIds });
+    expect((deferral as JobDeferredError).delaySeconds).toBeGreaterThanOrEqual(20);
+    throttling = false;
+    await deliverSendJob(
+      ports,
+      settings,
+      { digestId: job.digestId, subscriberIds: [...(deferral as JobDeferredError).remaining] },
+      now,
+    );
+    expect(mailer.sent).toHaveLength(job.subscriberIds.length);
+  });
+
+  it('a used-up daily quota pauses the job for the window, mailing and suppressing no one more', async () => {
+    const mailer = new FaultyMailer((call) =>
+      call > 5 ? new DailyQuotaExceededError('Daily message quota exceeded.') : undefined,
+    );
+    const job = queue.jobs.shift()!;
+    const ports = {
+      digests,
+      subscribers,
+      ledger,
+      mailer,
+      articles: new MemoryArticleStore(),
+      receipts: new MemoryReceipts(),
+      suppressions,
+      pace: noPace,
+    };
+    const deferral = (await deliverSendJob(ports, settings, job, now).catch(
+      (error: unknown) => error,
+    )) as JobDeferredError;
+    expect(deferral).toMatchObject({ reason: 'quota', delaySeconds: 900 });
+    expect(deferral.remaining).toEqual(job.subscriberIds.slice(5));
+    expect(mailer.sent).toHaveLength(5);
+    expect(suppressions.hashes.size).toBe(0);
+  });
+
+  it('an account-level refusal pauses too, and never suppresses the recipient', async () => {
+    const mailer = new FaultyMailer(
+      () => new AccountRefusedError('MessageRejected: Email address is not verified.'),
+    );
+    const job = queue.jobs.shift()!;
+    const ports = {
+      digests,
+      subscribers,
+      ledger,
+      mailer,
+      articles: new MemoryArticleStore(),
+      receipts: new MemoryReceipts(),
+      suppressions,
+      pace: noPace,
+    };
+    await expect(deliverSendJob(ports, settings, job, now)).rejects.toMatchObject({ reason: 'account' });
+    expect(suppressions.hashes.size).toBe(0);
+  });
+
+  it('a rejected address is marked failed and suppressed, and the others are sent', async () => {
+    const mailer = new FaultyMailer((_call, mail) =>
+      mail.to === 'reader3@example.org'
+        ? new RecipientRejectedError('MessageRejected: invalid address')
+        : undefined,
+    );
+    const deferred = await drain(mailer);
+    expect(deferred).toEqual([]);
+    expect(mailer.sent).toHaveLength(emails.length - 1);
+    expect(suppressions.hashes.has(addressHash(tokenKeys, 'reader3@example.org'))).toBe(true);
+  });
+});
+
+describe('reading SES v2 errors', () => {
+  const sdkError = (name: string, message: string, status = 400) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  it.each([
+    [sdkError('TooManyRequestsException', 'Maximum sending rate exceeded.', 429), SendThrottledError],
+    [sdkError('LimitExceededException', 'Daily message quota exceeded.'), DailyQuotaExceededError],
+    [sdkError('SendingPausedException', 'Sending is paused for this account.'), AccountRefusedError],
+    [sdkError('AccountSuspendedException', 'The account is suspended.'), AccountRefusedError],
+    [
+      sdkError(
+        'MessageRejected',
+        'Email address is not verified. The following identities failed the check: x@example.org',
+      ),
+      AccountRefusedError,
+    ],
+    [sdkError('NotFoundException', 'Configuration set herald does not exist.', 404), AccountRefusedError],
+    [sdkError('MessageRejected', 'Illegal address'), RecipientRejectedError],
+  ])('%s', (error, kind) => {
+    expect(classifySesError(error)).toBeInstanceOf(kind);
+  });
+
+  it('leaves anything else as it is (a transient error, retried)', () => {
+    const error = new Error('socket hang up');
+    expect(classifySesError(error)).toBe(error);
+  });
+});
+
+describe('the send pace', () => {
+  it('never lets more than the rate (plus one) through in any sliding second', async () => {
+    let clock = 0;
+    const pace = new SendPace(
+      50,
+      () => clock,
+      async (ms) => {
+        clock += ms;
+      },
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      await pace.take();
+      times.push(clock);
+      clock += Math.random() * 5;
+    }
+    let worst = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    expect(worst).toBeLessThanOrEqual(51);
+    expect(times.at(-1)! / 1000).toBeGreaterThan(9.5);
+  });
+});
