@@ -30,7 +30,6 @@ export const keys = {
     pk: `ARCHIVE#${lang}`,
     sk: `${published}#${articleId}`,
   }),
-  suppression: (hash: string) => ({ pk: `SUPP#${hash}`, sk: 'SUPP' }),
   rate: (scope: string, key: string, window: number) => ({ pk: `RATE#${scope}#${key}`, sk: String(window) }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
 };

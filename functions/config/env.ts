@@ -64,6 +64,9 @@ export const env = {
   HERALD_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
   /** How many senders run at once (the SQS event source's maximum concurrency): each takes its share. */
   HERALD_SENDER_CONCURRENCY: count(1),
+  /** How long (seconds) the rest of a job waits after persistent throttling (jittered), and after a pause. */
+  HERALD_THROTTLE_DEFER_SECONDS: count(30, 900),
+  HERALD_PAUSE_DEFER_SECONDS: count(900, 900),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.optional(z.string()),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.optional(z.string()),

@@ -31,6 +31,8 @@ const config = readEnv({
   HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
   HERALD_MAX_SEND_RATE: env.HERALD_MAX_SEND_RATE,
   HERALD_SENDER_CONCURRENCY: env.HERALD_SENDER_CONCURRENCY,
+  HERALD_THROTTLE_DEFER_SECONDS: env.HERALD_THROTTLE_DEFER_SECONDS,
+  HERALD_PAUSE_DEFER_SECONDS: env.HERALD_PAUSE_DEFER_SECONDS,
 });
 
 // This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
@@ -52,6 +54,10 @@ const settings = {
   publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
   tokenKeys: await loadTokenKeys(config),
   sendLeaseMs: 300_000,
+  deferSeconds: {
+    throttled: config.HERALD_THROTTLE_DEFER_SECONDS,
+    paused: config.HERALD_PAUSE_DEFER_SECONDS,
+  },
 };
 
 const sendJobSchema = z.object({
@@ -73,7 +79,27 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
           logger.info('send job done', { digestId: job.digestId, ...report });
           metrics.addMetric('mailsSent', MetricUnit.Count, report.sent);
           metrics.addMetric('mailsSkipped', MetricUnit.Count, report.skipped);
+          metrics.addMetric('mailsFailed', MetricUnit.Count, report.failed);
         } catch (error) {
+          if (error instanceof JobDeferredError) {
+            // The rest of the job waits as a new, delayed message; this one is done (it never reaches the DLQ).
+            await sendQueue.enqueue(
+              [{ digestId: job.digestId, subscriberIds: [...error.remaining] }],
+              error.delaySeconds,
+            );
+            logger.warn('send job deferred', {
+              digestId: job.digestId,
+              reason: error.reason,
+              remaining: error.remaining.length,
+              delaySeconds: error.delaySeconds,
+            });
+            metrics.addMetric(
+              error.reason === 'throttled' ? 'sesThrottled' : 'sendingPaused',
+              MetricUnit.Count,
+              1,
+            );
+            return;
+          }
           if (error instanceof DeliveryIncompleteError)
             metrics.addMetric('mailsFailed', MetricUnit.Count, error.failed);
           throw error;

@@ -44,6 +44,8 @@ export interface DeliverySettings {
   readonly tokenKeys: TokenKeys;
   /** How long a recipient's ledger row stays "sending" before a redelivery may try again. */
   readonly sendLeaseMs: number;
+  /** How long the rest of a job waits after persistent throttling, and after a quota or account refusal. */
+  readonly deferSeconds?: { readonly throttled: number; readonly paused: number };
 }
 
 export interface DeliveryReport {
@@ -135,7 +137,7 @@ export async function deliverSendJob(
         rejected++;
         continue;
       }
-      const deferral = deferralOf(error);
+      const deferral = deferralOf(error, settings.deferSeconds ?? { throttled: 30, paused: 900 });
       if (deferral) {
         throw new JobDeferredError(
           `${job.digestId}: ${deferral.reason}; ${job.subscriberIds.length - index} recipients wait ${deferral.delaySeconds} s`,
@@ -174,10 +176,13 @@ async function sendPaced(ports: DeliveryPorts, mail: OutgoingMail, sleep: (ms: n
 /** Errors that make the whole rest of the job wait, and for how long. */
 function deferralOf(
   error: unknown,
+  seconds: { readonly throttled: number; readonly paused: number },
 ): { reason: 'throttled' | 'quota' | 'account'; delaySeconds: number } | undefined {
+  // Jitter a third either way, so deferred jobs do not all come back at once.
+  const jittered = (base: number) => Math.max(0, Math.round(base * (2 / 3 + (Math.random() * 2) / 3)));
   if (error instanceof SendThrottledError)
-    return { reason: 'throttled', delaySeconds: 20 + Math.floor(Math.random() * 20) };
-  if (error instanceof DailyQuotaExceededError) return { reason: 'quota', delaySeconds: 900 };
-  if (error instanceof AccountRefusedError) return { reason: 'account', delaySeconds: 900 };
+    return { reason: 'throttled', delaySeconds: jittered(seconds.throttled) };
+  if (error instanceof DailyQuotaExceededError) return { reason: 'quota', delaySeconds: seconds.paused };
+  if (error instanceof AccountRefusedError) return { reason: 'account', delaySeconds: seconds.paused };
   return undefined;
 }

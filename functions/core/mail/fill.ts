@@ -2,8 +2,6 @@ import { escapeHtml, stripMarkerComments } from '#core/mail/markers.ts';
 import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
 import { textPart } from '#core/mail/text-part.ts';
 
-export { stripMarkerComments };
-
 /** Fills a rendered mail's subject, preview and personal markers: the finished HTML and text parts. */
 export function fillMail(
   mail: RenderedMail,
