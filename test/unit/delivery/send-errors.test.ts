@@ -79,20 +79,27 @@ beforeEach(async () => {
   );
 });
 
-/** Runs the queue to the end as the sender handler does: a deferred job's rest goes back on the queue. */
-async function drain(mailer: RecordingMailer) {
-  const deferred: JobDeferredError[] = [];
-  const ports = {
+/** The sender's ports around a mailer, with no pacing and no real waiting between retries. */
+function portsWith(mailer: RecordingMailer) {
+  const articles = new MemoryArticleStore();
+  const receipts = new MemoryReceipts();
+  return {
     digests,
     subscribers,
     ledger,
     mailer,
-    articles: new MemoryArticleStore(),
-    receipts: new MemoryReceipts(),
+    articles,
+    receipts,
     suppressions,
     pace: noPace,
     sleep: async () => undefined,
   };
+}
+
+/** Runs the queue to the end as the sender handler does: a deferred job's rest goes back on the queue. */
+async function drain(mailer: RecordingMailer) {
+  const deferred: JobDeferredError[] = [];
+  const ports = portsWith(mailer);
   for (let guard = 0; queue.jobs.length > 0 && guard < 1000; guard++) {
     const job = queue.jobs.shift() as SendJob;
     try {
@@ -121,17 +128,7 @@ describe('SES errors, by kind', () => {
       throttling ? new SendThrottledError('Maximum sending rate exceeded.') : undefined,
     );
     const job = queue.jobs.shift()!;
-    const ports = {
-      digests,
-      subscribers,
-      ledger,
-      mailer,
-      articles: new MemoryArticleStore(),
-      receipts: new MemoryReceipts(),
-      suppressions,
-      pace: noPace,
-      sleep: async () => undefined,
-    };
+    const ports = portsWith(mailer);
     const deferral = await deliverSendJob(ports, settings, job, now).catch((error: unknown) => error);
     expect(deferral).toBeInstanceOf(JobDeferredError);
     expect(deferral).toMatchObject({ reason: 'throttled', remaining: job.subscriberIds });
@@ -151,16 +148,7 @@ describe('SES errors, by kind', () => {
       call > 5 ? new DailyQuotaExceededError('Daily message quota exceeded.') : undefined,
     );
     const job = queue.jobs.shift()!;
-    const ports = {
-      digests,
-      subscribers,
-      ledger,
-      mailer,
-      articles: new MemoryArticleStore(),
-      receipts: new MemoryReceipts(),
-      suppressions,
-      pace: noPace,
-    };
+    const ports = portsWith(mailer);
     const deferral = (await deliverSendJob(ports, settings, job, now).catch(
       (error: unknown) => error,
     )) as JobDeferredError;
@@ -175,16 +163,7 @@ describe('SES errors, by kind', () => {
       () => new AccountRefusedError('MessageRejected: Email address is not verified.'),
     );
     const job = queue.jobs.shift()!;
-    const ports = {
-      digests,
-      subscribers,
-      ledger,
-      mailer,
-      articles: new MemoryArticleStore(),
-      receipts: new MemoryReceipts(),
-      suppressions,
-      pace: noPace,
-    };
+    const ports = portsWith(mailer);
     await expect(deliverSendJob(ports, settings, job, now)).rejects.toMatchObject({ reason: 'account' });
     expect(suppressions.hashes.size).toBe(0);
   });
