@@ -283,3 +283,22 @@ export class RecordingNotices implements Notices {
 
 /** No pacing: unit tests send as fast as they can. */
 export const noPace = { take: async () => undefined };
+
+/** A fresh in-memory Herald: every store a unit test of the whole pipeline needs, and the sender's ports. */
+export function memoryHerald() {
+  const stores = {
+    bucket: new MemoryBucket(),
+    articles: new MemoryArticleStore(),
+    subscribers: new MemorySubscriberStore(),
+    digests: new MemoryDigestStore(),
+    receipts: new MemoryReceipts(),
+    mailer: new RecordingMailer(),
+    ledger: new MemoryLedger(),
+    suppressions: new MemorySuppressionList(),
+  };
+  const { digests, subscribers, ledger, mailer, articles, receipts, suppressions } = stores;
+  return {
+    ...stores,
+    deliveryPorts: { digests, subscribers, ledger, mailer, articles, receipts, suppressions, pace: noPace },
+  };
+}

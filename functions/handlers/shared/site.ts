@@ -7,8 +7,8 @@ import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import type { Language } from '#core/languages.ts';
-import { MailNotices } from '#core/mail/notices.ts';
 import { type PageContent, renderPage } from '#core/pages/page.ts';
+import type { Notices } from '#ports/index.ts';
 
 /** What the subscription pages share: configuration, stores, notices and localized page rendering. */
 export async function siteFromEnv() {
@@ -30,13 +30,26 @@ export async function siteFromEnv() {
   const tokenKeys = await loadTokenKeys(config);
   const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
   const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
-  const notices = new MailNotices(templates, new SesMailer(config.HERALD_SES_CONFIGURATION_SET), {
-    from: config.HERALD_FROM_ADDRESS,
-    publisher: config.HERALD_PUBLISHER_NAME,
-    publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
-    postalAddress: config.HERALD_POSTAL_ADDRESS,
-    tokenKeys,
-  });
+  // The mail renderer (and mjml in it) loads on the first mail, not at cold start: most requests send none.
+  let renderer: Promise<Notices> | undefined;
+  const mailNotices = () => {
+    renderer ??= import('#core/mail/notices.ts').then(
+      ({ MailNotices }) =>
+        new MailNotices(templates, new SesMailer(config.HERALD_SES_CONFIGURATION_SET), {
+          from: config.HERALD_FROM_ADDRESS,
+          publisher: config.HERALD_PUBLISHER_NAME,
+          publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
+          postalAddress: config.HERALD_POSTAL_ADDRESS,
+          tokenKeys,
+        }),
+    );
+    return renderer;
+  };
+  const notices: Notices = {
+    confirmation: async (subscriber, url) => (await mailNotices()).confirmation(subscriber, url),
+    welcome: async (subscriber) => (await mailNotices()).welcome(subscriber),
+    link: async (subscriber, kind, url) => (await mailNotices()).link(subscriber, kind, url),
+  };
   const publisher = config.HERALD_PUBLISHER_NAME;
 
   /** `t(key)` for a language, with the publisher filled in; raw text (pages escape it). */

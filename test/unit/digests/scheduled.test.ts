@@ -5,16 +5,14 @@ import { runScheduledDigest } from '#core/digests/scheduled.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import { fixtureDocument } from '../../support/documents.ts';
 import {
-  MemoryArticleStore,
-  MemoryBucket,
-  MemoryDigestStore,
-  MemoryLedger,
-  MemoryReceipts,
+  type MemoryArticleStore,
+  type MemoryBucket,
+  type MemoryDigestStore,
+  type MemoryReceipts,
   MemorySendQueue,
-  MemorySubscriberStore,
-  MemorySuppressionList,
-  noPace,
-  RecordingMailer,
+  type MemorySubscriberStore,
+  memoryHerald,
+  type RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
 
@@ -26,16 +24,10 @@ let subscribers: MemorySubscriberStore;
 let digests: MemoryDigestStore;
 let receipts: MemoryReceipts;
 let mailer: RecordingMailer;
-let ledger: MemoryLedger;
+let deliveryPorts: ReturnType<typeof memoryHerald>['deliveryPorts'];
 
 beforeEach(async () => {
-  bucket = new MemoryBucket();
-  articles = new MemoryArticleStore();
-  subscribers = new MemorySubscriberStore();
-  digests = new MemoryDigestStore();
-  receipts = new MemoryReceipts();
-  mailer = new RecordingMailer();
-  ledger = new MemoryLedger();
+  ({ bucket, articles, subscribers, digests, receipts, mailer, deliveryPorts } = memoryHerald());
   await subscribers.put(subscriber('daily@example.org', 'en', { cadence: 'daily' }));
   await subscribers.put(subscriber('weekly@example.org', 'en', { cadence: 'weekly' }));
 });
@@ -60,16 +52,7 @@ async function run(cadence: 'daily' | 'weekly', at: string) {
   );
   for (const job of queue.jobs) {
     await deliverSendJob(
-      {
-        digests,
-        subscribers,
-        ledger,
-        mailer,
-        articles,
-        receipts,
-        suppressions: new MemorySuppressionList(),
-        pace: noPace,
-      },
+      deliveryPorts,
       { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
       job,
       () => new Date(at),

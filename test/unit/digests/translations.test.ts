@@ -6,16 +6,15 @@ import type { ArticleVersion } from '#core/documents/article.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import { fixtureDocument } from '../../support/documents.ts';
 import {
-  MemoryArticleStore,
-  MemoryBucket,
-  MemoryDigestStore,
-  MemoryLedger,
-  MemoryReceipts,
+  type MemoryArticleStore,
+  type MemoryBucket,
+  type MemoryDigestStore,
+  type MemoryLedger,
+  type MemoryReceipts,
   MemorySendQueue,
-  MemorySubscriberStore,
-  MemorySuppressionList,
-  noPace,
-  RecordingMailer,
+  type MemorySubscriberStore,
+  memoryHerald,
+  type RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
 
@@ -30,15 +29,10 @@ let digests: MemoryDigestStore;
 let receipts: MemoryReceipts;
 let mailer: RecordingMailer;
 let ledger: MemoryLedger;
+let deliveryPorts: ReturnType<typeof memoryHerald>['deliveryPorts'];
 
 beforeEach(() => {
-  bucket = new MemoryBucket();
-  articles = new MemoryArticleStore();
-  subscribers = new MemorySubscriberStore();
-  digests = new MemoryDigestStore();
-  receipts = new MemoryReceipts();
-  mailer = new RecordingMailer();
-  ledger = new MemoryLedger();
+  ({ bucket, articles, subscribers, digests, receipts, mailer, ledger, deliveryPorts } = memoryHerald());
 });
 
 const publicBaseUrl = 'https://news.example.org/';
@@ -73,16 +67,7 @@ async function plan(versions: ArticleVersion[]): Promise<MemorySendQueue> {
 async function deliver(queue: MemorySendQueue) {
   for (const job of queue.jobs) {
     await deliverSendJob(
-      {
-        digests,
-        subscribers,
-        ledger,
-        mailer,
-        articles,
-        receipts,
-        suppressions: new MemorySuppressionList(),
-        pace: noPace,
-      },
+      deliveryPorts,
       { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
       job,
       now,
