@@ -1,87 +1,155 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { LedgerClaim, SendLedger } from '#ports/index.ts';
+import type { LedgerClaim, LedgerRow, LedgerState, SendLedger, SentMark } from '#ports/index.ts';
+
+const ROW_PREFIX = 'TO#';
 
 /**
- * The send ledger. A row goes `sending` → `sent` (or `failed`, `skipped`). A `sending` row whose lease
- * ran out means a sender died between claiming and marking: it may be taken over, so that recipient
- * can get at most one duplicate — and the row's `attempts` says so.
+ * The send ledger, in the digest's partition (`DIG#<id>` / `TO#<subscriber>`). A row goes `pending` →
+ * `sending` → `sent` (or `failed` and again, `rejected`, `skipped`). A `sending` row whose lease ran out
+ * means a sender died between claiming and marking: another may take it over, so that reader can get at
+ * most one duplicate — and the row's `inFlightAtCrash` says so.
  */
 export class DynamoSendLedger implements SendLedger {
   constructor(private readonly table: string) {}
 
+  async plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, now: Date) {
+    const row = (subscriberId: string) => ({
+      ...keys.delivery(digestId, subscriberId),
+      state: 'pending',
+      attempts: 0,
+      updatedAt: now.toISOString(),
+    });
+    if (carefully) {
+      for (const id of subscriberIds) {
+        await dynamoDocumentClient()
+          .send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: keys.delivery(digestId, id),
+              UpdateExpression: 'SET #state = :pending, attempts = :zero, updatedAt = :at',
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':pending': 'pending', ':zero': 0, ':at': now.toISOString() },
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          });
+      }
+      return;
+    }
+    await this.writeAll(subscriberIds.map(row));
+  }
+
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
+    const key = keys.delivery(digestId, subscriberId);
+    try {
+      const { Attributes: old } = await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #state = :sending, leaseUntil = :lease, updatedAt = :at ADD attempts :one',
+          ConditionExpression: 'attribute_not_exists(pk) OR #state IN (:pending, :failed)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':pending': 'pending',
+            ':failed': 'failed',
+            ':lease': now.getTime() + leaseMs,
+            ':at': now.toISOString(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return {
+        kind: 'claimed',
+        attempts: Number(old?.attempts ?? 0) + 1,
+        tookOver: old?.inFlightAtCrash === true,
+      };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    if (Item?.state !== 'sending') return { kind: 'done' };
+    const leaseUntil = Number(Item.leaseUntil);
+    if (leaseUntil >= now.getTime()) return { kind: 'in-flight', leaseUntil };
+    // The sender that claimed this row died before marking it: take it over, and say so in the row.
     try {
       await dynamoDocumentClient().send(
         new UpdateCommand({
           TableName: this.table,
-          Key: keys.delivery(digestId, subscriberId),
-          UpdateExpression: 'SET #state = :sending, leaseUntil = :lease, updatedAt = :at ADD attempts :one',
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND leaseUntil < :now)',
+          Key: key,
+          UpdateExpression:
+            'SET leaseUntil = :lease, updatedAt = :at, inFlightAtCrash = :yes ADD attempts :one',
+          ConditionExpression: '#state = :sending AND leaseUntil = :seen',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':sending': 'sending',
-            ':failed': 'failed',
+            ':seen': leaseUntil,
             ':lease': now.getTime() + leaseMs,
-            ':now': now.getTime(),
             ':at': now.toISOString(),
+            ':yes': true,
             ':one': 1,
           },
         }),
       );
-      return 'claimed';
+      return { kind: 'claimed', attempts: Number(Item.attempts ?? 0) + 1, tookOver: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await dynamoDocumentClient().send(
-        new GetCommand({
-          TableName: this.table,
-          Key: keys.delivery(digestId, subscriberId),
-          ConsistentRead: true,
-        }),
-      );
-      return Item?.state === 'sending' ? 'in-flight' : 'already-sent';
+      return { kind: 'in-flight', leaseUntil: now.getTime() + leaseMs };
     }
   }
 
-  markSent(digestId: string, subscriberId: string, messageId: string, now: Date) {
-    return this.mark(
-      digestId,
-      subscriberId,
-      'SET #state = :state, messageId = :detail, updatedAt = :at REMOVE leaseUntil, lastError',
-      'sent',
-      messageId,
-      now,
+  /** Sent rows in batches of 25 (one call), after the SES calls they record. */
+  async markSent(digestId: string, marks: readonly SentMark[], now: Date) {
+    await this.writeAll(
+      marks.map((mark) => ({
+        ...keys.delivery(digestId, mark.subscriberId),
+        state: 'sent',
+        messageId: mark.messageId,
+        attempts: mark.attempts,
+        ...(mark.tookOver ? { inFlightAtCrash: true } : {}),
+        updatedAt: now.toISOString(),
+      })),
     );
   }
 
-  markFailed(digestId: string, subscriberId: string, error: string, now: Date) {
-    return this.mark(
-      digestId,
-      subscriberId,
-      'SET #state = :state, lastError = :detail, updatedAt = :at REMOVE leaseUntil',
-      'failed',
-      error.slice(0, 500),
-      now,
+  async markFailed(digestId: string, subscriberId: string, error: string, permanent: boolean, now: Date) {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.delivery(digestId, subscriberId),
+        UpdateExpression: 'SET #state = :state, reason = :reason, updatedAt = :at REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':state': permanent ? 'rejected' : 'failed',
+          ':reason': error.slice(0, 500),
+          ':at': now.toISOString(),
+        },
+      }),
     );
   }
 
-  /** A recipient who left before the job ran; a row already marked sent stays sent. */
+  /** A recipient not mailed on purpose; a row already sent stays sent. */
   async markSkipped(digestId: string, subscriberId: string, reason: string, now: Date) {
     try {
       await dynamoDocumentClient().send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.delivery(digestId, subscriberId),
-          UpdateExpression: 'SET #state = :state, reason = :detail, updatedAt = :at',
+          UpdateExpression: 'SET #state = :state, reason = :reason, updatedAt = :at',
           ConditionExpression: 'attribute_not_exists(pk) OR #state <> :sent',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':state': 'skipped',
             ':sent': 'sent',
-            ':detail': reason,
+            ':reason': reason,
             ':at': now.toISOString(),
           },
         }),
@@ -91,22 +159,44 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
-  private async mark(
-    digestId: string,
-    subscriberId: string,
-    update: string,
-    state: string,
-    detail: string,
-    now: Date,
-  ) {
-    await dynamoDocumentClient().send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.delivery(digestId, subscriberId),
-        UpdateExpression: update,
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':state': state, ':detail': detail, ':at': now.toISOString() },
-      }),
-    );
+  async *rows(digestId: string): AsyncIterable<LedgerRow> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDocumentClient().send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ProjectionExpression: 'sk, #state, reason, attempts, inFlightAtCrash',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pk': keys.digest(digestId).pk, ':prefix': ROW_PREFIX },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        yield {
+          subscriberId: String(item.sk).slice(ROW_PREFIX.length),
+          state: item.state as LedgerState,
+          reason: item.reason as string | undefined,
+          attempts: Number(item.attempts ?? 0),
+          inFlightAtCrash: item.inFlightAtCrash === true,
+        };
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+  private async writeAll(items: ReadonlyArray<Record<string, unknown>>) {
+    for (let start = 0; start < items.length; start += 25) {
+      let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
+        [this.table]: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const result = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: request }));
+        request = result.UnprocessedItems as typeof request;
+      }
+    }
   }
 }

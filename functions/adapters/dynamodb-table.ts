@@ -32,6 +32,11 @@ export const keys = {
   }),
   rate: (scope: string, key: string, window: number) => ({ pk: `RATE#${scope}#${key}`, sk: String(window) }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
+  /** Every digest, newest last, for `herald status`. */
+  digestIndex: (createdAt: string, id: string) => ({ pk: 'DIGESTS', sk: `${createdAt}#${id}` }),
+  sendingSwitch: () => ({ pk: 'CONTROL', sk: 'SENDING' }),
+  /** Sends counted in one slot of the daily quota's rolling window. */
+  quotaSlot: (slot: number) => ({ pk: 'QUOTA', sk: String(slot) }),
 };
 
 /**

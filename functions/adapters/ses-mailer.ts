@@ -65,8 +65,11 @@ export class SesMailer implements Mailer {
   }
 }
 
-/** The account's maximum send rate (mails per second), as SES reports it. */
-export async function sesMaxSendRate(): Promise<number> {
+/** The account's sending limits as SES reports them: mails per second, and per rolling day. */
+export async function sesSendQuota(): Promise<{ maxSendRate: number; max24HourSend: number }> {
   const account = await sesClient().send(new GetAccountCommand({}));
-  return account.SendQuota?.MaxSendRate ?? 1;
+  return {
+    maxSendRate: account.SendQuota?.MaxSendRate ?? 1,
+    max24HourSend: account.SendQuota?.Max24HourSend ?? 200,
+  };
 }

@@ -62,11 +62,25 @@ export const env = {
   HERALD_SUGGEST_PER_FRIEND_PER_DAY: count(2),
   /** Mails per second for all senders together; on AWS, when unset, the SES account's MaxSendRate. */
   HERALD_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
-  /** How many senders run at once (the SQS event source's maximum concurrency): each takes its share. */
+  /**
+   * How many sender processes share the rate (on AWS: the SQS event source's maximum concurrency, one
+   * invocation per execution environment; locally one process): each paces at its share.
+   */
   HERALD_SENDER_CONCURRENCY: count(1),
-  /** How long (seconds) the rest of a job waits after persistent throttling (jittered), and after a pause. */
+  /** How long (seconds) the rest of a job waits after persistent throttling (jittered). */
   HERALD_THROTTLE_DEFER_SECONDS: count(30, 900),
-  HERALD_PAUSE_DEFER_SECONDS: count(900, 900),
+  /** How often (seconds) a job of a paused digest, or with sending switched off, looks again. */
+  HERALD_PAUSE_DEFER_SECONDS: count(60, 900),
+  /** Mails Herald may send in the quota window; on AWS, when unset, 95 % of the account's Max24HourSend. */
+  HERALD_DAILY_QUOTA: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+  /** The quota's rolling window in seconds (SES: one day). */
+  HERALD_QUOTA_WINDOW_SECONDS: count(86_400),
+  /** How long (seconds) a claimed ledger row is held before another sender may take it over. */
+  HERALD_SEND_LEASE_SECONDS: count(120),
+  /** Recipients failing one after another that pause a digest. */
+  HERALD_MAX_FAILURE_STREAK: count(20),
+  /** Approval mode: each new digest waits for `herald digest approve`. */
+  HERALD_REQUIRE_APPROVAL: z._default(z.stringbool(), false),
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.optional(z.string()),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.optional(z.string()),

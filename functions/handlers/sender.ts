@@ -6,9 +6,10 @@ import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
+import { DynamoSendingSwitch, DynamoSendQuota, unlimitedQuota } from '#adapters/dynamodb-sending.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
-import { SesMailer, sesMaxSendRate } from '#adapters/ses-mailer.ts';
+import { SesMailer, sesSendQuota } from '#adapters/ses-mailer.ts';
 import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
@@ -33,15 +34,31 @@ const config = readEnv({
   HERALD_SENDER_CONCURRENCY: env.HERALD_SENDER_CONCURRENCY,
   HERALD_THROTTLE_DEFER_SECONDS: env.HERALD_THROTTLE_DEFER_SECONDS,
   HERALD_PAUSE_DEFER_SECONDS: env.HERALD_PAUSE_DEFER_SECONDS,
+  HERALD_DAILY_QUOTA: env.HERALD_DAILY_QUOTA,
+  HERALD_QUOTA_WINDOW_SECONDS: env.HERALD_QUOTA_WINDOW_SECONDS,
+  HERALD_SEND_LEASE_SECONDS: env.HERALD_SEND_LEASE_SECONDS,
+  HERALD_MAX_FAILURE_STREAK: env.HERALD_MAX_FAILURE_STREAK,
 });
 
+// The account's limits, asked of SES once at cold start when configuration does not set them.
+const account =
+  config.HERALD_MAX_SEND_RATE === undefined || config.HERALD_DAILY_QUOTA === undefined
+    ? await sesSendQuota()
+    : undefined;
 // This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
-const accountRate = config.HERALD_MAX_SEND_RATE ?? (await sesMaxSendRate());
+const accountRate = config.HERALD_MAX_SEND_RATE ?? account!.maxSendRate;
+// 5 % of the day's quota is left for the subscription notices, which are not counted here.
+const dailyQuota = config.HERALD_DAILY_QUOTA ?? Math.floor(account!.max24HourSend * 0.95);
 const sendQueue = new SqsSendQueue(config.HERALD_SEND_QUEUE_URL);
 
 const ports = {
   suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
   pace: new SendPace(accountRate / config.HERALD_SENDER_CONCURRENCY),
+  sending: new DynamoSendingSwitch(config.HERALD_TABLE),
+  quota:
+    dailyQuota > 0 && Number.isFinite(dailyQuota)
+      ? new DynamoSendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS)
+      : unlimitedQuota,
   digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
   ledger: new DynamoSendLedger(config.HERALD_TABLE),
@@ -53,7 +70,8 @@ const settings = {
   from: config.HERALD_FROM_ADDRESS,
   publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
   tokenKeys: await loadTokenKeys(config),
-  sendLeaseMs: 300_000,
+  sendLeaseMs: config.HERALD_SEND_LEASE_SECONDS * 1000,
+  maxFailureStreak: config.HERALD_MAX_FAILURE_STREAK,
   deferSeconds: {
     throttled: config.HERALD_THROTTLE_DEFER_SECONDS,
     paused: config.HERALD_PAUSE_DEFER_SECONDS,
@@ -62,6 +80,7 @@ const settings = {
 
 const sendJobSchema = z.object({
   digestId: z.string().check(z.regex(/^d_[0-9a-f]+$/)),
+  render: z.optional(z.string().check(z.regex(/^d_[0-9a-f]+$/))),
   subscriberIds: z
     .array(z.string().check(z.minLength(1)))
     .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS_PER_JOB)),
@@ -82,22 +101,17 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
           metrics.addMetric('mailsFailed', MetricUnit.Count, report.failed);
         } catch (error) {
           if (error instanceof JobDeferredError) {
+            if (error.remaining.length === 0) return;
             // The rest of the job waits as a new, delayed message; this one is done (it never reaches the DLQ).
-            await sendQueue.enqueue(
-              [{ digestId: job.digestId, subscriberIds: [...error.remaining] }],
-              error.delaySeconds,
-            );
+            await sendQueue.enqueue([{ ...job, subscriberIds: [...error.remaining] }], error.delaySeconds);
             logger.warn('send job deferred', {
               digestId: job.digestId,
               reason: error.reason,
               remaining: error.remaining.length,
               delaySeconds: error.delaySeconds,
             });
-            metrics.addMetric(
-              error.reason === 'throttled' ? 'sesThrottled' : 'sendingPaused',
-              MetricUnit.Count,
-              1,
-            );
+            if (error.reason === 'throttled') metrics.addMetric('sesThrottled', MetricUnit.Count, 1);
+            else if (error.reason !== 'in-flight') metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
             return;
           }
           if (error instanceof DeliveryIncompleteError)

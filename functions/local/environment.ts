@@ -85,9 +85,11 @@ export function handlerEnvironment(config: LocalConfig): Record<string, string> 
     HERALD_BUCKET: config.bucket,
     HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
     HERALD_SEND_QUEUE_URL: config.queues.send,
-    // The SES emulator has no rate: pace as a modest production account would, shared by the two senders.
+    // The SES emulator has no limits: pace and count as a modest production account would. The senders
+    // share one process here, and so one pace.
     HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || '50',
-    HERALD_SENDER_CONCURRENCY: '2',
+    HERALD_SENDER_CONCURRENCY: '1',
+    HERALD_DAILY_QUOTA: process.env.HERALD_DAILY_QUOTA || '50000',
     HERALD_PUBLIC_BASE_URL: config.publicBaseUrl,
     HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
   };

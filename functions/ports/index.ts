@@ -1,4 +1,4 @@
-import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { RejectionReason } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
@@ -86,11 +86,61 @@ export interface SubscriberStore {
 
 export interface DigestStore {
   saveRendered(rendered: RenderedDigest): Promise<void>;
-  loadRendered(digestId: string): Promise<RenderedDigest>;
-  putRecord(record: DigestRecord): Promise<void>;
+  /** A rendered digest or narrowed variant, by its id. */
+  loadRendered(renderId: string): Promise<RenderedDigest>;
+  /** Stores a new digest; when it exists already (the same content planned before), returns the stored one. */
+  createRecord(record: DigestRecord): Promise<DigestRecord>;
+  getRecord(digestId: string): Promise<DigestRecord | undefined>;
+  /** The newest digests first. */
+  listRecords(limit: number): Promise<DigestRecord[]>;
+  /**
+   * Takes the planner's lease on a digest. `acquired` is false while another planner's lease runs;
+   * `resumed` says an earlier planner started this digest (its last page may be half queued).
+   */
+  leasePlanner(
+    digestId: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+  ): Promise<{ acquired: boolean; resumed: boolean }>;
+  /**
+   * Moves the planner past a queued page: only from cursor `from`, while `owner` holds the lease and
+   * the digest is not cancelled (false otherwise: stop planning). Renews the lease.
+   */
+  advancePlan(
+    digestId: string,
+    owner: string,
+    from: string | undefined,
+    to: { cursor?: string; planned: number; jobs: number; complete: boolean },
+    leaseMs: number,
+    now: Date,
+  ): Promise<boolean>;
+  /** Pauses, resumes or cancels a digest; a cancelled digest stays cancelled. */
+  setControl(digestId: string, control: DigestControl, reason: string | undefined, now: Date): Promise<void>;
+  setApproval(digestId: string, approval: 'required' | 'approved', now: Date): Promise<void>;
+  countTestCopy(digestId: string, now: Date): Promise<void>;
+  /**
+   * Notes a job's trailing run of failed recipients: added to the streak, or starting it again when
+   * the job also had a success. Returns the new streak.
+   */
+  noteFailures(digestId: string, trailing: number, afterSuccess: boolean): Promise<number>;
   /** When a scheduled cadence last gathered articles. */
   getCursor(cadence: Cadence): Promise<Date | undefined>;
   setCursor(cadence: Cadence, at: Date): Promise<void>;
+}
+
+/** The global sending switch: off, no digest sends (notices still go). */
+export interface SendingSwitch {
+  get(): Promise<{ on: boolean; reason?: string; at?: string }>;
+  set(on: boolean, reason: string | undefined, now: Date): Promise<void>;
+}
+
+/** The SES daily quota, shared by every sender: sends are reserved before they are made. */
+export interface SendQuota {
+  /** Reserves up to `count` sends; how many were granted, and when short, how long until more free up. */
+  reserve(count: number, now: Date): Promise<{ granted: number; retryAfterSeconds: number }>;
+  /** Sends counted in the rolling window, and the limit. */
+  usage(now: Date): Promise<{ used: number; limit: number; windowSeconds: number }>;
 }
 
 export interface SendQueue {
@@ -112,7 +162,36 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
 }
 
-export type LedgerClaim = 'claimed' | 'already-sent' | 'in-flight';
+/** What a claim on a ledger row found. */
+export type LedgerClaim =
+  | { readonly kind: 'claimed'; readonly attempts: number; readonly tookOver: boolean }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'in-flight'; readonly leaseUntil: number };
+
+/** A send SES accepted, to mark in the ledger. `tookOver`: an earlier sender died with this send in flight. */
+export interface SentMark {
+  readonly subscriberId: string;
+  readonly messageId: string;
+  readonly attempts: number;
+  readonly tookOver: boolean;
+}
+
+/**
+ * Ledger row states: `pending` (planned), `sending` (claimed, SES call under way), `sent`, `failed`
+ * (a transient error: it is tried again), `rejected` (SES refused the address for good), `skipped`
+ * (the reader left, is suppressed, or the digest was cancelled or withdrawn).
+ */
+export type LedgerState = 'pending' | 'sending' | 'sent' | 'failed' | 'rejected' | 'skipped';
+
+export interface LedgerRow {
+  readonly subscriberId: string;
+  readonly state: LedgerState;
+  /** Why it was skipped, or the last error. */
+  readonly reason?: string;
+  readonly attempts: number;
+  /** A sender died with this send in flight: the reader may have got it twice. */
+  readonly inFlightAtCrash?: boolean;
+}
 
 /** Who received which article in a language other than their own (so a later translation is not sent). */
 export interface Receipts {
@@ -124,12 +203,25 @@ export interface Receipts {
   ): Promise<Map<string, Set<string>>>;
 }
 
-/** One row per (digest, subscriber): written before the SES call, marked after it. */
+/** One row per (digest, subscriber): planned, claimed before the SES call, marked after it. */
 export interface SendLedger {
+  /**
+   * Writes a `pending` row per recipient. `carefully`: only where no row exists yet — for a page a
+   * planner that died may already have queued, whose rows may have moved on.
+   */
+  plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, now: Date): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
-  markSent(digestId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
-  markFailed(digestId: string, subscriberId: string, error: string, now: Date): Promise<void>;
+  markSent(digestId: string, marks: readonly SentMark[], now: Date): Promise<void>;
+  markFailed(
+    digestId: string,
+    subscriberId: string,
+    error: string,
+    permanent: boolean,
+    now: Date,
+  ): Promise<void>;
   markSkipped(digestId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
+  /** Every row of a digest, page by page. */
+  rows(digestId: string): AsyncIterable<LedgerRow>;
 }
 
 /** Reads templates and message files from `templates/`. */

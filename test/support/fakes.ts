@@ -1,4 +1,4 @@
-import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
@@ -10,6 +10,8 @@ import type {
   DigestStore,
   DocumentSource,
   LedgerClaim,
+  LedgerRow,
+  LedgerState,
   Mailer,
   Notices,
   OutgoingMail,
@@ -17,8 +19,11 @@ import type {
   QuarantineReason,
   RateLimiter,
   Receipts,
+  SendingSwitch,
   SendLedger,
   SendQueue,
+  SendQuota,
+  SentMark,
   SubscriberStore,
   SuppressionList,
 } from '#ports/index.ts';
@@ -74,36 +79,72 @@ export function subscriber(email: string, lang: Language, overrides: Partial<Sub
 }
 
 export class MemoryLedger implements SendLedger {
-  readonly rows = new Map<
+  readonly byKey = new Map<
     string,
-    { state: string; leaseUntil?: number; attempts: number; messageId?: string }
+    {
+      state: LedgerState;
+      leaseUntil?: number;
+      attempts: number;
+      messageId?: string;
+      reason?: string;
+      inFlightAtCrash?: boolean;
+    }
   >();
 
+  async plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, _now?: Date) {
+    for (const id of subscriberIds) {
+      const key = `${digestId}/${id}`;
+      if (!carefully || !this.byKey.has(key)) this.byKey.set(key, { state: 'pending', attempts: 0 });
+    }
+  }
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
     const key = `${digestId}/${subscriberId}`;
-    const row = this.rows.get(key);
-    const takeable =
-      !row || row.state === 'failed' || (row.state === 'sending' && row.leaseUntil! < now.getTime());
-    if (!takeable) return row.state === 'sending' ? 'in-flight' : 'already-sent';
-    this.rows.set(key, {
+    const row = this.byKey.get(key);
+    if (row?.state === 'sending' && row.leaseUntil! >= now.getTime())
+      return { kind: 'in-flight', leaseUntil: row.leaseUntil! };
+    const tookOver = row?.state === 'sending' || row?.inFlightAtCrash === true;
+    if (row && !['pending', 'failed', 'sending'].includes(row.state)) return { kind: 'done' };
+    const attempts = (row?.attempts ?? 0) + 1;
+    this.byKey.set(key, {
       state: 'sending',
       leaseUntil: now.getTime() + leaseMs,
-      attempts: (row?.attempts ?? 0) + 1,
+      attempts,
+      ...(tookOver ? { inFlightAtCrash: true } : {}),
     });
-    return 'claimed';
+    return { kind: 'claimed', attempts, tookOver };
   }
-  async markSent(digestId: string, subscriberId: string, messageId: string) {
-    const key = `${digestId}/${subscriberId}`;
-    this.rows.set(key, { ...this.rows.get(key)!, state: 'sent', messageId });
+  async markSent(digestId: string, marks: readonly SentMark[], _now?: Date) {
+    for (const mark of marks) {
+      const key = `${digestId}/${mark.subscriberId}`;
+      this.byKey.set(key, {
+        state: 'sent',
+        messageId: mark.messageId,
+        attempts: mark.attempts,
+        ...(mark.tookOver ? { inFlightAtCrash: true } : {}),
+      });
+    }
   }
-  async markFailed(digestId: string, subscriberId: string) {
+  async markFailed(digestId: string, subscriberId: string, error: string, permanent: boolean, _now?: Date) {
     const key = `${digestId}/${subscriberId}`;
-    this.rows.set(key, { ...this.rows.get(key)!, state: 'failed' });
+    const row = this.byKey.get(key)!;
+    this.byKey.set(key, {
+      ...row,
+      state: permanent ? 'rejected' : 'failed',
+      reason: error,
+      leaseUntil: undefined,
+    });
   }
-  async markSkipped(digestId: string, subscriberId: string) {
+  async markSkipped(digestId: string, subscriberId: string, reason: string, _now?: Date) {
     const key = `${digestId}/${subscriberId}`;
-    const row = this.rows.get(key);
-    if (row?.state !== 'sent') this.rows.set(key, { attempts: row?.attempts ?? 0, state: 'skipped' });
+    const row = this.byKey.get(key);
+    if (row?.state !== 'sent')
+      this.byKey.set(key, { attempts: row?.attempts ?? 0, state: 'skipped', reason });
+  }
+  async *rows(digestId: string): AsyncIterable<LedgerRow> {
+    for (const [key, row] of this.byKey) {
+      const [digest, subscriberId] = key.split('/') as [string, string];
+      if (digest === digestId) yield { subscriberId, ...row };
+    }
   }
 }
 
@@ -121,7 +162,7 @@ export class RecordingMailer implements Mailer {
 
 export class MemoryDigestStore implements DigestStore {
   readonly rendered = new Map<string, RenderedDigest>();
-  readonly records = new Map<string, DigestRecord>();
+  readonly records = new Map<string, DigestRecord & { plannerOwner?: string; plannerLeaseUntil?: number }>();
   readonly cursors = new Map<string, Date>();
 
   async getCursor(cadence: string) {
@@ -130,7 +171,6 @@ export class MemoryDigestStore implements DigestStore {
   async setCursor(cadence: string, at: Date) {
     this.cursors.set(cadence, at);
   }
-
   async saveRendered(rendered: RenderedDigest) {
     this.rendered.set(rendered.digestId, rendered);
   }
@@ -139,15 +179,106 @@ export class MemoryDigestStore implements DigestStore {
     if (!rendered) throw new Error(`no rendered digest ${digestId}`);
     return rendered;
   }
-  async putRecord(record: DigestRecord) {
+  async createRecord(record: DigestRecord) {
+    const existing = this.records.get(record.id);
+    if (existing) return existing;
     this.records.set(record.id, record);
+    return record;
+  }
+  async getRecord(digestId: string) {
+    const record = this.records.get(digestId);
+    return record ? { ...record } : undefined;
+  }
+  async listRecords(limit: number) {
+    return [...this.records.values()].reverse().slice(0, limit);
+  }
+  async leasePlanner(digestId: string, owner: string, leaseMs: number, now: Date) {
+    const record = this.records.get(digestId)!;
+    if ((record.plannerLeaseUntil ?? 0) >= now.getTime()) return { acquired: false, resumed: true };
+    this.records.set(digestId, {
+      ...record,
+      plannerOwner: owner,
+      plannerLeaseUntil: now.getTime() + leaseMs,
+    });
+    return { acquired: true, resumed: record.plannerOwner !== undefined };
+  }
+  async advancePlan(
+    digestId: string,
+    owner: string,
+    from: string | undefined,
+    to: { cursor?: string; planned: number; jobs: number; complete: boolean },
+    leaseMs: number,
+    now: Date,
+  ) {
+    const record = this.records.get(digestId)!;
+    if (record.plannerOwner !== owner || record.control === 'cancelled' || record.planCursor !== from)
+      return false;
+    this.records.set(digestId, {
+      ...record,
+      planCursor: to.cursor,
+      planned: to.planned,
+      jobs: to.jobs,
+      planComplete: to.complete,
+      plannerLeaseUntil: to.complete ? 0 : now.getTime() + leaseMs,
+    });
+    return true;
+  }
+  async setControl(digestId: string, control: DigestControl, reason: string | undefined, _now?: Date) {
+    const record = this.records.get(digestId)!;
+    if (record.control === 'cancelled') throw new Error(`${digestId} is cancelled`);
+    this.records.set(digestId, {
+      ...record,
+      control,
+      controlReason: reason,
+      ...(control === 'run' ? { failureStreak: 0 } : {}),
+    });
+  }
+  async setApproval(digestId: string, approval: 'required' | 'approved', _now?: Date) {
+    this.records.set(digestId, { ...this.records.get(digestId)!, approval });
+  }
+  async countTestCopy(digestId: string, _now?: Date) {
+    const record = this.records.get(digestId)!;
+    this.records.set(digestId, { ...record, testCopies: (record.testCopies ?? 0) + 1 });
+  }
+  async noteFailures(digestId: string, trailing: number, afterSuccess: boolean) {
+    const record = this.records.get(digestId)!;
+    const failureStreak = afterSuccess ? trailing : (record.failureStreak ?? 0) + trailing;
+    this.records.set(digestId, { ...record, failureStreak });
+    return failureStreak;
+  }
+}
+
+/** The global switch, in memory. */
+export class MemorySendingSwitch implements SendingSwitch {
+  state: { on: boolean; reason?: string } = { on: true };
+  async get() {
+    return this.state;
+  }
+  async set(on: boolean, reason?: string, _now?: Date) {
+    this.state = { on, reason };
+  }
+}
+
+/** A daily quota that counts every reservation, with a clock the test moves. */
+export class MemorySendQuota implements SendQuota {
+  used = 0;
+  constructor(public limit = Number.POSITIVE_INFINITY) {}
+  async reserve(count: number) {
+    const granted = Math.max(0, Math.min(count, this.limit - this.used));
+    this.used += granted;
+    return { granted, retryAfterSeconds: granted < count ? 60 : 0 };
+  }
+  async usage() {
+    return { used: this.used, limit: this.limit, windowSeconds: 86_400 };
   }
 }
 
 export class MemorySendQueue implements SendQueue {
   readonly jobs: SendJob[] = [];
-  async enqueue(jobs: readonly SendJob[]) {
+  readonly delays: number[] = [];
+  async enqueue(jobs: readonly SendJob[], delaySeconds = 0) {
     this.jobs.push(...jobs);
+    for (const _ of jobs) this.delays.push(delaySeconds);
   }
 }
 
@@ -295,10 +426,23 @@ export function memoryHerald() {
     mailer: new RecordingMailer(),
     ledger: new MemoryLedger(),
     suppressions: new MemorySuppressionList(),
+    sending: new MemorySendingSwitch(),
+    quota: new MemorySendQuota(),
   };
-  const { digests, subscribers, ledger, mailer, articles, receipts, suppressions } = stores;
+  const { digests, subscribers, ledger, mailer, articles, receipts, suppressions, sending, quota } = stores;
   return {
     ...stores,
-    deliveryPorts: { digests, subscribers, ledger, mailer, articles, receipts, suppressions, pace: noPace },
+    deliveryPorts: {
+      digests,
+      subscribers,
+      ledger,
+      mailer,
+      articles,
+      receipts,
+      suppressions,
+      sending,
+      quota,
+      pace: noPace,
+    },
   };
 }

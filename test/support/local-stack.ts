@@ -42,7 +42,9 @@ export async function tempHome(): Promise<{ home: string; remove(): Promise<void
 }
 
 export function startTestStack(home: string, ports: LocalPorts = ANY_FREE_PORTS): Promise<LocalStack> {
-  return startLocalStack({ home, ports, batchWindowMs: 200 });
+  // HERALD_TEST_LOG=1 shows the stack's own progress lines (handler errors included) while a test runs.
+  const log = process.env.HERALD_TEST_LOG ? (line: string) => console.error(`[stack] ${line}`) : undefined;
+  return startLocalStack({ home, ports, batchWindowMs: 200, log });
 }
 
 export async function outbox(stack: LocalStack): Promise<OutboxMail[]> {

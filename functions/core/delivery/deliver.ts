@@ -2,15 +2,17 @@ import { backoffMs } from '#core/delivery/pace.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
+  type DeferralReason,
   JobDeferredError,
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
-import type { SendJob } from '#core/digests/digest.ts';
+import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { HeraldError } from '#core/errors.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
+import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import type { TokenKeys } from '#core/tokens.ts';
 import type {
   ArticleStore,
@@ -18,14 +20,19 @@ import type {
   Mailer,
   OutgoingMail,
   Receipts,
+  SendingSwitch,
   SendLedger,
+  SendQuota,
+  SentMark,
   SubscriberStore,
   SuppressionList,
 } from '#ports/index.ts';
 
 export interface DeliveryPorts {
-  readonly digests: DigestStore;
-  readonly subscribers: SubscriberStore;
+  readonly digests: Pick<DigestStore, 'getRecord' | 'loadRendered' | 'setControl' | 'noteFailures'>;
+  readonly sending: Pick<SendingSwitch, 'get'>;
+  readonly quota: Pick<SendQuota, 'reserve'>;
+  readonly subscribers: Pick<SubscriberStore, 'getMany'>;
   readonly ledger: SendLedger;
   readonly mailer: Mailer;
   readonly articles: Pick<ArticleStore, 'withdrawnAmong'>;
@@ -42,10 +49,12 @@ export interface DeliverySettings {
   readonly from: string;
   readonly publicBaseUrl: string;
   readonly tokenKeys: TokenKeys;
-  /** How long a recipient's ledger row stays "sending" before a redelivery may try again. */
+  /** How long a recipient's ledger row stays "sending" before another sender may take it over. */
   readonly sendLeaseMs: number;
-  /** How long the rest of a job waits after persistent throttling, and after a quota or account refusal. */
+  /** How long the rest of a job waits after persistent throttling, and how often a paused job looks again. */
   readonly deferSeconds?: { readonly throttled: number; readonly paused: number };
+  /** Recipients failing one after another (across jobs) that pause the digest. */
+  readonly maxFailureStreak?: number;
 }
 
 export interface DeliveryReport {
@@ -65,13 +74,26 @@ export class DeliveryIncompleteError extends HeraldError {
   }
 }
 
+/** A send job names a digest Herald has no record of. */
+export class UnknownDigestError extends HeraldError {
+  override readonly name = 'UnknownDigestError';
+}
+
+const MARK_BATCH = 25;
+
 /**
- * Sends one job: per recipient, claim the ledger row, personalize the digest rendered once, send it
- * with one-click unsubscribe headers under the pace, and mark the row sent. Recipients who left since
- * the digest was planned are skipped, and so is anyone the ledger says already got this digest.
- * SES errors by kind: throttling is retried with back-off, then the rest of the job is deferred;
- * quota and account refusals defer the rest of the job (never suppressing anyone); an address SES
- * rejects is marked failed and suppressed; other errors fail that recipient, and the job is retried.
+ * Sends one job. First the controls: a cancelled digest skips everyone; a paused digest, sending
+ * switched off or a digest awaiting approval sends the whole job back to wait. Then the daily quota is
+ * reserved (what does not fit waits until the window frees). Per recipient: claim the ledger row,
+ * personalize the digest rendered once, send it with one-click unsubscribe headers under the pace, and
+ * mark the row sent (marks are written in batches, so a crash can leave a few rows "sending": the
+ * ledger then says those readers may get it twice). Recipients who left are skipped, and so is anyone
+ * the ledger says already got this digest; rows another sender still holds wait for its lease.
+ *
+ * SES errors by kind: throttling is retried with back-off, then the rest of the job is deferred; a
+ * quota refusal defers the rest; an account refusal pauses the digest (never suppressing anyone); an
+ * address SES rejects is marked rejected and suppressed; other errors fail that recipient and the job
+ * is retried. Too many failures in a row pause the digest.
  */
 export async function deliverSendJob(
   ports: DeliveryPorts,
@@ -79,110 +101,263 @@ export async function deliverSendJob(
   job: SendJob,
   now: () => Date,
 ): Promise<DeliveryReport> {
-  const rendered = await ports.digests.loadRendered(job.digestId);
+  const defer = settings.deferSeconds ?? { throttled: 30, paused: 60 };
+  const maxStreak = settings.maxFailureStreak ?? 20;
+  const record = await ports.digests.getRecord(job.digestId);
+  if (!record) throw new UnknownDigestError(`no digest ${job.digestId}: the job cannot be sent`);
+  if (record.control === 'cancelled') {
+    for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'cancelled', now());
+    return { sent: 0, skipped: job.subscriberIds.length, failed: 0 };
+  }
+  const held = await holdReason(ports, record);
+  if (held) throw deferred(job, job.subscriberIds, defer.paused, 'paused', held);
+
+  const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
   const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
   const skip = new Set(
     rendered.articles.flatMap((a, i) =>
       withdrawn.some((w) => w.articleId === a.articleId && w.lang === a.lang) ? [i] : [],
     ),
   );
-  const foreign = rendered.articles
-    .filter((a, i) => a.lang !== rendered.lang && !skip.has(i))
-    .map((a) => a.articleId);
   if (skip.size === rendered.articles.length) {
     for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'withdrawn', now());
     return { sent: 0, skipped: job.subscriberIds.length, failed: 0 };
   }
   const subscribers = await ports.subscribers.getMany(job.subscriberIds);
-  let sent = 0;
-  let skipped = 0;
-  const failures: string[] = [];
-
-  let rejected = 0;
-  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
-  for (const [index, subscriberId] of job.subscriberIds.entries()) {
-    const subscriber = subscribers.get(subscriberId);
-    if (subscriber?.status !== 'confirmed') {
-      await ports.ledger.markSkipped(job.digestId, subscriberId, subscriber?.status ?? 'gone', now());
-      skipped++;
-      continue;
+  const run = new JobRun(ports, settings, job, rendered, skip, now);
+  try {
+    // Everyone who left is skipped first, so the quota is reserved only for readers who may get mail.
+    const readers: Subscriber[] = [];
+    for (const id of job.subscriberIds) {
+      const subscriber = subscribers.get(id);
+      if (subscriber?.status === 'confirmed') readers.push(subscriber);
+      else await run.skip(id, subscriber?.status ?? 'gone');
     }
-    const claim = await ports.ledger.claim(job.digestId, subscriberId, settings.sendLeaseMs, now());
-    if (claim !== 'claimed') {
-      skipped++;
-      continue;
+    if (readers.length === 0) return run.report();
+    const quota = await ports.quota.reserve(readers.length, now());
+    for (const [index, reader] of readers.entries()) {
+      if (index >= quota.granted) {
+        throw run.deferRest(
+          readers.slice(index),
+          quota.retryAfterSeconds,
+          'quota',
+          'the daily quota is reached',
+        );
+      }
+      const outcome = await run.send(reader);
+      if (outcome.kind === 'defer') {
+        if (outcome.reason === 'account') {
+          await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
+        }
+        // SES says the quota is used up although Herald reserved it (other mail counted too): wait 15 minutes.
+        const delay =
+          outcome.reason === 'throttled'
+            ? jittered(defer.throttled)
+            : outcome.reason === 'quota'
+              ? 900
+              : defer.paused;
+        throw run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+      }
+      if (run.trailingFailures >= maxStreak) {
+        await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
+        throw run.deferRest(readers.slice(index + 1), defer.paused, 'paused', 'too many failures in a row');
+      }
     }
-    const links = personalLinks(settings.publicBaseUrl, settings.tokenKeys, subscriberId);
+    return run.finish(record, maxStreak);
+  } finally {
+    await run.flushMarks();
+  }
+}
+
+/** Why a digest may not send now, or undefined when it may. */
+async function holdReason(ports: DeliveryPorts, record: DigestRecord): Promise<string | undefined> {
+  if (record.control === 'paused') return `paused: ${record.controlReason ?? 'by an operator'}`;
+  if (record.approval === 'required') return 'awaiting approval';
+  const sending = await ports.sending.get();
+  return sending.on ? undefined : `sending is switched off${sending.reason ? `: ${sending.reason}` : ''}`;
+}
+
+async function pauseForFailures(ports: DeliveryPorts, digestId: string, streak: number, now: Date) {
+  await ports.digests.setControl(digestId, 'paused', `${streak} recipients failed in a row`, now);
+}
+
+function deferred(
+  job: SendJob,
+  remaining: readonly string[],
+  delaySeconds: number,
+  reason: DeferralReason,
+  why: string,
+): JobDeferredError {
+  return new JobDeferredError(
+    `${job.digestId}: ${why}; ${remaining.length} recipients wait ${delaySeconds} s`,
+    remaining,
+    delaySeconds,
+    reason,
+  );
+}
+
+/** Jitter a third either way, so deferred jobs do not all come back at once. */
+function jittered(base: number): number {
+  return Math.max(0, Math.round(base * (2 / 3 + (Math.random() * 2) / 3)));
+}
+
+type SendOutcome =
+  | { kind: 'sent' | 'skipped' | 'failed' }
+  | { kind: 'defer'; reason: 'throttled' | 'quota' | 'account'; message: string };
+
+/** One job's sends: counts, the marks waiting to be written, and who must come back later. */
+class JobRun {
+  private sent = 0;
+  private skipped = 0;
+  private rejected = 0;
+  private hadSuccess = false;
+  trailingFailures = 0;
+  private readonly marks: SentMark[] = [];
+  /** Recipients that failed (retried with the job) and rows another sender holds (until its lease ends). */
+  private readonly failures: string[] = [];
+  private readonly inFlight: Array<{ id: string; leaseUntil: number }> = [];
+  private readonly foreign: string[];
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly ports: DeliveryPorts,
+    private readonly settings: DeliverySettings,
+    private readonly job: SendJob,
+    private readonly rendered: RenderedDigest,
+    private readonly withdrawn: ReadonlySet<number>,
+    private readonly now: () => Date,
+  ) {
+    this.foreign = rendered.articles
+      .filter((a, i) => a.lang !== rendered.lang && !withdrawn.has(i))
+      .map((a) => a.articleId);
+    this.sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async skip(subscriberId: string, reason: string) {
+    await this.ports.ledger.markSkipped(this.job.digestId, subscriberId, reason, this.now());
+    this.skipped++;
+  }
+
+  async send(subscriber: Subscriber): Promise<SendOutcome> {
+    const { digestId } = this.job;
+    const claim = await this.ports.ledger.claim(
+      digestId,
+      subscriber.id,
+      this.settings.sendLeaseMs,
+      this.now(),
+    );
+    if (claim.kind === 'done') {
+      this.skipped++;
+      return { kind: 'skipped' };
+    }
+    if (claim.kind === 'in-flight') {
+      this.inFlight.push({ id: subscriber.id, leaseUntil: claim.leaseUntil });
+      return { kind: 'skipped' };
+    }
+    const links = personalLinks(this.settings.publicBaseUrl, this.settings.tokenKeys, subscriber.id);
     const mail: OutgoingMail = {
-      from: settings.from,
+      from: this.settings.from,
       to: subscriber.email,
-      ...personalize(rendered, links, skip),
+      ...personalize(this.rendered, links, this.withdrawn),
       headers: [
         { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
         { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
       ],
     };
     try {
-      const { messageId } = await sendPaced(ports, mail, sleep);
-      await ports.ledger.markSent(job.digestId, subscriberId, messageId, now());
+      const { messageId } = await this.sendPaced(mail);
+      this.marks.push({
+        subscriberId: subscriber.id,
+        messageId,
+        attempts: claim.attempts,
+        tookOver: claim.tookOver,
+      });
+      if (this.marks.length >= MARK_BATCH) await this.flushMarks();
       // Articles read in another language than the reader's: a later translation must not reach them.
-      await ports.receipts.record(foreign, subscriberId, now());
-      sent++;
+      if (this.foreign.length > 0) await this.ports.receipts.record(this.foreign, subscriber.id, this.now());
+      this.sent++;
+      this.hadSuccess = true;
+      this.trailingFailures = 0;
+      return { kind: 'sent' };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await ports.ledger.markFailed(job.digestId, subscriberId, message, now());
-      if (error instanceof RecipientRejectedError) {
-        await ports.suppressions.add(addressHash(settings.tokenKeys, subscriber.email), 'bounce', now());
-        rejected++;
-        continue;
-      }
-      const deferral = deferralOf(error, settings.deferSeconds ?? { throttled: 30, paused: 900 });
-      if (deferral) {
-        throw new JobDeferredError(
-          `${job.digestId}: ${deferral.reason}; ${job.subscriberIds.length - index} recipients wait ${deferral.delaySeconds} s`,
-          job.subscriberIds.slice(index),
-          deferral.delaySeconds,
-          deferral.reason,
+      const permanent = error instanceof RecipientRejectedError;
+      // A row given back as failed can be claimed again at once by the job's next attempt.
+      await this.ports.ledger.markFailed(digestId, subscriber.id, message, permanent, this.now());
+      if (permanent) {
+        await this.ports.suppressions.add(
+          addressHash(this.settings.tokenKeys, subscriber.email),
+          'bounce',
+          this.now(),
         );
+        this.rejected++;
+        this.trailingFailures++;
+        return { kind: 'failed' };
       }
-      failures.push(subscriberId);
+      if (error instanceof SendThrottledError) return { kind: 'defer', reason: 'throttled', message };
+      if (error instanceof DailyQuotaExceededError) return { kind: 'defer', reason: 'quota', message };
+      if (error instanceof AccountRefusedError) return { kind: 'defer', reason: 'account', message };
+      this.failures.push(subscriber.id);
+      this.trailingFailures++;
+      return { kind: 'failed' };
     }
   }
-  if (failures.length > 0) {
-    throw new DeliveryIncompleteError(
-      `${failures.length} of ${job.subscriberIds.length} recipients of ${job.digestId} failed: ${failures.join(', ')}`,
-      failures.length,
-    );
+
+  /** One send under the pace, retried with jittered back-off while SES throttles. */
+  private async sendPaced(mail: OutgoingMail) {
+    for (let attempt = 0; ; attempt++) {
+      await this.ports.pace.take();
+      try {
+        return await this.ports.mailer.send(mail);
+      } catch (error) {
+        if (!(error instanceof SendThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+        await this.sleep(backoffMs(attempt));
+      }
+    }
   }
-  return { sent, skipped, failed: rejected };
+
+  async flushMarks() {
+    if (this.marks.length === 0) return;
+    const marks = this.marks.splice(0);
+    await this.ports.ledger.markSent(this.job.digestId, marks, this.now());
+  }
+
+  /** The rest of the job (and whoever failed or was in flight so far) waits as a new, delayed message. */
+  deferRest(
+    rest: readonly Subscriber[],
+    delaySeconds: number,
+    reason: DeferralReason,
+    why: string,
+  ): JobDeferredError {
+    const remaining = [...this.failures, ...this.inFlight.map((r) => r.id), ...rest.map((s) => s.id)];
+    return deferred(this.job, remaining, Math.min(900, Math.max(0, Math.ceil(delaySeconds))), reason, why);
+  }
+
+  report(): DeliveryReport {
+    return { sent: this.sent, skipped: this.skipped, failed: this.rejected };
+  }
+
+  /** The end of the job: the failure streak noted, then failures retried and in-flight rows waited for. */
+  async finish(record: DigestRecord, maxStreak: number): Promise<DeliveryReport> {
+    const { digestId } = this.job;
+    if (this.trailingFailures > 0 || (this.hadSuccess && (record.failureStreak ?? 0) > 0)) {
+      const streak = await this.ports.digests.noteFailures(digestId, this.trailingFailures, this.hadSuccess);
+      if (streak >= maxStreak) await pauseForFailures(this.ports, digestId, streak, this.now());
+    }
+    if (this.failures.length > 0) {
+      throw new DeliveryIncompleteError(
+        `${this.failures.length} of ${this.job.subscriberIds.length} recipients of ${digestId} failed: ${this.failures.join(', ')}`,
+        this.failures.length,
+      );
+    }
+    if (this.inFlight.length > 0) {
+      // Another sender claimed these and may have died: look again when its lease has run out.
+      const until = Math.max(...this.inFlight.map((r) => r.leaseUntil));
+      const wait = Math.max(1, (until - this.now().getTime()) / 1000 + 1);
+      throw this.deferRest([], wait, 'in-flight', 'recipients in flight elsewhere');
+    }
+    return this.report();
+  }
 }
 
 const THROTTLE_RETRIES = 3;
-
-/** One send under the pace, retried with jittered back-off while SES throttles. */
-async function sendPaced(ports: DeliveryPorts, mail: OutgoingMail, sleep: (ms: number) => Promise<void>) {
-  for (let attempt = 0; ; attempt++) {
-    await ports.pace.take();
-    try {
-      return await ports.mailer.send(mail);
-    } catch (error) {
-      if (!(error instanceof SendThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
-      await sleep(backoffMs(attempt));
-    }
-  }
-}
-
-/** Errors that make the whole rest of the job wait, and for how long. */
-function deferralOf(
-  error: unknown,
-  seconds: { readonly throttled: number; readonly paused: number },
-): { reason: 'throttled' | 'quota' | 'account'; delaySeconds: number } | undefined {
-  // Jitter a third either way, so deferred jobs do not all come back at once.
-  const jittered = (base: number) => Math.max(0, Math.round(base * (2 / 3 + (Math.random() * 2) / 3)));
-  if (error instanceof SendThrottledError)
-    return { reason: 'throttled', delaySeconds: jittered(seconds.throttled) };
-  if (error instanceof DailyQuotaExceededError) return { reason: 'quota', delaySeconds: seconds.paused };
-  if (error instanceof AccountRefusedError) return { reason: 'account', delaySeconds: seconds.paused };
-  return undefined;
-}

@@ -28,6 +28,12 @@ export class RecipientRejectedError extends HeraldError {
 }
 
 /**
+ * Why a job waits: SES throttled it; the daily quota is reached; the account refused; the digest or
+ * all sending is paused; or some recipients are still in flight with a sender that may have died.
+ */
+export type DeferralReason = 'throttled' | 'quota' | 'account' | 'paused' | 'in-flight';
+
+/**
  * A job that must wait: the recipients not yet done go back on the send queue as a new, delayed
  * message, and the original is acknowledged — so waiting never counts toward the dead-letter queue.
  */
@@ -37,7 +43,7 @@ export class JobDeferredError extends HeraldError {
     message: string,
     readonly remaining: readonly string[],
     readonly delaySeconds: number,
-    readonly reason: 'throttled' | 'quota' | 'account',
+    readonly reason: DeferralReason,
   ) {
     super(message);
   }

@@ -4,7 +4,8 @@ import type { Language } from '#core/languages.ts';
 import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 
-export type DigestStatus = 'planned' | 'sending' | 'paused' | 'done';
+/** What an operator sees: planned (nothing sent yet), sending, paused, done, or cancelled. */
+export type DigestStatus = 'planned' | 'sending' | 'paused' | 'done' | 'cancelled';
 
 /** A digest: the articles one audience (language, cadence) receives in one mail. */
 export interface Digest {
@@ -14,14 +15,47 @@ export interface Digest {
   readonly articles: readonly ArticleVersion[];
 }
 
+/** Who a digest goes to: the confirmed readers of one language and cadence, possibly narrowed. */
+export interface DigestAudience {
+  readonly lang: Language;
+  readonly cadence: Cadence;
+  /** Only readers who also want articles not in their language. */
+  readonly alsoOriginalOnly: boolean;
+  /** Leave out readers who also want originals (they get the variant that has them). */
+  readonly excludeAlsoOriginal: boolean;
+  /** Articles some readers may already have received in another language (left out for them). */
+  readonly checkReceipts: readonly string[];
+}
+
+/** An operator's say over a digest: it runs, or waits paused (with why), or was cancelled. */
+export type DigestControl = 'run' | 'paused' | 'cancelled';
+
+/**
+ * A digest as stored: what it holds, who it goes to, the operator's control and the planner's
+ * progress (a cursor into the audience, persisted after every page, so a planner that dies resumes
+ * from it).
+ */
 export interface DigestRecord {
   readonly id: string;
   readonly cadence: Cadence;
   readonly lang: Language;
-  readonly articleIds: readonly string[];
-  readonly status: DigestStatus;
-  readonly recipients: number;
+  readonly articles: ReadonlyArray<{ readonly articleId: string; readonly lang: Language }>;
+  readonly audience: DigestAudience;
   readonly createdAt: string;
+  readonly control: DigestControl;
+  readonly controlReason?: string;
+  /** With approval mode on, a digest waits (`required`) until an operator approves it. */
+  readonly approval?: 'required' | 'approved';
+  /** Test copies sent so far (the addresses are not kept). */
+  readonly testCopies?: number;
+  /** Recipients planned so far, and the jobs they were queued in. */
+  readonly planned: number;
+  readonly jobs: number;
+  /** Where the planner goes on: the audience page after the last one it queued. */
+  readonly planCursor?: string;
+  readonly planComplete: boolean;
+  /** Recipients failed one after another, across jobs; too many pause the digest. */
+  readonly failureStreak?: number;
 }
 
 /**
@@ -49,9 +83,13 @@ export interface RenderedDigest extends Omit<RenderedMail, 'nonce'> {
 export const DIGEST_FIELDS = ['unsubscribeUrl', 'preferencesUrl'] as const satisfies readonly PersonalField[];
 export type DigestField = (typeof DIGEST_FIELDS)[number];
 
-/** One message on the send queue: at most {@link MAX_RECIPIENTS_PER_JOB} recipients of one digest. */
+/**
+ * One message on the send queue: at most {@link MAX_RECIPIENTS_PER_JOB} recipients of one digest.
+ * `render` names the rendered variant when readers get a narrower one (fewer articles) than the digest's.
+ */
 export interface SendJob {
   readonly digestId: string;
+  readonly render?: string;
   readonly subscriberIds: readonly string[];
 }
 

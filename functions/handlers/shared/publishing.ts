@@ -1,5 +1,6 @@
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoReceipts } from '#adapters/dynamodb-receipts.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
@@ -19,6 +20,7 @@ export function publishingFromEnv(environment: NodeJS.ProcessEnv = process.env) 
       HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
       HERALD_MAX_ARTICLES_PER_DIGEST: env.HERALD_MAX_ARTICLES_PER_DIGEST,
       HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+      HERALD_REQUIRE_APPROVAL: env.HERALD_REQUIRE_APPROVAL,
     },
     environment,
   );
@@ -27,6 +29,7 @@ export function publishingFromEnv(environment: NodeJS.ProcessEnv = process.env) 
     digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
     subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
     receipts: new DynamoReceipts(config.HERALD_TABLE),
+    ledger: new DynamoSendLedger(config.HERALD_TABLE),
     sendQueue: new SqsSendQueue(config.HERALD_SEND_QUEUE_URL),
     templates: new FileTemplateSource(config.HERALD_TEMPLATES_DIR),
   };
@@ -35,6 +38,7 @@ export function publishingFromEnv(environment: NodeJS.ProcessEnv = process.env) 
     publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
     postalAddress: config.HERALD_POSTAL_ADDRESS,
     maxArticles: config.HERALD_MAX_ARTICLES_PER_DIGEST,
+    requireApproval: config.HERALD_REQUIRE_APPROVAL,
   };
   return { ports, settings };
 }

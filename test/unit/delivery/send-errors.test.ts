@@ -20,7 +20,9 @@ import {
   MemoryDigestStore,
   MemoryLedger,
   MemoryReceipts,
+  MemorySendingSwitch,
   MemorySendQueue,
+  MemorySendQuota,
   MemorySubscriberStore,
   MemorySuppressionList,
   noPace,
@@ -70,6 +72,7 @@ beforeEach(async () => {
       digests,
       subscribers,
       receipts: new MemoryReceipts(),
+      ledger,
       sendQueue: queue,
       templates: new FileTemplateSource(),
     },
@@ -91,6 +94,8 @@ function portsWith(mailer: RecordingMailer) {
     articles,
     receipts,
     suppressions,
+    sending: new MemorySendingSwitch(),
+    quota: new MemorySendQuota(),
     pace: noPace,
     sleep: async () => undefined,
   };
@@ -107,7 +112,7 @@ async function drain(mailer: RecordingMailer) {
     } catch (error) {
       if (!(error instanceof JobDeferredError)) throw error;
       deferred.push(error);
-      queue.jobs.push({ digestId: job.digestId, subscriberIds: [...error.remaining] });
+      queue.jobs.push({ ...job, subscriberIds: [...error.remaining] });
     }
   }
   return deferred;
@@ -166,6 +171,10 @@ describe('SES errors, by kind', () => {
     const ports = portsWith(mailer);
     await expect(deliverSendJob(ports, settings, job, now)).rejects.toMatchObject({ reason: 'account' });
     expect(suppressions.hashes.size).toBe(0);
+    expect(await digests.getRecord(job.digestId)).toMatchObject({
+      control: 'paused',
+      controlReason: expect.stringContaining('not verified'),
+    });
   });
 
   it('a rejected address is marked failed and suppressed, and the others are sent', async () => {

@@ -45,7 +45,15 @@ async function publishAt(at: string, key: string, file: string) {
 async function run(cadence: 'daily' | 'weekly', at: string) {
   const queue = new MemorySendQueue();
   const result = await runScheduledDigest(
-    { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
+    {
+      articles,
+      digests,
+      subscribers,
+      receipts,
+      ledger: deliveryPorts.ledger,
+      sendQueue: queue,
+      templates: new FileTemplateSource(),
+    },
     { publisher: 'Press Office', publicBaseUrl },
     cadence,
     new Date(at),

@@ -56,7 +56,15 @@ async function ingest(uploads: Record<string, string>): Promise<ArticleVersion[]
 async function plan(versions: ArticleVersion[]): Promise<MemorySendQueue> {
   const queue = new MemorySendQueue();
   await publishImmediateDigests(
-    { articles, digests, subscribers, receipts, sendQueue: queue, templates: new FileTemplateSource() },
+    {
+      articles,
+      digests,
+      subscribers,
+      receipts,
+      ledger,
+      sendQueue: queue,
+      templates: new FileTemplateSource(),
+    },
     { publisher: 'Press Office', publicBaseUrl },
     versions,
     now(),
@@ -151,7 +159,7 @@ describe('a withdrawn document', () => {
     expect(mail!.text).not.toContain('منتدى المدن المرفئية');
 
     await articles.withdrawBySource('documents/b/ar.txt', now());
-    ledger.rows.clear();
+    ledger.byKey.clear();
     await deliver(queue);
     expect(mailsTo('ar@example.org')).toHaveLength(1);
   });

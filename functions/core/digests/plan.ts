@@ -1,0 +1,211 @@
+import {
+  type Digest,
+  type DigestRecord,
+  digestIdFor,
+  MAX_RECIPIENTS_PER_JOB,
+  type SendJob,
+} from '#core/digests/digest.ts';
+import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import { HeraldError } from '#core/errors.ts';
+import type { Subscriber } from '#core/subscriptions/subscriber.ts';
+import type {
+  ArticleStore,
+  DigestStore,
+  Receipts,
+  SendLedger,
+  SendQueue,
+  SubscriberStore,
+  TemplateSource,
+} from '#ports/index.ts';
+
+export interface PlanPorts {
+  readonly articles: Pick<ArticleStore, 'getVersions'>;
+  readonly digests: DigestStore;
+  readonly subscribers: Pick<SubscriberStore, 'pageAudience'>;
+  readonly receipts: Pick<Receipts, 'receivedAmong'>;
+  readonly ledger: Pick<SendLedger, 'plan'>;
+  readonly sendQueue: SendQueue;
+  readonly templates: TemplateSource;
+}
+
+export interface PlanOptions {
+  /** Who plans (a fresh id per planner run): the lease is held in this name. */
+  readonly owner: string;
+  /** Subscribers read per audience page (jobs of at most 50 are made from each). */
+  readonly pageSize?: number;
+  /** How long the planner's lease lasts without progress before another planner may take over. */
+  readonly leaseMs?: number;
+  /** The digest's versions when the caller has them in hand (else they are read from the article store). */
+  readonly digest?: {
+    readonly digest: Digest;
+    readonly versionsOf: (articleId: string) => readonly ArticleVersion[];
+  };
+  /** Called after every page, with the recipients planned so far. */
+  readonly onPage?: (planned: number) => void;
+}
+
+export type PlanOutcome = 'complete' | 'awaiting-approval' | 'cancelled';
+
+export interface PlanResult {
+  readonly outcome: PlanOutcome;
+  readonly planned: number;
+  readonly jobs: number;
+}
+
+/** Another planner holds the digest's lease (or took it over): try again later, when its lease ends. */
+export class PlannerBusyError extends HeraldError {
+  override readonly name = 'PlannerBusyError';
+}
+
+export class DigestNotFoundError extends HeraldError {
+  override readonly name = 'DigestNotFoundError';
+}
+
+export const PLAN_PAGE_SIZE = 500;
+export const PLANNER_LEASE_MS = 300_000;
+
+/**
+ * Plans a digest: pages through its audience from the persisted cursor — never holding more than a page
+ * — writes a `pending` ledger row per recipient, queues jobs of at most 50, then moves the cursor on.
+ * A planner that dies leaves the cursor at the page it was on; the next one redoes that page with
+ * careful ledger writes (rows that moved on stay as they are) and queues its jobs again, which the
+ * ledger makes harmless: nobody is skipped, nobody mailed twice.
+ *
+ * Readers who already received some of the audience's `checkReceipts`, or who chose topics, get a
+ * narrower variant (rendered once per distinct set of articles), or nothing.
+ */
+export async function planDigest(
+  ports: PlanPorts,
+  settings: RenderSettings,
+  digestId: string,
+  now: () => Date,
+  options: PlanOptions,
+): Promise<PlanResult> {
+  const leaseMs = options.leaseMs ?? PLANNER_LEASE_MS;
+  const pageSize = options.pageSize ?? PLAN_PAGE_SIZE;
+  const before = await ports.digests.getRecord(digestId);
+  if (!before) throw new DigestNotFoundError(`there is no digest ${digestId}`);
+  const settled = settledOutcome(before);
+  if (settled) return { outcome: settled, planned: before.planned, jobs: before.jobs };
+
+  const lease = await ports.digests.leasePlanner(digestId, options.owner, leaseMs, now());
+  if (!lease.acquired) throw new PlannerBusyError(`another planner is planning ${digestId}`);
+  const record = (await ports.digests.getRecord(digestId))!;
+  const { digest, versionsOf } = options.digest ?? (await loadDigest(ports, record));
+  const narrowed = new Map<string, Digest>();
+  let carefully = lease.resumed;
+  let cursor = record.planCursor;
+  let { planned, jobs } = record;
+
+  while (!record.planComplete) {
+    const page = await ports.subscribers.pageAudience(
+      record.audience.lang,
+      record.audience.cadence,
+      pageSize,
+      cursor,
+      record.audience.alsoOriginalOnly,
+    );
+    const readers = page.subscribers.filter(
+      (s) => !(record.audience.excludeAlsoOriginal && s.alsoOriginalLanguage),
+    );
+    const groups = await groupByVariant(ports, digest, record.audience.checkReceipts, readers);
+    const pageJobs: SendJob[] = [];
+    for (const { target, readers: group } of groups.values()) {
+      if (target.id !== digest.id && !narrowed.has(target.id)) {
+        await ports.digests.saveRendered(await renderDigest(target, ports.templates, settings, versionsOf));
+        narrowed.set(target.id, target);
+      }
+      for (let start = 0; start < group.length; start += MAX_RECIPIENTS_PER_JOB) {
+        const subscriberIds = group.slice(start, start + MAX_RECIPIENTS_PER_JOB).map((s) => s.id);
+        pageJobs.push(
+          target.id === digest.id
+            ? { digestId, subscriberIds }
+            : { digestId, render: target.id, subscriberIds },
+        );
+      }
+    }
+    const ids = pageJobs.flatMap((job) => job.subscriberIds);
+    if (ids.length > 0) {
+      await ports.ledger.plan(digestId, ids, carefully, now());
+      await ports.sendQueue.enqueue(pageJobs);
+    }
+    const next = page.cursor;
+    const moved = await ports.digests.advancePlan(
+      digestId,
+      options.owner,
+      cursor,
+      { cursor: next, planned: planned + ids.length, jobs: jobs + pageJobs.length, complete: !next },
+      leaseMs,
+      now(),
+    );
+    if (!moved) {
+      const latest = await ports.digests.getRecord(digestId);
+      if (latest?.control === 'cancelled') return { outcome: 'cancelled', planned, jobs };
+      throw new PlannerBusyError(`${digestId}: another planner took over`);
+    }
+    planned += ids.length;
+    jobs += pageJobs.length;
+    options.onPage?.(planned);
+    carefully = false;
+    cursor = next;
+    if (!next) break;
+  }
+  return { outcome: 'complete', planned, jobs };
+}
+
+function settledOutcome(record: DigestRecord): PlanOutcome | undefined {
+  if (record.control === 'cancelled') return 'cancelled';
+  if (record.approval === 'required') return 'awaiting-approval';
+  if (record.planComplete) return 'complete';
+  return undefined;
+}
+
+/** The digest's article versions, as they were when it was made (the stored versions of each article). */
+async function loadDigest(ports: PlanPorts, record: DigestRecord) {
+  const stored = new Map<string, ArticleVersion[]>();
+  const articles: ArticleVersion[] = [];
+  for (const ref of record.articles) {
+    const versions = stored.get(ref.articleId) ?? (await ports.articles.getVersions(ref.articleId));
+    stored.set(ref.articleId, versions);
+    const version = versions.find((v) => v.lang === ref.lang);
+    if (version) articles.push(version);
+  }
+  const digest: Digest = { id: record.id, cadence: record.cadence, lang: record.lang, articles };
+  return { digest, versionsOf: (articleId: string) => stored.get(articleId) ?? [] };
+}
+
+/** A reader who chose topics gets only articles with one of them; no choice means every article. */
+function wantsTopics(reader: Subscriber, article: ArticleVersion): boolean {
+  return !reader.topics?.length || article.topics.some((topic) => reader.topics!.includes(topic));
+}
+
+/** Readers by the variant they get: the whole digest, a narrower one, or (left out) nothing. */
+async function groupByVariant(
+  ports: PlanPorts,
+  digest: Digest,
+  checkReceipts: readonly string[],
+  readers: readonly Subscriber[],
+): Promise<Map<string, { target: Digest; readers: Subscriber[] }>> {
+  const received =
+    checkReceipts.length > 0 && readers.length > 0
+      ? await ports.receipts.receivedAmong(
+          checkReceipts,
+          readers.map((s) => s.id),
+        )
+      : new Map<string, Set<string>>();
+  const groups = new Map<string, { target: Digest; readers: Subscriber[] }>();
+  for (const reader of readers) {
+    const had = received.get(reader.id) ?? new Set<string>();
+    const articles = digest.articles.filter((a) => !had.has(a.articleId) && wantsTopics(reader, a));
+    if (articles.length === 0) continue;
+    const target =
+      articles.length === digest.articles.length
+        ? digest
+        : { ...digest, id: digestIdFor(digest.cadence, digest.lang, articles, 'narrowed'), articles };
+    const group = groups.get(target.id) ?? { target, readers: [] };
+    group.readers.push(reader);
+    groups.set(target.id, group);
+  }
+  return groups;
+}

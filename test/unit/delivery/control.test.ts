@@ -1,0 +1,237 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
+import { JobDeferredError } from '#core/delivery/send-errors.ts';
+import type { SendJob } from '#core/digests/digest.ts';
+import { planDigest } from '#core/digests/plan.ts';
+import { publishImmediateDigests } from '#core/digests/publish.ts';
+import { digestProgress, missedRecipients } from '#core/digests/status.ts';
+import type { Mailer, OutgoingMail, SendQueue } from '#ports/index.ts';
+import { versionFromFixture } from '../../support/articles.ts';
+import { MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
+
+const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const settings = {
+  from: 'news@example.org',
+  publicBaseUrl: 'https://news.example.org/',
+  tokenKeys,
+  sendLeaseMs: 60_000,
+};
+const render = { publisher: 'Press Office', publicBaseUrl: settings.publicBaseUrl };
+let clock = new Date('2026-11-20T10:00:00Z').getTime();
+const now = () => new Date(clock);
+
+let herald: ReturnType<typeof memoryHerald>;
+let queue: MemorySendQueue;
+const readers = Array.from({ length: 120 }, (_, i) => `reader${String(i).padStart(3, '0')}@example.org`);
+
+function publishPorts(sendQueue: SendQueue = queue) {
+  const { articles, digests, subscribers, receipts, ledger } = herald;
+  return { articles, digests, subscribers, receipts, ledger, sendQueue, templates: new FileTemplateSource() };
+}
+
+async function publish(options: { requireApproval?: boolean } = {}) {
+  const version = versionFromFixture('en-state-visit.txt');
+  await herald.articles.putVersion(version);
+  const [planned] = await publishImmediateDigests(
+    publishPorts(),
+    { ...render, ...options },
+    [version],
+    now(),
+  );
+  return planned!;
+}
+
+/** Runs the queue as the sender handler does: a deferred job's rest goes back on the queue. */
+async function drain(ports: DeliveryPorts = herald.deliveryPorts) {
+  const deferred: JobDeferredError[] = [];
+  const later: SendJob[] = [];
+  for (const job of queue.jobs.splice(0)) {
+    try {
+      await deliverSendJob(ports, settings, job, now);
+    } catch (error) {
+      if (!(error instanceof JobDeferredError)) throw error;
+      deferred.push(error);
+      // The delayed message comes back after this drain (the clock does not move on its own here).
+      if (error.remaining.length > 0) later.push({ ...job, subscriberIds: [...error.remaining] });
+    }
+  }
+  queue.jobs.push(...later);
+  return deferred;
+}
+
+const mailsPerReader = () => {
+  const counts = new Map<string, number>();
+  for (const mail of herald.mailer.sent) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
+  return counts;
+};
+
+const progress = async (digestId: string) =>
+  digestProgress(herald, (await herald.digests.getRecord(digestId))!, now());
+
+beforeEach(async () => {
+  herald = memoryHerald();
+  queue = new MemorySendQueue();
+  for (const email of readers) await herald.subscribers.put(subscriber(email, 'en'));
+});
+
+describe('the planner', () => {
+  it('queues jobs of at most 50 and a pending ledger row for every reader', async () => {
+    const planned = await publish();
+    expect(planned.recipients).toBe(readers.length);
+    expect(queue.jobs.every((job) => job.subscriberIds.length <= 50)).toBe(true);
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'planned', total: 120, pending: 120 });
+  });
+
+  it('that dies mid-way resumes from its cursor: nobody skipped, nobody mailed twice', async () => {
+    const planned = await publish({ requireApproval: true });
+    await herald.digests.setApproval(planned.digestId, 'approved', now());
+    // The first planner dies while queueing its third page (after the ledger rows, before the cursor moved).
+    let pages = 0;
+    const dying: SendQueue = {
+      enqueue: async (jobs) => {
+        await queue.enqueue(jobs);
+        if (++pages === 3) throw new Error('the planner died');
+      },
+    };
+    await expect(
+      planDigest(publishPorts(dying), render, planned.digestId, now, { owner: 'first', pageSize: 30 }),
+    ).rejects.toThrow('the planner died');
+    const record = await herald.digests.getRecord(planned.digestId);
+    expect(record).toMatchObject({ planComplete: false, planned: 60 });
+    // Part of what was queued is sent before the planner comes back.
+    await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now);
+
+    clock += 600_000; // the dead planner's lease runs out
+    const result = await planDigest(publishPorts(), render, record!.id, now, {
+      owner: 'second',
+      pageSize: 30,
+    });
+    expect(result).toMatchObject({ outcome: 'complete', planned: readers.length });
+    await drain();
+    const counts = mailsPerReader();
+    expect(readers.filter((r) => counts.get(r) !== 1)).toEqual([]);
+    expect(await progress(record!.id)).toMatchObject({ status: 'done', total: 120, sent: 120, pending: 0 });
+  });
+});
+
+describe('the send ledger', () => {
+  it('every job delivered twice still mails each reader once', async () => {
+    await publish();
+    queue.jobs.push(...queue.jobs.map((job) => ({ ...job })));
+    await drain();
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(mailsPerReader().size).toBe(readers.length);
+  });
+
+  it('a send a dead sender had in flight waits for its lease, then goes once more, and the ledger says so', async () => {
+    const planned = await publish();
+    const job = queue.jobs[0]!;
+    // A sender claimed the first reader and died before marking it.
+    await herald.ledger.claim(planned.digestId, job.subscriberIds[0]!, settings.sendLeaseMs, now());
+    const deferred = await drain();
+    expect(deferred).toMatchObject([{ reason: 'in-flight', remaining: [job.subscriberIds[0]] }]);
+    expect(deferred.at(-1)!.delaySeconds).toBeGreaterThanOrEqual(60);
+    expect(mailsPerReader().size).toBe(readers.length - 1);
+
+    clock += 61_000;
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length);
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'done', sent: 120, inFlightAtCrash: 1 });
+  });
+});
+
+describe('an operator', () => {
+  it('pauses a digest: its jobs wait and come back; resumed, everyone gets it once', async () => {
+    const planned = await publish();
+    await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now);
+    await herald.digests.setControl(planned.digestId, 'paused', 'checking a typo', now());
+    const deferred = await drain();
+    expect(deferred[0]).toMatchObject({ reason: 'paused' });
+    expect(herald.mailer.sent).toHaveLength(50);
+    expect(await progress(planned.digestId)).toMatchObject({
+      status: 'paused',
+      reason: 'checking a typo',
+      sent: 50,
+    });
+
+    await herald.digests.setControl(planned.digestId, 'run', undefined, now());
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length);
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'done', sent: 120 });
+  });
+
+  it('cancels a digest: nobody else is mailed, and --missed says why', async () => {
+    const planned = await publish();
+    await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now);
+    await herald.digests.setControl(planned.digestId, 'cancelled', 'sent by mistake', now());
+    await drain();
+    expect(herald.mailer.sent).toHaveLength(50);
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'cancelled', sent: 50, suppressed: 70 });
+    const missed = await missedRecipients(herald, planned.digestId);
+    expect(missed).toHaveLength(70);
+    expect(missed[0]).toMatchObject({ why: 'the digest was cancelled' });
+  });
+
+  it('switches all sending off, and on again', async () => {
+    const planned = await publish();
+    await herald.sending.set(false, 'incident', now());
+    expect(await drain()).toMatchObject([{ reason: 'paused' }, { reason: 'paused' }, { reason: 'paused' }]);
+    expect(herald.mailer.sent).toHaveLength(0);
+    expect(await progress(planned.digestId)).toMatchObject({
+      status: 'paused',
+      reason: expect.stringContaining('incident'),
+    });
+    await herald.sending.set(true, undefined, now());
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length);
+  });
+
+  it('in approval mode, a digest waits unplanned until approved', async () => {
+    const planned = await publish({ requireApproval: true });
+    expect(planned).toMatchObject({ awaitingApproval: true, recipients: 0 });
+    expect(queue.jobs).toHaveLength(0);
+    expect(await progress(planned.digestId)).toMatchObject({
+      status: 'planned',
+      reason: 'awaiting approval',
+    });
+
+    await herald.digests.setApproval(planned.digestId, 'approved', now());
+    await planDigest(publishPorts(), render, planned.digestId, now, { owner: 'operator' });
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length);
+  });
+});
+
+describe('failures', () => {
+  it('too many recipients failing in a row pause the digest by itself', async () => {
+    const planned = await publish();
+    const broken: Mailer = {
+      send: async (_mail: OutgoingMail) => {
+        throw new Error('connection reset');
+      },
+    };
+    const ports = { ...herald.deliveryPorts, mailer: broken };
+    const deferred = await drain(ports);
+    expect(deferred.at(-1)).toMatchObject({ reason: 'paused' });
+    const record = await herald.digests.getRecord(planned.digestId);
+    expect(record).toMatchObject({ control: 'paused', controlReason: '20 recipients failed in a row' });
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'paused', sent: 0 });
+  });
+
+  it('the daily quota: sends stop at it, and go on when the window frees', async () => {
+    const planned = await publish();
+    herald.quota.limit = 70;
+    const deferred = await drain();
+    expect(herald.mailer.sent).toHaveLength(70);
+    expect(deferred.at(-1)).toMatchObject({ reason: 'quota', delaySeconds: 60 });
+    expect(await progress(planned.digestId)).toMatchObject({ status: 'paused', sent: 70, pending: 50 });
+    herald.quota.limit = 200; // the window moved on
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length);
+  });
+});
+
+it('a recording mailer is what the sender used', () => {
+  expect(new RecordingMailer().sent).toEqual([]);
+});
