@@ -1,10 +1,17 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Command, Option } from 'commander';
+import { SesMailer } from '#adapters/ses-mailer.ts';
+import { planRest } from '#cli/delivery.ts';
+import { operatorStores } from '#cli/operator.ts';
 import { localTarget } from '#cli/target.ts';
+import { sendTestCopy } from '#core/digests/test-copy.ts';
+import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 import { handlerEnvironment } from '#local/environment.ts';
 
 export function digestCommand(): Command {
-  const digest = new Command('digest').description('scheduled digests');
+  const digest = new Command('digest').description(
+    'digests: run a scheduled one now, approve one (approval mode), send a test copy',
+  );
   digest
     .command('run')
     .description(
@@ -32,18 +39,54 @@ export function digestCommand(): Command {
       const { handler } = await import('#handlers/scheduled-digest.ts');
       report(await handler({ cadence: options.cadence }));
     });
+  digest
+    .command('approve')
+    .description('approval mode: let a digest waiting for approval go out (it is planned and sent now)')
+    .argument('<digest>', 'the digest id (d_…)')
+    .action(async (digestId: string) => {
+      const stores = await operatorStores();
+      const record = await stores.digests.getRecord(digestId);
+      if (!record) throw new Error(`there is no digest ${digestId}: "herald status" lists the digests`);
+      if (record.approval !== 'required') console.log(`${digestId} was not waiting for approval`);
+      await stores.digests.setApproval(digestId, 'approved', new Date());
+      console.log(`${digestId} approved`);
+      await planRest(stores, digestId);
+    });
+  digest
+    .command('test')
+    .description('send one copy of a digest to ADDRESS (subject marked [Test]) before it goes out')
+    .argument('<digest>', 'the digest id (d_…)')
+    .requiredOption('--to <address>', 'where the test copy goes')
+    .action(async (digestId: string, options: { to: string }) => {
+      const to = normalizeEmail(options.to);
+      const stores = await operatorStores();
+      const { messageId } = await sendTestCopy(
+        { digests: stores.digests, mailer: new SesMailer(process.env.HERALD_SES_CONFIGURATION_SET) },
+        {
+          from: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
+          publicBaseUrl: process.env.HERALD_PUBLIC_BASE_URL ?? '',
+        },
+        digestId,
+        to,
+        new Date(),
+      );
+      console.log(`test copy of ${digestId} sent (SES message ${messageId})`);
+    });
   return digest;
 }
 
 function report(run: {
   cadence: string;
   articles: number;
-  digests: ReadonlyArray<{ digestId: string; lang: string; recipients: number }>;
+  digests: ReadonlyArray<{ digestId: string; lang: string; recipients: number; awaitingApproval?: boolean }>;
 }) {
   if (run.articles === 0) {
     console.log(`${run.cadence} digest skipped: nothing new since the last one`);
     return;
   }
   console.log(`${run.cadence} digest: ${run.articles} articles`);
-  for (const d of run.digests) console.log(`  ${d.digestId}  ${d.lang}  ${d.recipients} recipients`);
+  for (const d of run.digests)
+    console.log(
+      `  ${d.digestId}  ${d.lang}  ${d.awaitingApproval ? 'awaiting approval (herald digest approve)' : `${d.recipients} recipients`}`,
+    );
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { controlCommands, statusCommand } from '#cli/delivery.ts';
 import { digestCommand } from '#cli/digest.ts';
 import { previewCommand } from '#cli/preview.ts';
 import { publishCommand } from '#cli/publish.ts';
@@ -10,8 +11,16 @@ import { subscribersCommand } from '#cli/subscribers.ts';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
+// Output piped into `head` and the like: a closed pipe ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('herald')
-  .description('Operate Herald: publish documents and manage subscribers on the running stack.')
+  .description(
+    'Operate Herald: publish documents, manage subscribers, follow and control digests on the running stack.',
+  )
   .showHelpAfterError()
   .exitOverride()
   .addCommand(publishCommand())
@@ -19,7 +28,9 @@ const program = new Command('herald')
   .addCommand(quarantineCommand())
   .addCommand(digestCommand())
   .addCommand(previewCommand())
-  .addCommand(sesEventCommand());
+  .addCommand(sesEventCommand())
+  .addCommand(statusCommand());
+for (const command of controlCommands()) program.addCommand(command);
 
 try {
   await program.parseAsync();

@@ -16,3 +16,8 @@ export function localTokenKeys(): TokenKeys {
   const file = path.join(heraldHome(), 'token-keys.json');
   return parseTokenKeys(readFileSync(file, 'utf8'), file);
 }
+
+/** The same keys as the JSON the handlers read from HERALD_TOKEN_KEYS. */
+export function localTokenKeysJson(): string {
+  return readFileSync(path.join(heraldHome(), 'token-keys.json'), 'utf8');
+}

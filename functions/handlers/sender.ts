@@ -94,7 +94,12 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       loggingFailures('send job', async (record: SQSRecord) => {
         const job = sendJobSchema.parse(JSON.parse(record.body));
         try {
-          const report = await deliverSendJob(ports, settings, job, () => new Date());
+          const report = await deliverSendJob(
+            { ...ports, timeLeftMs: () => context.getRemainingTimeInMillis() },
+            settings,
+            job,
+            () => new Date(),
+          );
           logger.info('send job done', { digestId: job.digestId, ...report });
           metrics.addMetric('mailsSent', MetricUnit.Count, report.sent);
           metrics.addMetric('mailsSkipped', MetricUnit.Count, report.skipped);
@@ -111,7 +116,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
               delaySeconds: error.delaySeconds,
             });
             if (error.reason === 'throttled') metrics.addMetric('sesThrottled', MetricUnit.Count, 1);
-            else if (error.reason !== 'in-flight') metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
+            else if (!['in-flight', 'time'].includes(error.reason))
+              metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
             return;
           }
           if (error instanceof DeliveryIncompleteError)

@@ -19,7 +19,13 @@ Environment:
   HERALD_WEB_PORT        Herald's web server     (default ${DEFAULT_PORTS.web})
   HERALD_PUBLIC_BASE_URL base of links in mail   (default the web server)
   HERALD_FROM_ADDRESS    the From of digests
-  HERALD_BATCH_WINDOW_MS documents arriving this close together share a digest (default 1000, at most 2000)`,
+  HERALD_BATCH_WINDOW_MS documents arriving this close together share a digest (default 1000, at most 2000)
+  HERALD_MAX_SEND_RATE   mails per second, all senders together (default 50)
+  HERALD_DAILY_QUOTA     mails per rolling window (default 50000); HERALD_QUOTA_WINDOW_SECONDS (default 86400)
+  HERALD_SES_ENDPOINT    the sender sends through this SES endpoint instead (e.g. a fault proxy)
+  HERALD_REQUIRE_APPROVAL=true  every digest waits for "herald digest approve"
+
+The sender runs in a process of its own, started again when it dies.`,
   )
   .parse();
 
@@ -38,6 +44,7 @@ try {
     reset: Boolean(reset),
     batchWindowMs,
     log,
+    senderProcess: true,
   });
   const { config } = stack;
   console.log(`

@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulators } from '#local/emulators.ts';
 import {
   applyLocalEnvironment,
@@ -55,10 +57,17 @@ export interface LocalStackOptions {
   readonly batchWindowMs?: number;
   /** One line of progress for a person watching. */
   readonly log?: (line: string) => void;
+  /**
+   * Run the sender in a child process of its own (restarted when it dies, as Lambda would start a new
+   * environment), instead of in this one.
+   */
+  readonly senderProcess?: boolean;
 }
 
 export interface LocalStack {
   readonly config: LocalConfig;
+  /** The sender's process id, when it runs in a process of its own. */
+  senderPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -121,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
 
     Object.assign(process.env, handlerEnvironment(config), { HERALD_TOKEN_KEYS: tokenKeys });
+    if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
 
     const forwarder = new S3NotificationForwarder(
       {
@@ -147,18 +157,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         visibilityTimeoutSeconds: 60,
         onError: (error) => log(`ingest: ${describe(error)}`),
       }),
-      new SqsPoller({
-        name: 'herald-sender',
-        queueUrl: resources.queues.send,
-        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-send`,
-        region: REGION,
-        handler: sqsHandler(() => import('#handlers/sender.ts')),
-        batchSize: 10,
-        batchWindowMs: 0,
-        concurrency: 2,
-        visibilityTimeoutSeconds: 60,
-        onError: (error) => log(`sender: ${describe(error)}`),
-      }),
+      ...(options.senderProcess
+        ? []
+        : [
+            senderPoller({ region: REGION, queues: resources.queues }, (error) =>
+              log(`sender: ${describe(error)}`),
+            ),
+          ]),
     ];
     for (const poller of pollers) poller.start();
 
@@ -176,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     schedule.start();
 
     await writeFile(localConfigPath(home), `${JSON.stringify(config, null, 2)}\n`);
+    const sender = options.senderProcess ? superviseSender(home, log) : undefined;
 
     // Stop in the order that loses nothing: no new requests; running batches finish (uploads are still
     // accepted and queued meanwhile); then S3 closes, its last events are queued, and every message
@@ -184,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await rm(localConfigPath(home), { force: true });
       await web.close();
       await schedule.stop();
+      await sender?.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await emulators.closeS3();
       await forwarder.stop();
@@ -191,11 +198,71 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (saved > 0) log(`saved ${saved} queued messages for the next start`);
       await emulators.close();
     };
-    return { config, stop };
+    return { config, stop, senderPid: () => sender?.pid() };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The sender's event source: the send queue, batches of 10, two at once (the CDK's maximum
+ * concurrency locally), and a visibility timeout (HERALD_SEND_VISIBILITY_SECONDS, default 60) after
+ * which a batch a dead sender held comes back.
+ */
+export function senderPoller(
+  config: { region: string; queues: { send: string } },
+  onError: (error: unknown) => void,
+): SqsPoller {
+  return new SqsPoller({
+    name: 'herald-sender',
+    queueUrl: config.queues.send,
+    queueArn: `arn:aws:sqs:${config.region}:000000000000:herald-send`,
+    region: config.region,
+    handler: sqsHandler(() => import('#handlers/sender.ts')),
+    batchSize: 10,
+    batchWindowMs: 0,
+    concurrency: 2,
+    visibilityTimeoutSeconds: Number(process.env.HERALD_SEND_VISIBILITY_SECONDS || 60),
+    onError,
+  });
+}
+
+/** Runs the sender process, and starts it again when it dies, until stopped. */
+function superviseSender(home: string, log: (line: string) => void) {
+  const entry = fileURLToPath(new URL('./sender-process.ts', import.meta.url));
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  const start = () => {
+    // The same Node options as this process, with the TypeScript loader (a test runner may not have it).
+    const loader = process.execArgv.some((arg) => arg.includes('tsx')) ? [] : ['--import', 'tsx'];
+    const options = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
+    child = spawn(process.execPath, [...options, ...loader, entry], {
+      env: { ...process.env, HERALD_HOME: home },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    log(`sender running (pid ${child.pid})`);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log(`sender exited (${signal ?? `code ${code}`}): starting a new one`);
+      setTimeout(() => {
+        if (!stopping) start();
+      }, 500);
+    });
+  };
+  start();
+  return {
+    pid: () => child?.pid,
+    stop: async () => {
+      stopping = true;
+      const running = child;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGTERM');
+      });
+    },
+  };
 }
 
 function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {

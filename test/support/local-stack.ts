@@ -41,10 +41,14 @@ export async function tempHome(): Promise<{ home: string; remove(): Promise<void
   return { home, remove: () => rm(home, { recursive: true, force: true }) };
 }
 
-export function startTestStack(home: string, ports: LocalPorts = ANY_FREE_PORTS): Promise<LocalStack> {
+export function startTestStack(
+  home: string,
+  ports: LocalPorts = ANY_FREE_PORTS,
+  options: { senderProcess?: boolean } = {},
+): Promise<LocalStack> {
   // HERALD_TEST_LOG=1 shows the stack's own progress lines (handler errors included) while a test runs.
   const log = process.env.HERALD_TEST_LOG ? (line: string) => console.error(`[stack] ${line}`) : undefined;
-  return startLocalStack({ home, ports, batchWindowMs: 200, log });
+  return startLocalStack({ home, ports, batchWindowMs: 200, log, ...options });
 }
 
 export async function outbox(stack: LocalStack): Promise<OutboxMail[]> {
@@ -103,14 +107,17 @@ export function header(mail: OutboxMail, name: string): string | undefined {
  * One embedded stack for a whole test file, on free ports in a fresh HERALD_HOME, stopped and wiped
  * afterwards. Read `stack` and `home` inside tests (they are set before the first one runs).
  */
-export function useLocalStack(): { readonly stack: LocalStack; readonly home: string } {
+export function useLocalStack(options: { senderProcess?: boolean } = {}): {
+  readonly stack: LocalStack;
+  readonly home: string;
+} {
   const handle = {} as { stack: LocalStack; home: string };
   let remove: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const temp = await tempHome();
     remove = temp.remove;
     handle.home = temp.home;
-    handle.stack = await startTestStack(temp.home);
+    handle.stack = await startTestStack(temp.home, ANY_FREE_PORTS, options);
   });
   afterAll(async () => {
     await handle.stack?.stop();

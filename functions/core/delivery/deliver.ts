@@ -43,7 +43,12 @@ export interface DeliveryPorts {
   readonly pace: { take(): Promise<void> };
   /** Waits between retries (a seam for tests). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Time left in this invocation (Lambda's remaining time): the rest of a job is handed on before it runs out. */
+  readonly timeLeftMs?: () => number;
 }
+
+/** The time kept in hand at the end of an invocation: a send, its mark, and re-queueing the rest. */
+const TIME_MARGIN_MS = 5_000;
 
 export interface DeliverySettings {
   readonly from: string;
@@ -79,7 +84,8 @@ export class UnknownDigestError extends HeraldError {
   override readonly name = 'UnknownDigestError';
 }
 
-const MARK_BATCH = 25;
+/** Sent marks written together: at most this many readers per job may get a duplicate after a crash. */
+const MARK_BATCH = 10;
 
 /**
  * Sends one job. First the controls: a cancelled digest skips everyone; a paused digest, sending
@@ -136,6 +142,9 @@ export async function deliverSendJob(
     if (readers.length === 0) return run.report();
     const quota = await ports.quota.reserve(readers.length, now());
     for (const [index, reader] of readers.entries()) {
+      if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
+        throw run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
+      }
       if (index >= quota.granted) {
         throw run.deferRest(
           readers.slice(index),
@@ -163,7 +172,7 @@ export async function deliverSendJob(
         throw run.deferRest(readers.slice(index + 1), defer.paused, 'paused', 'too many failures in a row');
       }
     }
-    return run.finish(record, maxStreak);
+    return await run.finish(record, maxStreak);
   } finally {
     await run.flushMarks();
   }

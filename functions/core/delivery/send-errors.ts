@@ -29,9 +29,10 @@ export class RecipientRejectedError extends HeraldError {
 
 /**
  * Why a job waits: SES throttled it; the daily quota is reached; the account refused; the digest or
- * all sending is paused; or some recipients are still in flight with a sender that may have died.
+ * all sending is paused; some recipients are still in flight with a sender that may have died; or the
+ * invocation is running out of time (the rest goes on in a new message at once).
  */
-export type DeferralReason = 'throttled' | 'quota' | 'account' | 'paused' | 'in-flight';
+export type DeferralReason = 'throttled' | 'quota' | 'account' | 'paused' | 'in-flight' | 'time';
 
 /**
  * A job that must wait: the recipients not yet done go back on the send queue as a new, delayed

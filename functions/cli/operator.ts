@@ -1,0 +1,33 @@
+import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
+import { DynamoSendingSwitch, DynamoSendQuota, unlimitedQuota } from '#adapters/dynamodb-sending.ts';
+import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
+import { sesSendQuota } from '#adapters/ses-mailer.ts';
+import { localTarget, localTokenKeysJson } from '#cli/target.ts';
+import { handlerEnvironment } from '#local/environment.ts';
+
+/**
+ * The stores an operator's command works on. With `HERALD_TABLE` (and `HERALD_BUCKET`) in the
+ * environment — the stack's outputs — the deployed stack on AWS, with the usual AWS credentials;
+ * otherwise the running local stack.
+ */
+export async function operatorStores() {
+  if (!process.env.HERALD_TABLE) {
+    const target = localTarget();
+    Object.assign(process.env, handlerEnvironment(target), { HERALD_TOKEN_KEYS: localTokenKeysJson() });
+  }
+  const table = process.env.HERALD_TABLE!;
+  const bucket = process.env.HERALD_BUCKET;
+  if (!bucket) throw new Error('HERALD_BUCKET is required with HERALD_TABLE (the stack outputs name both)');
+  const configured = process.env.HERALD_DAILY_QUOTA;
+  const limit = configured ? Number(configured) : Math.floor((await sesSendQuota()).max24HourSend * 0.95);
+  const windowSeconds = Number(process.env.HERALD_QUOTA_WINDOW_SECONDS || 86_400);
+  return {
+    table,
+    digests: new AwsDigestStore(table, bucket),
+    ledger: new DynamoSendLedger(table),
+    sending: new DynamoSendingSwitch(table),
+    subscribers: new DynamoSubscriberStore(table),
+    quota: limit > 0 ? new DynamoSendQuota(table, limit, windowSeconds) : unlimitedQuota,
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  applyLocalEnvironment,
+  handlerEnvironment,
+  heraldHome,
+  readLocalConfig,
+} from '#local/environment.ts';
+import { senderPoller } from '#local/stack.ts';
+
+/**
+ * The sender on its own, in a process of its own: like a Lambda execution environment, it can die at
+ * any moment (kill -9) and be started again, while the queues and tables — in the emulators' process —
+ * keep everything. `npm start` runs it this way and restarts it when it dies.
+ *
+ * Environment: HERALD_HOME (the running stack's), HERALD_SES_ENDPOINT (send through another endpoint,
+ * e.g. a fault proxy), HERALD_SEND_VISIBILITY_SECONDS (how long a batch a dead sender held stays hidden).
+ */
+const home = heraldHome();
+const config = readLocalConfig(home);
+applyLocalEnvironment(config);
+Object.assign(process.env, handlerEnvironment(config), {
+  HERALD_TOKEN_KEYS: readFileSync(path.join(home, 'token-keys.json'), 'utf8'),
+});
+if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
+
+// A batch whose jobs all failed was logged job by job by the handler already; anything else is news.
+const poller = senderPoller(config, (error) => {
+  if (error instanceof Error && error.name === 'FullBatchFailureError') return;
+  console.error(`[sender] ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+});
+poller.start();
+process.send?.('ready');
+
+const stop = () => {
+  poller.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,116 @@
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
+import { DynamoSendingSwitch } from '#adapters/dynamodb-sending.ts';
+import { digestProgress } from '#core/digests/status.ts';
+import { fixtureDocument } from '../support/documents.ts';
+import {
+  type FaultProxy,
+  mailsPerAddress,
+  SERVICE_UNAVAILABLE,
+  startSesFaultProxy,
+  THROTTLED,
+} from '../support/fault-proxy.ts';
+import { addReader, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
+
+// The sender runs in a process of its own (as with `npm start`), sends through the fault proxy, and a
+// batch a dead sender held comes back after 15 s; a claimed ledger row may be taken over after 3 s.
+let proxy: FaultProxy;
+let sesEmulator = '';
+Object.assign(process.env, {
+  HERALD_SEND_VISIBILITY_SECONDS: '15',
+  HERALD_SEND_LEASE_SECONDS: '3',
+  HERALD_MAX_SEND_RATE: '100',
+  HERALD_THROTTLE_DEFER_SECONDS: '1',
+  // The sender process logs every retried job: only with HERALD_TEST_LOG.
+  POWERTOOLS_LOG_LEVEL: process.env.HERALD_TEST_LOG ? 'ERROR' : 'SILENT',
+});
+beforeAll(async () => {
+  // Random faults, as SES gives them: 20 % throttled, 5 % refused as unavailable.
+  proxy = await startSesFaultProxy(
+    () => sesEmulator,
+    () => {
+      const roll = Math.random();
+      return roll < 0.2 ? THROTTLED : roll < 0.25 ? SERVICE_UNAVAILABLE : undefined;
+    },
+  );
+  process.env.HERALD_SES_ENDPOINT = proxy.url;
+});
+const local = useLocalStack({ senderProcess: true });
+beforeAll(() => {
+  sesEmulator = local.stack.config.endpoints.sesv2;
+});
+afterAll(() => proxy?.close());
+
+describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 }, () => {
+  it('is started again; nobody is lost, and only readers the ledger marks as in flight may have it twice', async () => {
+    const readers = Array.from({ length: 500 }, (_, i) => `crash${i}@example.org`);
+    for (const email of readers) await addReader(local.stack, email, 'en');
+    await upload(local.stack, 'documents/grain/en.md', fixtureDocument('markdown/grain-corridor.en.md'));
+
+    await waitFor('the first 150 sends', async () => proxy.accepted.length >= 150, 30_000);
+    const killed = local.stack.senderPid()!;
+    process.kill(killed, 'SIGKILL');
+    const acceptedAtKill = proxy.accepted.length;
+    await waitFor('a new sender', async () => (local.stack.senderPid() ?? killed) !== killed, 10_000);
+
+    const table = local.stack.config.table;
+    const digests = new AwsDigestStore(table, local.stack.config.bucket);
+    const [record] = (await digests.listRecords(10)).filter((r) => r.lang === 'en' && r.planned > 0);
+    const status = () =>
+      digestProgress(
+        { ledger: new DynamoSendLedger(table), sending: new DynamoSendingSwitch(table) },
+        record!,
+        new Date(),
+      );
+    // Throughout, the status never counts more sent than SES accepted.
+    let last: unknown;
+    await waitFor(
+      'the digest to be done',
+      async () => {
+        const now = await status();
+        last = now;
+        expect(now.sent).toBeLessThanOrEqual(proxy.accepted.length);
+        return now.status === 'done';
+      },
+      90_000,
+    ).catch(async (error: Error) => {
+      const { missedRecipients } = await import('#core/digests/status.ts');
+      const missed = await missedRecipients({ ledger: new DynamoSendLedger(table) }, record!.id);
+      const dlq = await new SQSClient({}).send(
+        new GetQueueAttributesCommand({
+          QueueUrl: local.stack.config.queues.sendDlq,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
+      throw new Error(
+        `${error.message}: ${JSON.stringify(last)} ${JSON.stringify(missed.slice(0, 5))} dead letters: ${dlq.Attributes?.ApproximateNumberOfMessages}`,
+      );
+    });
+
+    const counts = mailsPerAddress(proxy);
+    expect(readers.filter((r) => !counts.has(r))).toEqual([]);
+    const twice = readers.filter((r) => (counts.get(r) ?? 0) > 1);
+    const inFlight = new Set<string>();
+    for await (const row of new DynamoSendLedger(table).rows(record!.id))
+      if (row.inFlightAtCrash) inFlight.add(row.subscriberId);
+    const { subscriberIdFor } = await import('#core/subscriptions/subscriber.ts');
+    expect(twice.filter((r) => !inFlight.has(subscriberIdFor(r)))).toEqual([]);
+    expect(readers.every((r) => (counts.get(r) ?? 0) <= 2)).toBe(true);
+
+    const final = await status();
+    expect(final).toMatchObject({ status: 'done', sent: 500, pending: 0, failed: 0 });
+    expect(final.inFlightAtCrash).toBe(inFlight.size);
+    expect(acceptedAtKill).toBeLessThan(500);
+    expect(proxy.refused.length).toBeGreaterThan(50);
+
+    const { Attributes } = await new SQSClient({}).send(
+      new GetQueueAttributesCommand({
+        QueueUrl: local.stack.config.queues.sendDlq,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
+  });
+});
