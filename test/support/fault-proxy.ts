@@ -120,3 +120,71 @@ export function mailsPerAddress(proxy: FaultProxy): Map<string, number> {
   for (const call of proxy.accepted) for (const to of call.to) counts.set(to, (counts.get(to) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * A proxy in front of the SQS emulator that delivers every message twice: each SendMessage and
+ * SendMessageBatch call is forwarded twice (one after the other), as an at-least-once queue may.
+ */
+export async function startSqsDoublingProxy(
+  target: string,
+): Promise<{ url: string; doubled: () => number; close(): Promise<void> }> {
+  const upstreamUrl = new URL(target);
+  let doubled = 0;
+  const forward = (req: import('node:http').IncomingMessage, body: Buffer) =>
+    new Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: Buffer }>(
+      (resolve, reject) => {
+        const upstream = request(
+          {
+            host: upstreamUrl.hostname,
+            port: upstreamUrl.port,
+            path: req.url,
+            method: req.method,
+            headers: req.headers,
+          },
+          (answer) => {
+            const parts: Buffer[] = [];
+            answer.on('data', (part: Buffer) => parts.push(part));
+            answer.on('end', () =>
+              resolve({
+                status: answer.statusCode ?? 502,
+                headers: answer.headers,
+                body: Buffer.concat(parts),
+              }),
+            );
+          },
+        );
+        upstream.on('error', reject);
+        upstream.end(body);
+      },
+    );
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const action = String(req.headers['x-amz-target'] ?? '') + body.toString().slice(0, 200);
+      try {
+        const first = await forward(req, body);
+        if (/SendMessage/.test(action)) {
+          await forward(req, body);
+          doubled++;
+        }
+        res.writeHead(first.status, first.headers);
+        res.end(first.body);
+      } catch {
+        res.writeHead(502);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    doubled: () => doubled,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -84,8 +84,12 @@ export class UnknownDigestError extends HeraldError {
   override readonly name = 'UnknownDigestError';
 }
 
-/** Sent marks written together: at most this many readers per job may get a duplicate after a crash. */
+/**
+ * Sent marks are written together, up to this many or this old (well inside a claim's lease): a crash
+ * leaves at most that many rows "sending", whose readers may then get the digest twice.
+ */
 const MARK_BATCH = 10;
+const MARK_MAX_AGE_MS = 1_000;
 
 /**
  * Sends one job. First the controls: a cancelled digest skips everyone; a paused digest, sending
@@ -222,6 +226,7 @@ class JobRun {
   private hadSuccess = false;
   trailingFailures = 0;
   private readonly marks: SentMark[] = [];
+  private oldestMarkAt = 0;
   /** Recipients that failed (retried with the job) and rows another sender holds (until its lease ends). */
   private readonly failures: string[] = [];
   private readonly inFlight: Array<{ id: string; leaseUntil: number }> = [];
@@ -275,13 +280,15 @@ class JobRun {
     };
     try {
       const { messageId } = await this.sendPaced(mail);
+      if (this.marks.length === 0) this.oldestMarkAt = Date.now();
       this.marks.push({
         subscriberId: subscriber.id,
         messageId,
         attempts: claim.attempts,
         tookOver: claim.tookOver,
       });
-      if (this.marks.length >= MARK_BATCH) await this.flushMarks();
+      if (this.marks.length >= MARK_BATCH || Date.now() - this.oldestMarkAt >= MARK_MAX_AGE_MS)
+        await this.flushMarks();
       // Articles read in another language than the reader's: a later translation must not reach them.
       if (this.foreign.length > 0) await this.ports.receipts.record(this.foreign, subscriber.id, this.now());
       this.sent++;
