@@ -166,7 +166,8 @@ async function runPlanner(digestId: string): Promise<PlanResult> {
 /** Plans what is left of a digest in this process (after an approval, or when a planner stopped half-way). */
 export async function planRest(stores: Stores, digestId: string): Promise<void> {
   const record = await recordOf(stores, digestId);
-  if (record.planComplete || record.control !== 'run' || record.approval === 'required') return;
+  // A paused digest is planned too: its jobs wait on the queue until it is resumed.
+  if (record.planComplete || record.control === 'cancelled' || record.approval === 'required') return;
   const result = await runPlanner(digestId);
   console.log(`${digestId}: ${result.planned} recipients in ${result.jobs} jobs (${result.outcome})`);
 }

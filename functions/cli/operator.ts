@@ -7,18 +7,19 @@ import { localTarget, localTokenKeysJson } from '#cli/target.ts';
 import { handlerEnvironment } from '#local/environment.ts';
 
 /**
- * The stores an operator's command works on. With `HERALD_TABLE` (and `HERALD_BUCKET`) in the
- * environment — the stack's outputs — the deployed stack on AWS, with the usual AWS credentials;
- * otherwise the running local stack.
+ * The stores an operator's command works on: the running local stack; or, with `HERALD_STACK=aws`, the
+ * deployed stack named by `HERALD_TABLE` and `HERALD_BUCKET` (the stack's outputs), with the usual
+ * AWS credentials.
  */
 export async function operatorStores() {
-  if (!process.env.HERALD_TABLE) {
+  if (process.env.HERALD_STACK !== 'aws') {
     const target = localTarget();
     Object.assign(process.env, handlerEnvironment(target), { HERALD_TOKEN_KEYS: localTokenKeysJson() });
   }
-  const table = process.env.HERALD_TABLE!;
+  const table = process.env.HERALD_TABLE;
   const bucket = process.env.HERALD_BUCKET;
-  if (!bucket) throw new Error('HERALD_BUCKET is required with HERALD_TABLE (the stack outputs name both)');
+  if (!table || !bucket)
+    throw new Error('HERALD_STACK=aws needs HERALD_TABLE and HERALD_BUCKET (the stack outputs name both)');
   const configured = process.env.HERALD_DAILY_QUOTA;
   const limit = configured ? Number(configured) : Math.floor((await sesSendQuota()).max24HourSend * 0.95);
   const windowSeconds = Number(process.env.HERALD_QUOTA_WINDOW_SECONDS || 86_400);

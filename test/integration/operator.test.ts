@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { herald } from '../support/cli.ts';
+import { addReader, mailTo, outbox, useLocalStack, waitFor } from '../support/local-stack.ts';
+
+// Read when the handlers first load, in this process: approval mode on, paused jobs look again every
+// second, and 5 mails a second (so a person can watch the bar move).
+Object.assign(process.env, {
+  HERALD_REQUIRE_APPROVAL: 'true',
+  HERALD_PAUSE_DEFER_SECONDS: '1',
+  HERALD_MAX_SEND_RATE: '5',
+});
+
+const local = useLocalStack();
+const page = (name: string) => fileURLToPath(new URL(`../fixtures/pages/${name}`, import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/herald.mjs', import.meta.url));
+
+/** The digest `herald status` lists for a language. */
+async function digestFor(lang: string): Promise<string> {
+  return waitFor(`the ${lang} digest`, async () => {
+    const { stdout } = await herald(local.home, 'status');
+    return stdout
+      .split('\n')
+      .find((line) => line.split(/\s+/)[1] === lang)
+      ?.split(/\s+/)[0];
+  });
+}
+
+const statusOf = async (digest: string) => (await herald(local.home, 'status', digest, '--once')).stdout;
+
+describe('an operator in approval mode', { timeout: 90_000 }, () => {
+  const readers = Array.from({ length: 40 }, (_, i) => `op${i}@example.org`);
+
+  it('tests a digest, approves it with sending switched off, switches on, and follows it to the end', async () => {
+    for (const email of readers) await addReader(local.stack, email, 'en');
+    expect((await herald(local.home, 'publish', page('en-state-visit.txt'))).code).toBe(0);
+    const digest = await digestFor('en');
+    expect(await statusOf(digest)).toMatch(/status\s+planned \(awaiting approval\)/);
+
+    const test = await herald(local.home, 'digest', 'test', digest, '--to', 'editor@example.org');
+    expect(test.stdout).toContain(`test copy of ${digest} sent`);
+    const [copy] = await waitFor('the test copy', async () => {
+      const mails = await mailTo(local.stack, 'editor@example.org');
+      return mails.length > 0 && mails;
+    });
+    expect(copy!.subject).toMatch(/^\[Test\] /);
+    expect((await outbox(local.stack)).filter((m) => m.destination.to[0]?.startsWith('op'))).toEqual([]);
+
+    expect((await herald(local.home, 'sending', 'off', '--reason', 'checking the list')).stdout).toContain(
+      'sending is off (checking the list)',
+    );
+    const approved = await herald(local.home, 'digest', 'approve', digest);
+    expect(approved.stdout).toContain(`${digest}: 40 recipients in 1 jobs (complete)`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await statusOf(digest)).toMatch(/status\s+paused \(sending is switched off: checking the list\)/);
+    expect((await herald(local.home, 'status', digest, '--missed')).stdout).toContain('40 have not received');
+
+    await herald(local.home, 'sending', 'on');
+    // In a terminal, status follows the digest with a live bar until it is done.
+    const { stdout: live } = await promisify(execFile)(
+      'script',
+      ['-qec', `${process.execPath} ${bin} status ${digest} --interval 200`, '/dev/null'],
+      { env: { ...process.env, HERALD_HOME: local.home }, timeout: 60_000 },
+    );
+    expect(live).toMatch(/\[[=-]+\] [1-9]\d?% \| \d+ sent · 0 failed · 0 suppressed · \d+ pending \| sending/);
+    expect(live).toMatch(/status\s+done/);
+    expect(await statusOf(digest)).toMatch(/sent\s+40\n/);
+    for (const email of readers) expect(await mailTo(local.stack, email)).toHaveLength(1);
+  });
+
+  it('pauses, cancels, and says why nobody else got it; a cancelled digest cannot be resumed', async () => {
+    expect((await herald(local.home, 'publish', page('fr-senegal.txt'))).code).toBe(0);
+    for (const email of ['fr1@example.org', 'fr2@example.org']) await addReader(local.stack, email, 'fr');
+    const digest = await digestFor('fr');
+    // Approval mode plans a digest when it is approved: readers who came meanwhile are in it.
+    expect(await statusOf(digest)).toMatch(/status\s+planned/);
+    expect((await herald(local.home, 'pause', digest, '--reason', 'wrong date')).stdout).toContain('paused');
+    expect((await herald(local.home, 'digest', 'approve', digest)).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await statusOf(digest)).toMatch(/status\s+paused \(wrong date\)/);
+
+    expect((await herald(local.home, 'cancel', digest)).stdout).toContain('cancelled');
+    await waitFor('the rows to be skipped', async () =>
+      /status\s+cancelled[\s\S]*pending\s+0/.test(await statusOf(digest)),
+    );
+    const missed = await herald(local.home, 'status', digest, '--missed');
+    expect(missed.stdout).toContain('the digest was cancelled');
+    expect(await mailTo(local.stack, 'fr1@example.org')).toEqual([]);
+
+    const resumed = await herald(local.home, 'resume', digest);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain('is cancelled: it cannot be changed');
+    const unknown = await herald(local.home, 'pause', 'd_000000000000000000000000');
+    expect(unknown.stderr).toContain('there is no digest d_000000000000000000000000');
+  });
+});
