@@ -22,6 +22,10 @@ const heraldContext = z.object({
   postalAddress: z.string().min(1).optional(),
   alarmEmail: z.email({ error: 'must be an e-mail address for the alarm topic' }).optional(),
   maxSendRate: z.number().positive().optional(),
+  /** Mails Herald may send per rolling day; by default 95 % of the account's Max24HourSend. */
+  dailyQuota: z.number().int().positive().optional(),
+  /** Approval mode: every digest waits for `herald digest approve`. */
+  requireApproval: z.boolean().default(false),
   apiRateLimit: z.number().positive().default(50),
   apiBurstLimit: z.number().int().positive().default(100),
   corsOrigins: z.array(z.url().startsWith('https://', 'each CORS origin must be https://')).default([]),

@@ -27,6 +27,7 @@ export class HeraldStack extends Stack {
       HERALD_PUBLISHER_NAME: config.publisherName,
       HERALD_TIME_ZONE: config.timeZone,
       HERALD_MAX_ARTICLES_PER_DIGEST: String(config.maxArticlesPerDigest),
+      HERALD_REQUIRE_APPROVAL: String(config.requireApproval),
       ...(config.postalAddress ? { HERALD_POSTAL_ADDRESS: config.postalAddress } : {}),
     };
 
@@ -62,6 +63,7 @@ export class HeraldStack extends Stack {
       tokenKeys: state.tokenKeys,
       sesSend,
       maxSendRate: config.maxSendRate,
+      dailyQuota: config.dailyQuota,
       environment: {
         ...shared,
         HERALD_FROM_ADDRESS: config.fromAddress,

@@ -106,6 +106,27 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
+  async release(digestId: string, subscriberId: string, now: Date) {
+    await dynamoDocumentClient()
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.delivery(digestId, subscriberId),
+          UpdateExpression: 'SET #state = :pending, updatedAt = :at REMOVE leaseUntil',
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':sending': 'sending',
+            ':at': now.toISOString(),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
   /** Sent rows in batches of 25 (one call), after the SES calls they record. */
   async markSent(digestId: string, marks: readonly SentMark[], now: Date) {
     await this.writeAll(

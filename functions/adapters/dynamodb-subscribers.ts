@@ -20,7 +20,8 @@ import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
 
 const audienceOf = (lang: Language, cadence: Cadence) => `${lang}#${cadence}`;
 
-function toItem(subscriber: Subscriber) {
+/** A subscriber as stored: the profile, and the sparse audience index keys when confirmed. */
+export function subscriberItem(subscriber: Subscriber) {
   const confirmed = subscriber.status === 'confirmed';
   return {
     ...keys.subscriber(subscriber.id),
@@ -43,7 +44,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
   constructor(private readonly table: string) {}
 
   async put(subscriber: Subscriber): Promise<void> {
-    await dynamoDocumentClient().send(new PutCommand({ TableName: this.table, Item: toItem(subscriber) }));
+    await dynamoDocumentClient().send(
+      new PutCommand({ TableName: this.table, Item: subscriberItem(subscriber) }),
+    );
   }
 
   async get(id: string): Promise<Subscriber | undefined> {

@@ -211,6 +211,8 @@ export interface SendLedger {
    */
   plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, now: Date): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
+  /** Gives a claimed row back (`pending`) when its send was not made. */
+  release(digestId: string, subscriberId: string, now: Date): Promise<void>;
   markSent(digestId: string, marks: readonly SentMark[], now: Date): Promise<void>;
   markFailed(
     digestId: string,

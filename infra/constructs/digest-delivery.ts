@@ -15,6 +15,8 @@ export const SENDER_CONCURRENCY = 10;
 export interface DigestDeliveryProps {
   /** Mails per second for all senders; by default the SES account's MaxSendRate. */
   readonly maxSendRate?: number;
+  /** Mails per rolling day for all senders; by default 95 % of the account's Max24HourSend. */
+  readonly dailyQuota?: number;
   readonly bucket: IBucket;
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
@@ -49,6 +51,9 @@ export class DigestDelivery extends Construct {
         HERALD_SEND_QUEUE_URL: this.queue.queueUrl,
         HERALD_SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
         ...(props.maxSendRate ? { HERALD_MAX_SEND_RATE: String(props.maxSendRate) } : {}),
+        ...(props.dailyQuota ? { HERALD_DAILY_QUOTA: String(props.dailyQuota) } : {}),
+        // A claimed ledger row is held longer than an invocation can run (the timeout below).
+        HERALD_SEND_LEASE_SECONDS: '120',
       },
     });
     // At most SENDER_CONCURRENCY senders run at once; each paces itself at its share of the send rate.
@@ -61,7 +66,7 @@ export class DigestDelivery extends Construct {
     );
     // A throttled or paused job goes back on this queue as a new, delayed message.
     this.queue.grantSendMessages(this.function);
-    // The account's MaxSendRate (GetAccount has no resource-level permissions).
+    // The account's MaxSendRate and Max24HourSend (GetAccount has no resource-level permissions).
     this.function.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     props.bucket.grantRead(this.function, 'digests/*');
     props.table.grantReadWriteData(this.function);

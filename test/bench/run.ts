@@ -3,11 +3,13 @@
  * here, by reading these numbers — never as timing assertions in tests.
  */
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { renderDigest } from '#core/digests/render-digest.ts';
 import { sampleArticles } from '#core/mail/samples.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
+import { fanout } from './fanout.ts';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -82,4 +84,21 @@ async function bundles() {
   return { scenario: 'lambda-bundles', senderKb: functions.sender?.kb, functions };
 }
 
-for (const scenario of [digestRender, bundles]) console.log(JSON.stringify(await scenario()));
+const scenarios = { 'digest-render': digestRender, 'lambda-bundles': bundles, fanout };
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { recipients: { type: 'string' }, help: { type: 'boolean' } },
+});
+if (values.help) {
+  console.log(`npm run bench -- [SCENARIO ...] [--recipients N]
+
+Scenarios: ${Object.keys(scenarios).join(', ')} (default: all). One JSON object per line.
+  --recipients N   subscribers in the fan-out scenario (default 100000)`);
+  process.exit(0);
+}
+const chosen = positionals.length > 0 ? positionals : Object.keys(scenarios);
+for (const name of chosen) {
+  const scenario = scenarios[name as keyof typeof scenarios];
+  if (!scenario) throw new Error(`no scenario "${name}": choose from ${Object.keys(scenarios).join(', ')}`);
+  console.log(JSON.stringify(await scenario()));
+}

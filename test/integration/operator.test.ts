@@ -64,7 +64,9 @@ describe('an operator in approval mode', { timeout: 90_000 }, () => {
       ['-qec', `${process.execPath} ${bin} status ${digest} --interval 200`, '/dev/null'],
       { env: { ...process.env, HERALD_HOME: local.home }, timeout: 60_000 },
     );
-    expect(live).toMatch(/\[[=-]+\] [1-9]\d?% \| \d+ sent · 0 failed · 0 suppressed · \d+ pending \| sending/);
+    expect(live).toMatch(
+      /\[[=-]+\] [1-9]\d?% \| \d+ sent · 0 failed · 0 suppressed · \d+ pending \| sending/,
+    );
     expect(live).toMatch(/status\s+done/);
     expect(await statusOf(digest)).toMatch(/sent\s+40\n/);
     for (const email of readers) expect(await mailTo(local.stack, email)).toHaveLength(1);

@@ -64,6 +64,7 @@ export function bundleEnvironment(dir: string): Record<string, string> {
     HERALD_PUBLIC_BASE_URL: 'https://news.example.org/',
     HERALD_FROM_ADDRESS: 'Press <news@example.org>',
     HERALD_MAX_SEND_RATE: '14',
+    HERALD_DAILY_QUOTA: '50000',
     HERALD_TEMPLATES_DIR: path.join(dir, 'templates'),
     HERALD_ASSETS_DIR: path.join(dir, 'assets'),
     HERALD_TOKEN_KEYS: JSON.stringify({ current: 'k1', k1: 'b'.repeat(40) }),

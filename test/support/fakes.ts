@@ -113,6 +113,11 @@ export class MemoryLedger implements SendLedger {
     });
     return { kind: 'claimed', attempts, tookOver };
   }
+  async release(digestId: string, subscriberId: string, _now?: Date) {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.byKey.get(key);
+    if (row?.state === 'sending') this.byKey.set(key, { ...row, state: 'pending', leaseUntil: undefined });
+  }
   async markSent(digestId: string, marks: readonly SentMark[], _now?: Date) {
     for (const mark of marks) {
       const key = `${digestId}/${mark.subscriberId}`;

@@ -17,6 +17,7 @@ import type { TokenKeys } from '#core/tokens.ts';
 import type {
   ArticleStore,
   DigestStore,
+  LedgerClaim,
   Mailer,
   OutgoingMail,
   Receipts,
@@ -88,7 +89,7 @@ export class UnknownDigestError extends HeraldError {
  * Sent marks are written together, up to this many or this old (well inside a claim's lease): a crash
  * leaves at most that many rows "sending", whose readers may then get the digest twice.
  */
-const MARK_BATCH = 10;
+const MARK_BATCH = 25;
 const MARK_MAX_AGE_MS = 1_000;
 
 /**
@@ -145,36 +146,48 @@ export async function deliverSendJob(
     }
     if (readers.length === 0) return run.report();
     const quota = await ports.quota.reserve(readers.length, now());
-    for (const [index, reader] of readers.entries()) {
-      if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
-        throw run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
-      }
-      if (index >= quota.granted) {
-        throw run.deferRest(
-          readers.slice(index),
-          quota.retryAfterSeconds,
-          'quota',
-          'the daily quota is reached',
-        );
-      }
-      const outcome = await run.send(reader);
-      if (outcome.kind === 'defer') {
-        if (outcome.reason === 'account') {
-          await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
+    // The next reader's ledger row is claimed while this reader's mail goes out (one round trip hidden).
+    const sendable = Math.min(readers.length, quota.granted);
+    let claiming: { reader: Subscriber; claim: Promise<LedgerClaim> } | undefined;
+    try {
+      for (const [index, reader] of readers.entries()) {
+        if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
+          throw run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
         }
-        // SES says the quota is used up although Herald reserved it (other mail counted too): wait 15 minutes.
-        const delay =
-          outcome.reason === 'throttled'
-            ? jittered(defer.throttled)
-            : outcome.reason === 'quota'
-              ? 900
-              : defer.paused;
-        throw run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+        if (index >= quota.granted) {
+          throw run.deferRest(
+            readers.slice(index),
+            quota.retryAfterSeconds,
+            'quota',
+            'the daily quota is reached',
+          );
+        }
+        const claim = await (claiming?.claim ?? run.claim(reader));
+        const next = readers[index + 1];
+        claiming = next && index + 1 < sendable ? { reader: next, claim: run.claim(next) } : undefined;
+        const outcome = await run.send(reader, claim);
+        if (outcome.kind === 'defer') {
+          if (outcome.reason === 'account') {
+            await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
+          }
+          // SES says the quota is used up although Herald reserved it (other mail counted too): wait 15 minutes.
+          const delay =
+            outcome.reason === 'throttled'
+              ? jittered(defer.throttled)
+              : outcome.reason === 'quota'
+                ? 900
+                : defer.paused;
+          throw run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+        }
+        if (run.trailingFailures >= maxStreak) {
+          await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
+          throw run.deferRest(readers.slice(index + 1), defer.paused, 'paused', 'too many failures in a row');
+        }
       }
-      if (run.trailingFailures >= maxStreak) {
-        await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
-        throw run.deferRest(readers.slice(index + 1), defer.paused, 'paused', 'too many failures in a row');
-      }
+    } catch (error) {
+      // A row claimed ahead for a reader who now waits goes back to pending, to be claimed again at once.
+      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      throw error;
     }
     return await run.finish(record, maxStreak);
   } finally {
@@ -252,14 +265,17 @@ class JobRun {
     this.skipped++;
   }
 
-  async send(subscriber: Subscriber): Promise<SendOutcome> {
+  claim(subscriber: Subscriber): Promise<LedgerClaim> {
+    return this.ports.ledger.claim(this.job.digestId, subscriber.id, this.settings.sendLeaseMs, this.now());
+  }
+
+  async release(subscriber: Subscriber, claim: LedgerClaim) {
+    if (claim.kind === 'claimed')
+      await this.ports.ledger.release(this.job.digestId, subscriber.id, this.now());
+  }
+
+  async send(subscriber: Subscriber, claim: LedgerClaim): Promise<SendOutcome> {
     const { digestId } = this.job;
-    const claim = await this.ports.ledger.claim(
-      digestId,
-      subscriber.id,
-      this.settings.sendLeaseMs,
-      this.now(),
-    );
     if (claim.kind === 'done') {
       this.skipped++;
       return { kind: 'skipped' };

@@ -1,37 +1,32 @@
 /**
- * A token bucket of one token: sends spaced evenly at `ratePerSecond`, with no burst, so any sliding
- * second holds at most `ratePerSecond + 1` of them.
- * Each sender takes its share of the SES maximum send rate (the rate divided by the event source's
- * maximum concurrency), so all senders together stay under it.
+ * Sends spaced evenly at `ratePerSecond`, with no burst: each caller is given the next free slot
+ * (slots 1/rate apart) and waits for it. Slots are kept on an ideal timeline, so timers firing a little
+ * late do not slow the pace down; a caller that comes after an idle spell gets a slot at once, never a
+ * catch-up burst. Any sliding second therefore holds at most `ratePerSecond + 1` slots.
+ * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
+ * that may run at once), so all senders together stay under it.
  */
 export class SendPace {
-  private tokens: number;
-  private last: number;
+  private next: number;
+  private readonly intervalMs: number;
 
   constructor(
-    private readonly ratePerSecond: number,
+    ratePerSecond: number,
     private readonly clock: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('the send rate must be above zero');
-    this.tokens = 1;
-    this.last = clock();
+    this.intervalMs = 1000 / ratePerSecond;
+    this.next = clock();
   }
 
-  /** Waits until one more send is allowed. */
+  /** Waits until this caller's slot comes. */
   async take(): Promise<void> {
-    for (;;) {
-      const now = this.clock();
-      this.tokens = Math.min(1, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-      this.last = now;
-      // A hair under one counts as one: float rounding must not leave a waiter sleeping for ever.
-      if (this.tokens >= 1 - 1e-9) {
-        this.tokens = Math.max(0, this.tokens - 1);
-        return;
-      }
-      await this.sleep(((1 - this.tokens) / this.ratePerSecond) * 1000);
-    }
+    const now = this.clock();
+    const slot = Math.max(now, this.next);
+    this.next = slot + this.intervalMs;
+    if (slot > now) await this.sleep(slot - now);
   }
 }
 

@@ -41,6 +41,8 @@ export interface PlanOptions {
     readonly digest: Digest;
     readonly versionsOf: (articleId: string) => readonly ArticleVersion[];
   };
+  /** Variants already rendered (and saved) by the caller. */
+  readonly rendered?: readonly string[];
   /** Called after every page, with the recipients planned so far. */
   readonly onPage?: (planned: number) => void;
 }
@@ -93,7 +95,7 @@ export async function planDigest(
   if (!lease.acquired) throw new PlannerBusyError(`another planner is planning ${digestId}`);
   const record = (await ports.digests.getRecord(digestId))!;
   const { digest, versionsOf } = options.digest ?? (await loadDigest(ports, record));
-  const narrowed = new Map<string, Digest>();
+  const rendered = new Set<string>(options.rendered ?? []);
   let carefully = lease.resumed;
   let cursor = record.planCursor;
   let { planned, jobs } = record;
@@ -112,9 +114,10 @@ export async function planDigest(
     const groups = await groupByVariant(ports, digest, record.audience.checkReceipts, readers);
     const pageJobs: SendJob[] = [];
     for (const { target, readers: group } of groups.values()) {
-      if (target.id !== digest.id && !narrowed.has(target.id)) {
+      // Each variant is rendered once, when it first has readers: a digest nobody gets costs no render.
+      if (!rendered.has(target.id)) {
         await ports.digests.saveRendered(await renderDigest(target, ports.templates, settings, versionsOf));
-        narrowed.set(target.id, target);
+        rendered.add(target.id);
       }
       for (let start = 0; start < group.length; start += MAX_RECIPIENTS_PER_JOB) {
         const subscriberIds = group.slice(start, start + MAX_RECIPIENTS_PER_JOB).map((s) => s.id);

@@ -28,7 +28,7 @@ export interface PlannedDigest {
 
 /**
  * Publishes newly ingested versions to "immediate" subscribers: the digest variants of
- * {@link composeDigests}, each rendered once and planned. Only after every digest is planned are the
+ * {@link composeDigests}, each planned (and rendered once, if it has readers). Only after every digest is planned are the
  * versions marked as planned, so a crash in between re-plans the same digest ids (the planner resumes
  * from its cursor, and the send ledger stops duplicates) instead of losing the mail.
  */
@@ -45,8 +45,9 @@ export async function publishImmediateDigests(
 }
 
 /**
- * Makes the digests of one cadence for these versions: every variant rendered once and recorded, then
- * planned — unless approval mode holds it for an operator. Digests without recipients are left out.
+ * Makes the digests of one cadence for these versions: every variant recorded, then planned (and
+ * rendered once, when it has readers) — unless approval mode holds it for an operator, rendered so it
+ * can be tested. Digests without recipients are left out.
  */
 export async function publishDigests(
   ports: PublishPorts,
@@ -62,7 +63,9 @@ export async function publishDigests(
 
   const planned: PlannedDigest[] = [];
   for (const { digest, audience, checkReceipts } of composeDigests(versions, stored, cadence)) {
-    await ports.digests.saveRendered(await renderDigest(digest, ports.templates, settings, versionsOf));
+    // Approval mode: rendered now, for the operator's test copy; else when the planner finds readers.
+    if (settings.requireApproval)
+      await ports.digests.saveRendered(await renderDigest(digest, ports.templates, settings, versionsOf));
     const fresh: DigestRecord = {
       id: digest.id,
       cadence,
@@ -80,6 +83,7 @@ export async function publishDigests(
     const result = await planDigest(ports, settings, record.id, () => new Date(), {
       owner: randomUUID(),
       digest: { digest, versionsOf },
+      rendered: settings.requireApproval ? [digest.id] : [],
     });
     const awaitingApproval = result.outcome === 'awaiting-approval';
     if (result.planned === 0 && !awaitingApproval) continue;

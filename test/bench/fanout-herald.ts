@@ -1,0 +1,82 @@
+/**
+ * Herald's side of the fan-out benchmark, in a process of its own: the planner (publishing one digest
+ * to every subscriber) and the sender (the send queue's poller running the sender handler, as
+ * `npm start` does), with the configuration the parent gives in the environment. Reports its own CPU
+ * time and peak RSS when the parent asks.
+ */
+import { randomUUID } from 'node:crypto';
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { publishDigests } from '#core/digests/publish.ts';
+import { sampleArticles } from '#core/mail/samples.ts';
+import { publishingFromEnv } from '#handlers/shared/publishing.ts';
+import type { SqsHandler } from '#local/poller.ts';
+import { SqsPoller } from '#local/poller.ts';
+
+let peakRss = process.memoryUsage.rss();
+const stage = (name: string) => {
+  if (process.env.HERALD_BENCH_STAGES) {
+    const m = process.memoryUsage();
+    process.stderr.write(`[herald] ${name}: rss ${m.rss >> 20} MB, heap ${m.heapUsed >> 20} MB\n`);
+  }
+};
+stage('loaded');
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 50).unref();
+
+const poller = new SqsPoller({
+  name: 'herald-sender',
+  queueUrl: process.env.HERALD_SEND_QUEUE_URL!,
+  queueArn: 'arn:aws:sqs:us-east-1:000000000000:herald-send',
+  region: 'us-east-1',
+  handler: async () => ((await import('#handlers/sender.ts')) as { handler: SqsHandler }).handler,
+  batchSize: 10,
+  batchWindowMs: 0,
+  concurrency: 2,
+  visibilityTimeoutSeconds: 120,
+  onError: (error) => {
+    if (!(error instanceof Error && error.name === 'FullBatchFailureError')) console.error('[sender]', error);
+  },
+});
+poller.start();
+
+// Two articles; readers who chose the first one's topic get a narrower variant (one article).
+const { ports, settings } = publishingFromEnv();
+let renders = 0;
+const saveRendered = ports.digests.saveRendered.bind(ports.digests);
+ports.digests.saveRendered = async (rendered) => {
+  renders++;
+  return saveRendered(rendered);
+};
+const run = randomUUID().slice(0, 8);
+const versions = (
+  await sampleArticles(new FileTemplateSource(process.env.HERALD_TEMPLATES_DIR), 'en', 2)
+).map((version, i) => ({
+  ...version,
+  articleId: `bench-${run}-${i}`,
+  contentHash: `${run}${i}`.padEnd(64, '0'),
+  sourceKey: `documents/bench-${run}-${i}.txt`,
+  topics: [i === 0 ? 'trade' : 'culture'],
+  ingestedAt: new Date().toISOString(),
+}));
+for (const version of versions) await ports.articles.putVersion(version);
+const planningStarted = performance.now();
+const [planned] = await publishDigests(ports, settings, versions, 'immediate', new Date());
+const planningMs = performance.now() - planningStarted;
+stage('planned');
+setInterval(() => stage('sending'), 5000).unref();
+process.send?.({ kind: 'planned', recipients: planned?.recipients ?? 0, renders, planningMs });
+
+process.on('message', async (message: { kind: string }) => {
+  if (message.kind !== 'report') return;
+  const cpu = process.cpuUsage();
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  process.send?.({
+    kind: 'report',
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: peakRss / 1024 / 1024,
+    renders,
+  });
+  await poller.stop();
+  process.exit(0);
+});
