@@ -448,6 +448,8 @@ export function memoryHerald() {
       sending,
       quota,
       pace: noPace,
+      // Retries back off without waiting in unit tests.
+      sleep: async () => undefined,
     },
   };
 }

@@ -101,7 +101,9 @@ const MARK_MAX_AGE_MS = 1_000;
  * ledger then says those readers may get it twice). Recipients who left are skipped, and so is anyone
  * the ledger says already got this digest; rows another sender still holds wait for its lease.
  *
- * SES errors by kind: throttling is retried with back-off, then the rest of the job is deferred; a
+ * SES errors by kind: throttling and transient errors are retried on the spot with back-off; then
+ * throttling defers the rest of the job, and a transient error fails that recipient (the job is retried
+ * by the queue); a
  * quota refusal defers the rest; an account refusal pauses the digest (never suppressing anyone); an
  * address SES rejects is marked rejected and suppressed; other errors fail that recipient and the job
  * is retried. Too many failures in a row pause the digest.
@@ -165,6 +167,8 @@ export async function deliverSendJob(
         const claim = await (claiming?.claim ?? run.claim(reader));
         const next = readers[index + 1];
         claiming = next && index + 1 < sendable ? { reader: next, claim: run.claim(next) } : undefined;
+        // Awaited on the next turn; until then a failure must not count as an unhandled rejection.
+        claiming?.claim.catch(() => undefined);
         const outcome = await run.send(reader, claim);
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
@@ -342,7 +346,7 @@ class JobRun {
       try {
         return await this.ports.mailer.send(mail);
       } catch (error) {
-        if (!(error instanceof SendThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+        if (!retriedHere(error) || attempt >= THROTTLE_RETRIES) throw error;
         await this.sleep(backoffMs(attempt));
       }
     }
@@ -393,3 +397,16 @@ class JobRun {
 }
 
 const THROTTLE_RETRIES = 3;
+
+/**
+ * Errors retried on the spot, with back-off, through the pace: throttling, and transient errors (a
+ * timeout, a 5xx). A refusal by kind — rejected address, quota, account — is not retried here.
+ */
+function retriedHere(error: unknown): boolean {
+  if (error instanceof SendThrottledError) return true;
+  return !(
+    error instanceof RecipientRejectedError ||
+    error instanceof DailyQuotaExceededError ||
+    error instanceof AccountRefusedError
+  );
+}
