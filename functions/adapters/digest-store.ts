@@ -4,7 +4,7 @@ import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
 import { S3RenderedDigests } from '#adapters/s3-documents.ts';
 import type { DigestControl, DigestRecord, RenderedDigest } from '#core/digests/digest.ts';
-import { DigestNotFoundError } from '#core/digests/plan.ts';
+import { DigestCancelledError, DigestNotFoundError } from '#core/digests/errors.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 import type { DigestStore } from '#ports/index.ts';
 
@@ -260,8 +260,4 @@ export class AwsDigestStore implements DigestStore {
       throw new DigestCancelledError(`${digestId} is cancelled: it cannot be changed`);
     }
   }
-}
-
-export class DigestCancelledError extends Error {
-  override readonly name = 'DigestCancelledError';
 }

@@ -5,6 +5,7 @@ import {
   MAX_RECIPIENTS_PER_JOB,
   type SendJob,
 } from '#core/digests/digest.ts';
+import { DigestNotFoundError } from '#core/digests/errors.ts';
 import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import { HeraldError } from '#core/errors.ts';
@@ -58,10 +59,6 @@ export interface PlanResult {
 /** Another planner holds the digest's lease (or took it over): try again later, when its lease ends. */
 export class PlannerBusyError extends HeraldError {
   override readonly name = 'PlannerBusyError';
-}
-
-export class DigestNotFoundError extends HeraldError {
-  override readonly name = 'DigestNotFoundError';
 }
 
 export const PLAN_PAGE_SIZE = 500;
