@@ -5,12 +5,22 @@
  * time and peak RSS when the parent asks.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { publishDigests } from '#core/digests/publish.ts';
 import { sampleArticles } from '#core/mail/samples.ts';
 import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 import type { SqsHandler } from '#local/poller.ts';
 import { SqsPoller } from '#local/poller.ts';
+
+// HERALD_BENCH_PROFILE=FILE writes a CPU profile of this process (open it in Chrome's DevTools).
+const profiler = process.env.HERALD_BENCH_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 
 let peakRss = process.memoryUsage.rss();
 const stage = (name: string) => {
@@ -77,6 +87,10 @@ process.on('message', async (message: { kind: string }) => {
     peakRssMb: peakRss / 1024 / 1024,
     renders,
   });
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(process.env.HERALD_BENCH_PROFILE!, JSON.stringify(profile));
+  }
   await poller.stop();
   process.exit(0);
 });

@@ -51,7 +51,7 @@ async function bundleHerald(): Promise<{ file: string; templates: string }> {
     platform: 'node',
     format: BUNDLING.format,
     target: BUNDLING.target,
-    minify: BUNDLING.minify,
+    minify: process.env.HERALD_BENCH_PROFILE ? false : BUNDLING.minify,
     banner: { js: BUNDLING.banner },
     external: [...BUNDLING.external],
     mainFields: [...BUNDLING.mainFields],
@@ -205,7 +205,12 @@ export async function fanout() {
     say(`paced run: ${round(paced.rate)} mails/s; now a plain SendEmail loop`);
     const bareSesRate = await bare(Math.min(recipients, 20_000));
     say(`bare SES: ${round(bareSesRate)} mails/s; now the pipeline with no limit`);
-    const unlimited = await pipeline(heraldEnv, endpoints.ses, 1e6, recipients);
+    const unlimited = await pipeline(
+      { ...heraldEnv, HERALD_BENCH_PROFILE: undefined },
+      endpoints.ses,
+      1e6,
+      recipients,
+    );
     return {
       scenario: 'fanout',
       recipients,

@@ -288,6 +288,21 @@ describe('function defaults', () => {
     });
   });
 
+  it('tell each sender its share of the rate, hold claimed rows longer than it may run, and let it read the SES quota', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Herald: send jobs → personalized mail through SES',
+      Timeout: 60,
+      Environment: {
+        Variables: Match.objectLike({ HERALD_SENDER_CONCURRENCY: '10', HERALD_SEND_LEASE_SECONDS: '120' }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'ses:GetAccount', Resource: '*' })]),
+      },
+    });
+  });
+
   it('give every function a log group with retention, and a role that may write only there', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter(
       (g) => g.Properties.RetentionInDays === 30,
@@ -353,5 +368,29 @@ describe('context', () => {
       /herald\.publicBaseUrl must be an https:\/\/ URL/,
     );
     expect(() => readHeraldConfig(undefined)).toThrow(ContextError);
+  });
+
+  it('passes approval mode to the functions that plan digests, and a daily quota to the sender', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const { stack } = buildHerald(
+      app,
+      'Approval',
+      readHeraldConfig({ ...context, requireApproval: true, dailyQuota: 40_000 }),
+      { account: '111122223333', region: 'eu-west-1' },
+    );
+    const approval = Template.fromStack(stack);
+    for (const description of [
+      'Herald: daily and weekly digests',
+      'Herald: documents → articles → rendered digests → send jobs',
+    ])
+      approval.hasResourceProperties('AWS::Lambda::Function', {
+        Description: description,
+        Environment: { Variables: Match.objectLike({ HERALD_REQUIRE_APPROVAL: 'true' }) },
+      });
+    approval.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Herald: send jobs → personalized mail through SES',
+      Environment: { Variables: Match.objectLike({ HERALD_DAILY_QUOTA: '40000' }) },
+    });
+    expect(() => readHeraldConfig({ ...context, dailyQuota: -1 })).toThrowError(/herald\.dailyQuota/);
   });
 });
