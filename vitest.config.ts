@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     env: {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      // Metrics are CloudWatch's business; in tests their lines only bury the report.
+      POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     projects: [
