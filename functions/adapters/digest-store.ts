@@ -32,7 +32,14 @@ function toItem(record: DigestRecord) {
 }
 
 function fromItem(item: Record<string, unknown>): DigestRecord {
-  const record: Record<string, unknown> = {};
+  // A digest recorded by an earlier version of Herald was planned in one go: it counts as planned.
+  const record: Record<string, unknown> = {
+    control: 'run',
+    planned: 0,
+    jobs: 0,
+    planComplete: item.audienceSpec === undefined,
+    articles: [],
+  };
   for (const field of RECORD_FIELDS) if (item[field] !== undefined) record[field] = item[field];
   record.audience = item.audienceSpec;
   return record as unknown as DigestRecord;
@@ -166,7 +173,7 @@ export class AwsDigestStore implements DigestStore {
           UpdateExpression: `SET planned = :planned, jobs = :jobs, planComplete = :complete, plannerLeaseUntil = :lease${
             to.cursor !== undefined ? ', planCursor = :to' : ''
           }${to.cursor === undefined ? ' REMOVE planCursor' : ''}`,
-          ConditionExpression: `plannerOwner = :owner AND control <> :cancelled AND ${
+          ConditionExpression: `plannerOwner = :owner AND (attribute_not_exists(control) OR control <> :cancelled) AND ${
             from === undefined ? 'attribute_not_exists(planCursor)' : 'planCursor = :from'
           }`,
           ExpressionAttributeValues: values,
@@ -192,7 +199,7 @@ export class AwsDigestStore implements DigestStore {
         ...(reason ? { ':reason': reason } : {}),
         ...(control === 'run' ? { ':zero': 0 } : {}),
       },
-      'control <> :cancelled',
+      '(attribute_not_exists(control) OR control <> :cancelled)',
     );
   }
 

@@ -18,6 +18,7 @@ import { SendPace } from '#core/delivery/pace.ts';
 import { JobDeferredError } from '#core/delivery/send-errors.ts';
 import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
+import { cachedFor } from '#handlers/shared/cache.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 
@@ -54,16 +55,27 @@ const accountRate = config.HERALD_MAX_SEND_RATE ?? account!.maxSendRate;
 const dailyQuota = config.HERALD_DAILY_QUOTA ?? Math.floor(account!.max24HourSend * 0.95);
 const sendQueue = new SqsSendQueue(config.HERALD_SEND_QUEUE_URL);
 
+// A digest's control and the sending switch are read at most once a second: a pause takes hold within it.
+const digestStore = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
+const sendingSwitch = new DynamoSendingSwitch(config.HERALD_TABLE);
+const recordOf = cachedFor(1000, (digestId: string) => digestStore.getRecord(digestId));
+const switchState = cachedFor(1000, () => sendingSwitch.get());
+
 const ports = {
   suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
   // 5 % below the share: the network and a busy event loop may bunch sends up a little on their way.
   pace: new SendPace((accountRate * PACE_HEADROOM) / config.HERALD_SENDER_CONCURRENCY),
-  sending: new DynamoSendingSwitch(config.HERALD_TABLE),
+  sending: { get: () => switchState(undefined) },
   quota:
     dailyQuota > 0 && Number.isFinite(dailyQuota)
       ? new DynamoSendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS)
       : unlimitedQuota,
-  digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
+  digests: {
+    getRecord: recordOf,
+    loadRendered: (renderId: string) => digestStore.loadRendered(renderId),
+    setControl: digestStore.setControl.bind(digestStore),
+    noteFailures: digestStore.noteFailures.bind(digestStore),
+  },
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
   ledger: new DynamoSendLedger(config.HERALD_TABLE),
   mailer: new SesMailer(config.HERALD_SES_CONFIGURATION_SET),
