@@ -15,11 +15,18 @@ const ROW_PREFIX = 'TO#';
 export class DynamoSendLedger implements SendLedger {
   constructor(private readonly table: string) {}
 
-  async plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, now: Date) {
+  async plan(
+    digestId: string,
+    subscriberIds: readonly string[],
+    carefully: boolean,
+    now: Date,
+    render?: string,
+  ) {
     const row = (subscriberId: string) => ({
       ...keys.delivery(digestId, subscriberId),
       state: 'pending',
       attempts: 0,
+      ...(render ? { render } : {}),
       updatedAt: now.toISOString(),
     });
     if (carefully) {
@@ -29,10 +36,15 @@ export class DynamoSendLedger implements SendLedger {
             new UpdateCommand({
               TableName: this.table,
               Key: keys.delivery(digestId, id),
-              UpdateExpression: 'SET #state = :pending, attempts = :zero, updatedAt = :at',
+              UpdateExpression: `SET #state = :pending, attempts = :zero, updatedAt = :at${render ? ', render = :render' : ''}`,
               ConditionExpression: 'attribute_not_exists(pk)',
               ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':pending': 'pending', ':zero': 0, ':at': now.toISOString() },
+              ExpressionAttributeValues: {
+                ':pending': 'pending',
+                ':zero': 0,
+                ':at': now.toISOString(),
+                ...(render ? { ':render': render } : {}),
+              },
             }),
           )
           .catch((error: unknown) => {
@@ -187,7 +199,7 @@ export class DynamoSendLedger implements SendLedger {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: 'sk, #state, reason, attempts, inFlightAtCrash',
+          ProjectionExpression: 'sk, #state, reason, attempts, inFlightAtCrash, render',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':pk': keys.digest(digestId).pk, ':prefix': ROW_PREFIX },
           ExclusiveStartKey: start,
@@ -200,6 +212,7 @@ export class DynamoSendLedger implements SendLedger {
           reason: item.reason as string | undefined,
           attempts: Number(item.attempts ?? 0),
           inFlightAtCrash: item.inFlightAtCrash === true,
+          ...(item.render ? { render: String(item.render) } : {}),
         };
       }
       start = page.LastEvaluatedKey;

@@ -1,8 +1,9 @@
 import { SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
+import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
 import { operatorStores } from '#cli/operator.ts';
 import type { DigestRecord } from '#core/digests/digest.ts';
-import { type PlanResult, planDigest } from '#core/digests/plan.ts';
+import { type PlanResult, planDigest, requeueUnsent } from '#core/digests/plan.ts';
 import { type DigestProgress, digestProgress, missedRecipients } from '#core/digests/status.ts';
 
 type Stores = Awaited<ReturnType<typeof operatorStores>>;
@@ -186,12 +187,23 @@ export function controlCommands(): Command[] {
   const resume = new Command('resume')
     .description('resume a paused digest (and finish planning it when a planner stopped half-way)')
     .argument('<digest>', 'the digest id (d_…)')
-    .action(async (digestId: string) => {
+    .option(
+      '--requeue',
+      'also queue again everyone not mailed yet: for when the queue lost its messages (the ledger stops duplicates)',
+    )
+    .action(async (digestId: string, options: { requeue?: boolean }) => {
       const stores = await operatorStores();
       await recordOf(stores, digestId);
       await stores.digests.setControl(digestId, 'run', undefined, new Date());
       console.log(`${digestId} resumed: waiting jobs go out within a minute`);
       await planRest(stores, digestId);
+      if (options.requeue) {
+        const queued = await requeueUnsent(
+          { ledger: stores.ledger, sendQueue: new SqsSendQueue(process.env.HERALD_SEND_QUEUE_URL!) },
+          digestId,
+        );
+        console.log(`${queued} readers not mailed yet were queued again`);
+      }
     });
   const cancel = new Command('cancel')
     .description('cancel a digest for good: nobody else receives it (who got it stays in the ledger)')

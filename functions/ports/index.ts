@@ -191,6 +191,8 @@ export interface LedgerRow {
   readonly attempts: number;
   /** A sender died with this send in flight: the reader may have got it twice. */
   readonly inFlightAtCrash?: boolean;
+  /** The narrower variant this reader gets, if not the digest itself. */
+  readonly render?: string;
 }
 
 /** Who received which article in a language other than their own (so a later translation is not sent). */
@@ -209,7 +211,14 @@ export interface SendLedger {
    * Writes a `pending` row per recipient. `carefully`: only where no row exists yet — for a page a
    * planner that died may already have queued, whose rows may have moved on.
    */
-  plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, now: Date): Promise<void>;
+  plan(
+    digestId: string,
+    subscriberIds: readonly string[],
+    carefully: boolean,
+    now: Date,
+    /** The narrower variant these readers get, if not the digest itself. */
+    render?: string,
+  ): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
   /** Gives a claimed row back (`pending`) when its send was not made. */
   release(digestId: string, subscriberId: string, now: Date): Promise<void>;

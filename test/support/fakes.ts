@@ -88,13 +88,21 @@ export class MemoryLedger implements SendLedger {
       messageId?: string;
       reason?: string;
       inFlightAtCrash?: boolean;
+      render?: string;
     }
   >();
 
-  async plan(digestId: string, subscriberIds: readonly string[], carefully: boolean, _now?: Date) {
+  async plan(
+    digestId: string,
+    subscriberIds: readonly string[],
+    carefully: boolean,
+    _now?: Date,
+    render?: string,
+  ) {
     for (const id of subscriberIds) {
       const key = `${digestId}/${id}`;
-      if (!carefully || !this.byKey.has(key)) this.byKey.set(key, { state: 'pending', attempts: 0 });
+      if (!carefully || !this.byKey.has(key))
+        this.byKey.set(key, { state: 'pending', attempts: 0, ...(render ? { render } : {}) });
     }
   }
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {

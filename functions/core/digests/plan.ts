@@ -62,6 +62,35 @@ export class PlannerBusyError extends HeraldError {
 }
 
 export const PLAN_PAGE_SIZE = 500;
+
+/**
+ * Queues again every reader of a digest not mailed yet (pending, failed, or held by a sender), in jobs
+ * of at most 50 of the same variant — for when the queue lost its messages. The ledger keeps anyone
+ * from getting the digest twice. Returns how many readers were queued.
+ */
+export async function requeueUnsent(
+  ports: { ledger: Pick<SendLedger, 'rows'>; sendQueue: SendQueue },
+  digestId: string,
+): Promise<number> {
+  const byVariant = new Map<string | undefined, string[]>();
+  let queued = 0;
+  const flush = async (render: string | undefined, ids: string[]) => {
+    const job: SendJob = render ? { digestId, render, subscriberIds: ids } : { digestId, subscriberIds: ids };
+    await ports.sendQueue.enqueue([job]);
+    queued += ids.length;
+  };
+  for await (const row of ports.ledger.rows(digestId)) {
+    if (!['pending', 'failed', 'sending'].includes(row.state)) continue;
+    const ids = byVariant.get(row.render) ?? [];
+    ids.push(row.subscriberId);
+    byVariant.set(row.render, ids);
+    if (ids.length === MAX_RECIPIENTS_PER_JOB) {
+      await flush(row.render, ids.splice(0));
+    }
+  }
+  for (const [render, ids] of byVariant) if (ids.length > 0) await flush(render, ids);
+  return queued;
+}
 export const PLANNER_LEASE_MS = 300_000;
 
 /**
@@ -127,7 +156,8 @@ export async function planDigest(
     }
     const ids = pageJobs.flatMap((job) => job.subscriberIds);
     if (ids.length > 0) {
-      await ports.ledger.plan(digestId, ids, carefully, now());
+      for (const job of pageJobs)
+        await ports.ledger.plan(digestId, job.subscriberIds, carefully, now(), job.render);
       await ports.sendQueue.enqueue(pageJobs);
     }
     const next = page.cursor;

@@ -3,7 +3,7 @@ import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
 import { JobDeferredError } from '#core/delivery/send-errors.ts';
 import type { SendJob } from '#core/digests/digest.ts';
-import { planDigest } from '#core/digests/plan.ts';
+import { planDigest, requeueUnsent } from '#core/digests/plan.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { digestProgress, missedRecipients } from '#core/digests/status.ts';
 import type { Mailer, OutgoingMail, SendQueue } from '#ports/index.ts';
@@ -142,6 +142,34 @@ describe('the send ledger', () => {
 });
 
 describe('an operator', () => {
+  it('queues again everyone not mailed yet when the queue lost its jobs, each in their own variant', async () => {
+    await herald.subscribers.put(subscriber('picky@example.org', 'en', { topics: ['no-such-topic-x'] }));
+    const version = versionFromFixture('en-state-visit.txt', { topics: ['visits'] });
+    await herald.articles.putVersion(version);
+    const other = versionFromFixture('en-state-visit.txt', {
+      articleId: 'en-other',
+      sourceKey: 'documents/en-other.txt',
+      contentHash: 'f'.repeat(64),
+      topics: ['no-such-topic-x'],
+    });
+    await herald.articles.putVersion(other);
+    const [planned] = await publishImmediateDigests(publishPorts(), render, [version, other], now());
+    const first = queue.jobs.findIndex((job) => !job.render);
+    await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.splice(first, 1)[0]!, now);
+    const narrowed = queue.jobs.find((job) => job.render)!;
+    queue.jobs.length = 0; // the queue lost everything else
+
+    const queued = await requeueUnsent({ ledger: herald.ledger, sendQueue: queue }, planned!.digestId);
+    expect(queued).toBe(readers.length + 1 - 50);
+    expect(queue.jobs.find((job) => job.subscriberIds.includes(narrowed.subscriberIds[0]!))?.render).toBe(
+      narrowed.render,
+    );
+    await drain();
+    expect(mailsPerReader().size).toBe(readers.length + 1);
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(herald.mailer.sent.find((m) => m.to === 'picky@example.org')!.subject).toBe(other.title);
+  });
+
   it('pauses a digest: its jobs wait and come back; resumed, everyone gets it once', async () => {
     const planned = await publish();
     await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now);
