@@ -1,6 +1,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { herald } from '../support/cli.ts';
 import { addReader, mailTo, outbox, useLocalStack, waitFor } from '../support/local-stack.ts';
@@ -30,7 +36,7 @@ async function digestFor(lang: string): Promise<string> {
 
 const statusOf = async (digest: string) => (await herald(local.home, 'status', digest, '--once')).stdout;
 
-describe('an operator in approval mode', { timeout: 90_000 }, () => {
+describe('an operator in approval mode', { timeout: 120_000 }, () => {
   const readers = Array.from({ length: 40 }, (_, i) => `op${i}@example.org`);
 
   it('tests a digest, approves it with sending switched off, switches on, and follows it to the end', async () => {
@@ -96,5 +102,49 @@ describe('an operator in approval mode', { timeout: 90_000 }, () => {
     expect(resumed.stderr).toContain('is cancelled: it cannot be changed');
     const unknown = await herald(local.home, 'pause', 'd_000000000000000000000000');
     expect(unknown.stderr).toContain('there is no digest d_000000000000000000000000');
+  });
+
+  it('sends a digest on after its queue lost every job: resume --requeue, and nobody mailed twice', async () => {
+    const zh = Array.from({ length: 60 }, (_, i) => `zh${i}@example.org`);
+    for (const email of zh) await addReader(local.stack, email, 'zh');
+    await herald(local.home, 'sending', 'off');
+    expect((await herald(local.home, 'publish', page('zh-state-visit.txt'))).code).toBe(0);
+    const digest = await digestFor('zh');
+    expect((await herald(local.home, 'digest', 'approve', digest)).stdout).toContain(
+      '60 recipients in 2 jobs',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The queue loses everything it holds (as when the local stack is killed outright): drained until
+    // no job is left anywhere in it, not even one a sender was holding back.
+    const sqs = new SQSClient({});
+    const QueueUrl = local.stack.config.queues.send;
+    await waitFor('an empty send queue', async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 1,
+        }),
+      );
+      for (const message of Messages)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
+          Number(Attributes.ApproximateNumberOfMessagesDelayed) ===
+        0
+      );
+    });
+    await herald(local.home, 'sending', 'on');
+    expect(await statusOf(digest)).toMatch(/pending\s+60\n/);
+
+    const resumed = await herald(local.home, 'resume', digest, '--requeue');
+    expect(resumed.stdout).toContain('60 readers not mailed yet were queued again');
+    await waitFor('the digest to be done', async () => /status\s+done/.test(await statusOf(digest)), 60_000);
+    for (const email of zh) expect(await mailTo(local.stack, email)).toHaveLength(1);
   });
 });
