@@ -13,8 +13,7 @@ export function localTarget(): LocalConfig {
 
 /** The local stack's token keys (kept in HERALD_HOME, never printed): for signing links and hashing addresses. */
 export function localTokenKeys(): TokenKeys {
-  const file = path.join(heraldHome(), 'token-keys.json');
-  return parseTokenKeys(readFileSync(file, 'utf8'), file);
+  return parseTokenKeys(localTokenKeysJson(), path.join(heraldHome(), 'token-keys.json'));
 }
 
 /** The same keys as the JSON the handlers read from HERALD_TOKEN_KEYS. */

@@ -1,4 +1,3 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
@@ -12,7 +11,7 @@ import {
   startSesFaultProxy,
   THROTTLED,
 } from '../support/fault-proxy.ts';
-import { addReader, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
+import { addReader, sendDeadLetters, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
 
 // The sender runs in a process of its own (as with `npm start`), sends through the fault proxy, and a
 // batch a dead sender held comes back after 15 s; a claimed ledger row may be taken over after 3 s.
@@ -78,14 +77,8 @@ describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 
     ).catch(async (error: Error) => {
       const { missedRecipients } = await import('#core/digests/status.ts');
       const missed = await missedRecipients({ ledger: new DynamoSendLedger(table) }, record!.id);
-      const dlq = await new SQSClient({}).send(
-        new GetQueueAttributesCommand({
-          QueueUrl: local.stack.config.queues.sendDlq,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
-      );
       throw new Error(
-        `${error.message}: ${JSON.stringify(last)} ${JSON.stringify(missed.slice(0, 5))} dead letters: ${dlq.Attributes?.ApproximateNumberOfMessages}`,
+        `${error.message}: ${JSON.stringify(last)} ${JSON.stringify(missed.slice(0, 5))} dead letters: ${await sendDeadLetters(local.stack)}`,
       );
     });
 
@@ -105,12 +98,6 @@ describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 
     expect(acceptedAtKill).toBeLessThan(500);
     expect(proxy.refused.length).toBeGreaterThan(50);
 
-    const { Attributes } = await new SQSClient({}).send(
-      new GetQueueAttributesCommand({
-        QueueUrl: local.stack.config.queues.sendDlq,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    );
-    expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(await sendDeadLetters(local.stack)).toBe(0);
   });
 });

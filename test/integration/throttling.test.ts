@@ -1,8 +1,14 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureDocument } from '../support/documents.ts';
 import { type FaultProxy, startSesFaultProxy, THROTTLED } from '../support/fault-proxy.ts';
-import { addReader, outbox, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
+import {
+  addReader,
+  outbox,
+  sendDeadLetters,
+  upload,
+  useLocalStack,
+  waitFor,
+} from '../support/local-stack.ts';
 
 // Read by the sender when it first loads, in this process: a throttled job comes back after about a second.
 process.env.HERALD_THROTTLE_DEFER_SECONDS = '1';
@@ -36,13 +42,7 @@ describe('when SES throttles 30 % of calls', () => {
     expect(await delivered()).toEqual(readers.map(() => 1));
     expect(proxy.refused.length).toBeGreaterThan(10);
 
-    const { Attributes } = await new SQSClient({}).send(
-      new GetQueueAttributesCommand({
-        QueueUrl: local.stack.config.queues.sendDlq,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    );
-    expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(await sendDeadLetters(local.stack)).toBe(0);
   });
 
   it('defers what throttling holds up for longer than the retries, and still mails everyone once', async () => {

@@ -1,3 +1,4 @@
+import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
@@ -445,6 +446,16 @@ export function memoryHerald() {
   const { digests, subscribers, ledger, mailer, articles, receipts, suppressions, sending, quota } = stores;
   return {
     ...stores,
+    /** What the planner needs, queueing jobs on `sendQueue`. */
+    publishPorts: (sendQueue: SendQueue) => ({
+      articles,
+      digests,
+      subscribers,
+      receipts,
+      ledger,
+      sendQueue,
+      templates: new FileTemplateSource(),
+    }),
     deliveryPorts: {
       digests,
       subscribers,

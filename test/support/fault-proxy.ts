@@ -1,4 +1,11 @@
-import { createServer, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How a refused call is answered: as SES v2 answers it. */
@@ -33,6 +40,60 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+/** A request's whole body. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Sends a request on to `target` as it came, and reads the whole answer. */
+function forward(target: string, req: IncomingMessage, body: Buffer) {
+  const upstreamUrl = new URL(target);
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const upstream = request(
+      {
+        host: upstreamUrl.hostname,
+        port: upstreamUrl.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        readBody(answer).then(
+          (answerBody) =>
+            resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
+          reject,
+        );
+      },
+    );
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+/** Starts a proxy server on a free local port. */
+async function listen(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      res.writeHead(502);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /**
  * A small fault proxy in front of the SES emulator: each SendEmail call is either refused before it
  * reaches SES (as SES throttling does: HTTP 429 `TooManyRequestsException`, or any other refusal
@@ -45,13 +106,13 @@ export async function startSesFaultProxy(
   const accepted: FaultProxy['accepted'] = [];
   const refused: FaultProxy['refused'] = [];
   let calls = 0;
-  const server: Server = createServer((req, res) => {
+  const server = await listen(async (req, res) => {
     const at = performance.now();
     const isSend = req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails');
     const refusal = isSend ? decide(calls++) : undefined;
+    const body = await readBody(req);
     if (refusal) {
       refused.push({ at, type: refusal.type });
-      req.resume();
       res.writeHead(refusal.status, {
         'content-type': 'application/json',
         'x-amzn-errortype': refusal.type,
@@ -59,47 +120,16 @@ export async function startSesFaultProxy(
       res.end(JSON.stringify({ message: refusal.message }));
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const upstreamUrl = new URL(typeof target === 'string' ? target : target());
-      const upstream = request(
-        {
-          host: upstreamUrl.hostname,
-          port: upstreamUrl.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          if (isSend && answer.statusCode === 200) {
-            const to = (JSON.parse(body.toString()) as { Destination?: { ToAddresses?: string[] } })
-              .Destination?.ToAddresses;
-            accepted.push({ at, to: to ?? [] });
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
-      upstream.end(body);
-    });
+    const answer = await forward(typeof target === 'string' ? target : target(), req, body);
+    if (isSend && answer.status === 200) {
+      const to = (JSON.parse(body.toString()) as { Destination?: { ToAddresses?: string[] } }).Destination
+        ?.ToAddresses;
+      accepted.push({ at, to: to ?? [] });
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accepted,
-    refused,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...server, accepted, refused };
 }
 
 /** The most calls in any sliding window of `windowMs` (each window starting at a call). */
@@ -128,63 +158,17 @@ export function mailsPerAddress(proxy: FaultProxy): Map<string, number> {
 export async function startSqsDoublingProxy(
   target: string,
 ): Promise<{ url: string; doubled: () => number; close(): Promise<void> }> {
-  const upstreamUrl = new URL(target);
   let doubled = 0;
-  const forward = (req: import('node:http').IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: Buffer }>(
-      (resolve, reject) => {
-        const upstream = request(
-          {
-            host: upstreamUrl.hostname,
-            port: upstreamUrl.port,
-            path: req.url,
-            method: req.method,
-            headers: req.headers,
-          },
-          (answer) => {
-            const parts: Buffer[] = [];
-            answer.on('data', (part: Buffer) => parts.push(part));
-            answer.on('end', () =>
-              resolve({
-                status: answer.statusCode ?? 502,
-                headers: answer.headers,
-                body: Buffer.concat(parts),
-              }),
-            );
-          },
-        );
-        upstream.on('error', reject);
-        upstream.end(body);
-      },
-    );
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const action = String(req.headers['x-amz-target'] ?? '') + body.toString().slice(0, 200);
-      try {
-        const first = await forward(req, body);
-        if (/SendMessage/.test(action)) {
-          await forward(req, body);
-          doubled++;
-        }
-        res.writeHead(first.status, first.headers);
-        res.end(first.body);
-      } catch {
-        res.writeHead(502);
-        res.end();
-      }
-    });
+  const server = await listen(async (req, res) => {
+    const body = await readBody(req);
+    const action = String(req.headers['x-amz-target'] ?? '') + body.toString().slice(0, 200);
+    const first = await forward(target, req, body);
+    if (/SendMessage/.test(action)) {
+      await forward(target, req, body);
+      doubled++;
+    }
+    res.writeHead(first.status, first.headers);
+    res.end(first.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    doubled: () => doubled,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...server, doubled: () => doubled };
 }

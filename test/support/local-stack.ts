@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
@@ -49,6 +50,17 @@ export function startTestStack(
   // HERALD_TEST_LOG=1 shows the stack's own progress lines (handler errors included) while a test runs.
   const log = process.env.HERALD_TEST_LOG ? (line: string) => console.error(`[stack] ${line}`) : undefined;
   return startLocalStack({ home, ports, batchWindowMs: 200, log, ...options });
+}
+
+/** How many send jobs wait in the send queue's dead-letter queue. */
+export async function sendDeadLetters(stack: LocalStack): Promise<number> {
+  const { Attributes } = await new SQSClient({}).send(
+    new GetQueueAttributesCommand({
+      QueueUrl: stack.config.queues.sendDlq,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages);
 }
 
 export async function outbox(stack: LocalStack): Promise<OutboxMail[]> {

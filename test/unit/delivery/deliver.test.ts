@@ -1,23 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import {
-  MemoryArticleStore,
-  MemoryDigestStore,
-  MemoryLedger,
-  MemoryReceipts,
-  MemorySendingSwitch,
-  MemorySendQueue,
-  MemorySendQuota,
-  MemorySubscriberStore,
-  MemorySuppressionList,
-  noPace,
-  RecordingMailer,
-  subscriber,
-} from '../../support/fakes.ts';
+import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
 
 const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
 const settings = {
@@ -27,37 +13,21 @@ const settings = {
   sendLeaseMs: 60_000,
 };
 
-let subscribers: MemorySubscriberStore;
-let articles: MemoryArticleStore;
-let receipts: MemoryReceipts;
-let digests: MemoryDigestStore;
+let herald: ReturnType<typeof memoryHerald>;
+let subscribers: ReturnType<typeof memoryHerald>['subscribers'];
 let queue: MemorySendQueue;
-let ledger: MemoryLedger;
-let mailer: RecordingMailer;
+let mailer: ReturnType<typeof memoryHerald>['mailer'];
 const now = () => new Date('2026-11-20T10:00:00Z');
 
 beforeEach(() => {
-  subscribers = new MemorySubscriberStore();
-  articles = new MemoryArticleStore();
-  receipts = new MemoryReceipts();
-  digests = new MemoryDigestStore();
+  herald = memoryHerald();
+  ({ subscribers, mailer } = herald);
   queue = new MemorySendQueue();
-  ledger = new MemoryLedger();
-  mailer = new RecordingMailer();
 });
 
 async function publish(...names: string[]) {
-  const ports = {
-    articles,
-    digests,
-    subscribers,
-    receipts,
-    ledger,
-    sendQueue: queue,
-    templates: new FileTemplateSource(),
-  };
   return publishImmediateDigests(
-    ports,
+    herald.publishPorts(queue),
     { publisher: 'Press Office', publicBaseUrl: 'https://news.example.org' },
     names.map((n) => versionFromFixture(n)),
     now(),
@@ -65,24 +35,7 @@ async function publish(...names: string[]) {
 }
 
 const deliverAll = async () => {
-  for (const job of queue.jobs)
-    await deliverSendJob(
-      {
-        digests,
-        subscribers,
-        ledger,
-        mailer,
-        articles,
-        receipts,
-        suppressions: new MemorySuppressionList(),
-        sending: new MemorySendingSwitch(),
-        quota: new MemorySendQuota(),
-        pace: noPace,
-      },
-      settings,
-      job,
-      now,
-    );
+  for (const job of queue.jobs) await deliverSendJob(herald.deliveryPorts, settings, job, now);
 };
 
 describe('publishing immediate digests', () => {

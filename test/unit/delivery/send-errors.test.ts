@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { classifySesError } from '#adapters/ses-mailer.ts';
 import { deliverSendJob } from '#core/delivery/deliver.ts';
 import { SendPace } from '#core/delivery/pace.ts';
@@ -15,20 +14,7 @@ import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
 import type { OutgoingMail } from '#ports/index.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import {
-  MemoryArticleStore,
-  MemoryDigestStore,
-  MemoryLedger,
-  MemoryReceipts,
-  MemorySendingSwitch,
-  MemorySendQueue,
-  MemorySendQuota,
-  MemorySubscriberStore,
-  MemorySuppressionList,
-  noPace,
-  RecordingMailer,
-  subscriber,
-} from '../../support/fakes.ts';
+import { MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
 
 const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
 const settings = {
@@ -52,54 +38,27 @@ class FaultyMailer extends RecordingMailer {
   }
 }
 
-let subscribers: MemorySubscriberStore;
-let digests: MemoryDigestStore;
-let ledger: MemoryLedger;
-let suppressions: MemorySuppressionList;
+let herald: ReturnType<typeof memoryHerald>;
+let digests: ReturnType<typeof memoryHerald>['digests'];
+let suppressions: ReturnType<typeof memoryHerald>['suppressions'];
 let queue: MemorySendQueue;
 const emails = Array.from({ length: 60 }, (_, i) => `reader${i}@example.org`);
 
 beforeEach(async () => {
-  subscribers = new MemorySubscriberStore();
-  digests = new MemoryDigestStore();
-  ledger = new MemoryLedger();
-  suppressions = new MemorySuppressionList();
+  herald = memoryHerald();
+  ({ digests, suppressions } = herald);
   queue = new MemorySendQueue();
-  for (const email of emails) await subscribers.put(subscriber(email, 'en'));
+  for (const email of emails) await herald.subscribers.put(subscriber(email, 'en'));
   await publishImmediateDigests(
-    {
-      articles: new MemoryArticleStore(),
-      digests,
-      subscribers,
-      receipts: new MemoryReceipts(),
-      ledger,
-      sendQueue: queue,
-      templates: new FileTemplateSource(),
-    },
+    herald.publishPorts(queue),
     { publisher: 'Press Office', publicBaseUrl: settings.publicBaseUrl },
     [versionFromFixture('en-state-visit.txt')],
     now(),
   );
 });
 
-/** The sender's ports around a mailer, with no pacing and no real waiting between retries. */
-function portsWith(mailer: RecordingMailer) {
-  const articles = new MemoryArticleStore();
-  const receipts = new MemoryReceipts();
-  return {
-    digests,
-    subscribers,
-    ledger,
-    mailer,
-    articles,
-    receipts,
-    suppressions,
-    sending: new MemorySendingSwitch(),
-    quota: new MemorySendQuota(),
-    pace: noPace,
-    sleep: async () => undefined,
-  };
-}
+/** The sender's ports around a mailer (no pacing, no real waiting between retries). */
+const portsWith = (mailer: RecordingMailer) => ({ ...herald.deliveryPorts, mailer });
 
 /** Runs the queue to the end as the sender handler does: a deferred job's rest goes back on the queue. */
 async function drain(mailer: RecordingMailer) {
