@@ -10,6 +10,16 @@ export const BUNDLING = {
   banner:
     "import { createRequire as __heraldRequire } from 'node:module'; const require = __heraldRequire(import.meta.url);",
   external: ['typescript'],
+  /**
+   * Packages bundled as an empty module: mjml and cheerio import them at load time, Herald never calls
+   * them (no fetching by URL, no encoding sniffing of byte streams, no minify or beautify option).
+   */
+  alias: Object.fromEntries(
+    ['undici', 'encoding-sniffer', 'whatwg-encoding', 'js-beautify', 'htmlnano'].map((name) => [
+      name,
+      './infra/stubs/unused-module.cjs',
+    ]),
+  ) as Readonly<Record<string, string>>,
   mainFields: ['module', 'main'],
 } as const;
 

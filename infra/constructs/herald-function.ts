@@ -68,6 +68,12 @@ export class HeraldFunction extends NodejsFunction {
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         externalModules: [...BUNDLING.external],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLING.alias).map(([name, stub]) => [
+            `--alias:${name}`,
+            path.join(PROJECT_ROOT, stub),
+          ]),
+        ),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

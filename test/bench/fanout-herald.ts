@@ -26,7 +26,9 @@ let peakRss = process.memoryUsage.rss();
 const stage = (name: string) => {
   if (process.env.HERALD_BENCH_STAGES) {
     const m = process.memoryUsage();
-    process.stderr.write(`[herald] ${name}: rss ${m.rss >> 20} MB, heap ${m.heapUsed >> 20} MB\n`);
+    process.stderr.write(
+      `[herald] ${name}: rss ${m.rss >> 20} MB, heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} MB, external ${m.external >> 20} MB, buffers ${m.arrayBuffers >> 20} MB\n`,
+    );
   }
 };
 stage('loaded');
@@ -80,6 +82,7 @@ process.send?.({ kind: 'planned', recipients: planned?.recipients ?? 0, renders,
 process.on('message', async (message: { kind: string }) => {
   if (message.kind !== 'report') return;
   const cpu = process.cpuUsage();
+  stage(`cpu user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms`);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   process.send?.({
     kind: 'report',

@@ -29,7 +29,7 @@ const SENDER_CONCURRENCY = 20;
 
 function node(script: string, env: NodeJS.ProcessEnv, ipc = false): ChildProcess {
   const args = script.endsWith('.mjs')
-    ? [script]
+    ? [...(process.env.HERALD_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), script]
     : ['--openssl-legacy-provider', '--import', 'tsx', here(script)];
   return spawn(process.execPath, args, {
     env: { ...process.env, ...env },
@@ -54,6 +54,7 @@ async function bundleHerald(): Promise<{ file: string; templates: string }> {
     minify: process.env.HERALD_BENCH_PROFILE ? false : BUNDLING.minify,
     banner: { js: BUNDLING.banner },
     external: [...BUNDLING.external],
+    alias: { ...BUNDLING.alias },
     mainFields: [...BUNDLING.mainFields],
     logLevel: 'silent',
   });
@@ -206,7 +207,10 @@ export async function fanout() {
     const bareSesRate = await bare(Math.min(recipients, 20_000));
     say(`bare SES: ${round(bareSesRate)} mails/s; now the pipeline with no limit`);
     const unlimited = await pipeline(
-      { ...heraldEnv, HERALD_BENCH_PROFILE: undefined },
+      {
+        ...heraldEnv,
+        HERALD_BENCH_PROFILE: process.env.HERALD_BENCH_PROFILE?.replace(/(\.cpuprofile)?$/, '-unlimited$1'),
+      },
       endpoints.ses,
       1e6,
       recipients,

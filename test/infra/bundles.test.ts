@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { BUNDLING } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,7 +15,9 @@ async function bundledPackages(handler: string): Promise<Set<string>> {
     target: 'node20',
     write: false,
     metafile: true,
-    external: ['typescript'],
+    external: [...BUNDLING.external],
+    alias: { ...BUNDLING.alias },
+    mainFields: [...BUNDLING.mainFields],
     logLevel: 'silent',
   });
   return new Set(
@@ -35,5 +38,12 @@ describe('bundles', () => {
   it('put mjml in the functions that render mail', async () => {
     expect((await bundledPackages('ingest')).has('mjml')).toBe(true);
     expect((await bundledPackages('scheduled-digest')).has('mjml')).toBe(true);
+  });
+
+  it('leave out what mjml and cheerio load but Herald never calls (fetching, sniffing, minifying)', async () => {
+    const ingest = await bundledPackages('ingest');
+    expect(ingest.has('juice')).toBe(true);
+    for (const unused of ['undici', 'encoding-sniffer', 'whatwg-encoding', 'js-beautify', 'htmlnano'])
+      expect(ingest.has(unused), unused).toBe(false);
   });
 });

@@ -32,6 +32,7 @@ export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
       minify: BUNDLING.minify,
       banner: { js: BUNDLING.banner },
       external: [...BUNDLING.external],
+      alias: { ...BUNDLING.alias },
       mainFields: [...BUNDLING.mainFields],
       logLevel: 'silent',
     });
