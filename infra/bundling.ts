@@ -23,11 +23,64 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
 } as const;
 
+/**
+ * How the sender function's Node runs: it sends for minutes at a steady pace with a live heap of about
+ * 25 MB, and V8's defaults would let that heap grow to several times its size between collections. An
+ * 8 MB young generation, a 64 MB old space and one malloc arena keep it small; the fan-out benchmark
+ * runs Herald with the same settings.
+ */
+export const LEAN_RUNTIME = {
+  nodeOptions: ['--max-semi-space-size=8', '--max-old-space-size=64'],
+  environment: { MALLOC_ARENA_MAX: '1' },
+} as const;
+
+/**
+ * The mjml worker (`functions/core/mail/mjml-worker.ts`), bundled as `mjml-worker.mjs` beside the index
+ * of the functions that render digests and then plan them: they compile MJML in that thread and leave
+ * mjml out of their own bundle, so a long planning run does not carry mjml's memory.
+ */
+export const MJML_WORKER = { entry: 'functions/core/mail/mjml-worker.ts', file: 'mjml-worker.mjs' } as const;
+
+/** What a main bundle leaves out: with the mjml worker beside it, mjml too. */
+export function externalsFor(extras: LambdaExtras): string[] {
+  return [...BUNDLING.external, ...(extras.mjmlWorker ? ['mjml'] : [])];
+}
+
+/**
+ * The shell command that bundles the mjml worker into `outputDir` with the same options as the
+ * functions (run by the CDK construct after bundling, by the bundle tests and by the benchmark).
+ */
+export function mjmlWorkerCommand(inputDir: string, outputDir: string): string {
+  const args = [
+    `${inputDir}/node_modules/.bin/esbuild`,
+    `${inputDir}/${MJML_WORKER.entry}`,
+    '--bundle',
+    '--platform=node',
+    `--format=${BUNDLING.format}`,
+    `--target=${BUNDLING.target}`,
+    ...(BUNDLING.minify ? ['--minify'] : []),
+    '--sourcemap',
+    `--main-fields=${BUNDLING.mainFields.join(',')}`,
+    `--banner:js=${BUNDLING.banner}`,
+    ...BUNDLING.external.map((name) => `--external:${name}`),
+    ...Object.entries(BUNDLING.alias).map(([name, stub]) => `--alias:${name}=${inputDir}/${stub.slice(2)}`),
+    `--outfile=${outputDir}/${MJML_WORKER.file}`,
+    '--log-level=warning',
+  ];
+  return args.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
+}
+
+export interface LambdaExtras {
+  readonly templates?: boolean;
+  readonly widget?: boolean;
+  readonly mjmlWorker?: boolean;
+}
+
 /** Every Lambda entry under functions/handlers, and what its bundle carries beside the code. */
-export const LAMBDA_ENTRIES: Readonly<Record<string, { templates?: boolean; widget?: boolean }>> = {
-  ingest: { templates: true },
+export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaExtras>> = {
+  ingest: { templates: true, mjmlWorker: true },
   sender: {},
-  'scheduled-digest': { templates: true },
+  'scheduled-digest': { templates: true, mjmlWorker: true },
   'ses-events': {},
   unsubscribe: { templates: true },
   preferences: { templates: true },

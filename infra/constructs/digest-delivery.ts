@@ -44,6 +44,7 @@ export class DigestDelivery extends Construct {
       handler: 'sender',
       description: 'Herald: send jobs → personalized mail through SES',
       timeout: Duration.minutes(1),
+      lean: true,
       environment: {
         ...props.environment,
         HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,

@@ -6,7 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING } from '../bundling.ts';
+import { BUNDLING, externalsFor, LEAN_RUNTIME, mjmlWorkerCommand } from '../bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,6 +21,10 @@ export interface HeraldFunctionProps {
   readonly withTemplates?: boolean;
   /** Copy the ALTCHA widget script into the bundle (for the function that serves it). */
   readonly withWidget?: boolean;
+  /** Compile MJML in a worker bundled beside the code (for functions that render digests, then plan them). */
+  readonly withMjmlWorker?: boolean;
+  /** Run Node with a small heap (LEAN_RUNTIME in infra/bundling.ts): for the long, steady sender. */
+  readonly lean?: boolean;
   readonly reservedConcurrentExecutions?: number;
 }
 
@@ -53,7 +57,8 @@ export class HeraldFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.lean ? LEAN_RUNTIME.nodeOptions : [])].join(' '),
+        ...(props.lean ? LEAN_RUNTIME.environment : {}),
         POWERTOOLS_SERVICE_NAME: 'herald',
         ...(props.withTemplates ? { HERALD_TEMPLATES_DIR: '/var/task/templates' } : {}),
         ...(props.withWidget ? { HERALD_ASSETS_DIR: '/var/task/assets' } : {}),
@@ -67,7 +72,7 @@ export class HeraldFunction extends NodejsFunction {
         bundleAwsSDK: true,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
-        externalModules: [...BUNDLING.external],
+        externalModules: externalsFor({ mjmlWorker: props.withMjmlWorker }),
         esbuildArgs: Object.fromEntries(
           Object.entries(BUNDLING.alias).map(([name, stub]) => [
             `--alias:${name}`,
@@ -79,6 +84,7 @@ export class HeraldFunction extends NodejsFunction {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(props.withTemplates ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : []),
+            ...(props.withMjmlWorker ? [mjmlWorkerCommand(inputDir, outputDir)] : []),
             ...(props.withWidget
               ? [
                   `mkdir -p "${outputDir}/assets"`,

@@ -27,7 +27,7 @@ const stage = (name: string) => {
   if (process.env.HERALD_BENCH_STAGES) {
     const m = process.memoryUsage();
     process.stderr.write(
-      `[herald] ${name}: rss ${m.rss >> 20} MB, heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} MB, external ${m.external >> 20} MB, buffers ${m.arrayBuffers >> 20} MB\n`,
+      `[herald] ${name}: rss ${m.rss >> 20} MB (peak ${peakRss >> 20}), heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} MB, external ${m.external >> 20} MB, buffers ${m.arrayBuffers >> 20} MB\n`,
     );
   }
 };
@@ -76,7 +76,7 @@ const planningStarted = performance.now();
 const [planned] = await publishDigests(ports, settings, versions, 'immediate', new Date());
 const planningMs = performance.now() - planningStarted;
 stage('planned');
-setInterval(() => stage('sending'), 5000).unref();
+setInterval(() => stage('sending'), 2000).unref();
 process.send?.({ kind: 'planned', recipients: planned?.recipients ?? 0, renders, planningMs });
 
 process.on('message', async (message: { kind: string }) => {

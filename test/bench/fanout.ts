@@ -4,7 +4,7 @@
  * process, with a counting sink in place of SES. Herald runs in a process of its own, so its CPU time
  * and memory are measured apart from the emulators'.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { cp, mkdtemp } from 'node:fs/promises';
@@ -12,28 +12,38 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { subscriberItem } from '#adapters/dynamodb-subscribers.ts';
 import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
-import { BUNDLING } from '#infra/bundling.ts';
+import { BUNDLING, externalsFor, LEAN_RUNTIME, mjmlWorkerCommand } from '#infra/bundling.ts';
 import { provision } from '#local/provision.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const run = promisify(execFile);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const say = (line: string) => process.stderr.write(`[fanout] ${line}\n`);
 /** The sender's concurrency: two pollers, each handing the handler ten jobs at once. */
 const SENDER_CONCURRENCY = 20;
 
 function node(script: string, env: NodeJS.ProcessEnv, ipc = false): ChildProcess {
-  const args = script.endsWith('.mjs')
-    ? [...(process.env.HERALD_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), script]
+  // Herald's bundle runs as the sender function does (LEAN_RUNTIME), plus HERALD_BENCH_NODE_OPTIONS.
+  const herald = script.endsWith('.mjs');
+  const args = herald
+    ? [
+        ...LEAN_RUNTIME.nodeOptions,
+        ...(process.env.HERALD_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+        script,
+      ]
     : ['--openssl-legacy-provider', '--import', 'tsx', here(script)];
   return spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ipc ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(herald ? LEAN_RUNTIME.environment : {}), ...env },
+    stdio: ipc
+      ? ['ignore', process.env.HERALD_BENCH_STAGES ? 'inherit' : 'ignore', 'inherit', 'ipc']
+      : ['ignore', 'pipe', 'inherit'],
   });
 }
 
@@ -53,11 +63,12 @@ async function bundleHerald(): Promise<{ file: string; templates: string }> {
     target: BUNDLING.target,
     minify: process.env.HERALD_BENCH_PROFILE ? false : BUNDLING.minify,
     banner: { js: BUNDLING.banner },
-    external: [...BUNDLING.external],
+    external: externalsFor({ mjmlWorker: true }),
     alias: { ...BUNDLING.alias },
     mainFields: [...BUNDLING.mainFields],
     logLevel: 'silent',
   });
+  await run('bash', ['-c', mjmlWorkerCommand(here('../..').replace(/\/$/, ''), dir)]);
   const templates = path.join(dir, 'templates');
   await cp(here('../../templates'), templates, { recursive: true });
   return { file, templates };

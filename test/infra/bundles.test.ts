@@ -1,21 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLING } from '#infra/bundling.ts';
+import { BUNDLING, externalsFor, LAMBDA_ENTRIES, MJML_WORKER } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The node_modules packages an entry's bundle holds, bundled the way the CDK function construct bundles it. */
 async function bundledPackages(handler: string): Promise<Set<string>> {
   const result = await build({
-    entryPoints: [`${root}functions/handlers/${handler}.ts`],
+    entryPoints: [handler.endsWith('.ts') ? `${root}${handler}` : `${root}functions/handlers/${handler}.ts`],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     write: false,
     metafile: true,
-    external: [...BUNDLING.external],
+    external: externalsFor(LAMBDA_ENTRIES[handler] ?? {}),
     alias: { ...BUNDLING.alias },
     mainFields: [...BUNDLING.mainFields],
     logLevel: 'silent',
@@ -35,15 +35,24 @@ describe('bundles', () => {
     expect(sender.has('@aws-sdk/client-sesv2')).toBe(true);
   });
 
-  it('put mjml in the functions that render mail', async () => {
-    expect((await bundledPackages('ingest')).has('mjml')).toBe(true);
-    expect((await bundledPackages('scheduled-digest')).has('mjml')).toBe(true);
+  it('put mjml in the functions that render mail, in the mjml worker for those that render digests', async () => {
+    expect((await bundledPackages('subscribe')).has('mjml')).toBe(true);
+    expect((await bundledPackages('suggest')).has('mjml')).toBe(true);
+    for (const planner of ['ingest', 'scheduled-digest']) {
+      expect(LAMBDA_ENTRIES[planner]?.mjmlWorker, planner).toBe(true);
+      expect((await bundledPackages(planner)).has('mjml'), planner).toBe(false);
+    }
+    expect((await bundledPackages(MJML_WORKER.entry)).has('mjml')).toBe(true);
   });
 
   it('leave out what mjml and cheerio load but Herald never calls (fetching, sniffing, minifying)', async () => {
+    const worker = await bundledPackages(MJML_WORKER.entry);
     const ingest = await bundledPackages('ingest');
-    expect(ingest.has('juice')).toBe(true);
-    for (const unused of ['undici', 'encoding-sniffer', 'whatwg-encoding', 'js-beautify', 'htmlnano'])
+    expect(worker.has('juice')).toBe(true);
+    expect(ingest.has('cheerio')).toBe(true);
+    for (const unused of ['undici', 'encoding-sniffer', 'whatwg-encoding', 'js-beautify', 'htmlnano']) {
+      expect(worker.has(unused), unused).toBe(false);
       expect(ingest.has(unused), unused).toBe(false);
+    }
   });
 });

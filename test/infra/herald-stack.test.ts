@@ -303,6 +303,19 @@ describe('function defaults', () => {
     });
   });
 
+  it('run the sender with a small heap and one malloc arena, and the other functions with Node defaults', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const variables = (description: string) =>
+      functions.find((f) => f.Properties.Description === description)?.Properties.Environment.Variables;
+    const sender = variables('Herald: send jobs → personalized mail through SES');
+    expect(sender.NODE_OPTIONS.split(' ')).toEqual(
+      expect.arrayContaining(['--enable-source-maps', '--max-semi-space-size=8', '--max-old-space-size=64']),
+    );
+    expect(sender.MALLOC_ARENA_MAX).toBe('1');
+    const ingest = variables('Herald: documents → articles → rendered digests → send jobs');
+    expect(ingest.NODE_OPTIONS).not.toContain('max-old-space-size');
+  });
+
   it('give every function a log group with retention, and a role that may write only there', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter(
       (g) => g.Properties.RetentionInDays === 30,

@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { BUNDLING, LAMBDA_ENTRIES } from '#infra/bundling.ts';
+import { BUNDLING, externalsFor, LAMBDA_ENTRIES, mjmlWorkerCommand } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
 
 export interface BuiltBundle {
   readonly name: string;
@@ -31,11 +34,12 @@ export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
       target: BUNDLING.target,
       minify: BUNDLING.minify,
       banner: { js: BUNDLING.banner },
-      external: [...BUNDLING.external],
+      external: externalsFor(extras),
       alias: { ...BUNDLING.alias },
       mainFields: [...BUNDLING.mainFields],
       logLevel: 'silent',
     });
+    if (extras.mjmlWorker) await run('bash', ['-c', mjmlWorkerCommand(root.replace(/\/$/, ''), dir)]);
     if (extras.templates)
       await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
     if (extras.widget) {

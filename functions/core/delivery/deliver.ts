@@ -288,15 +288,18 @@ class JobRun {
       this.inFlight.push({ id: subscriber.id, leaseUntil: claim.leaseUntil });
       return { kind: 'skipped' };
     }
-    const links = personalLinks(this.settings.publicBaseUrl, this.settings.tokenKeys, subscriber.id);
-    const mail: OutgoingMail = {
-      from: this.settings.from,
-      to: subscriber.email,
-      ...personalize(this.rendered, links, this.withdrawn),
-      headers: [
-        { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
-        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-      ],
+    // Personalized only once the pace lets it go: a mail built early would wait (and age in memory).
+    const mail = (): OutgoingMail => {
+      const links = personalLinks(this.settings.publicBaseUrl, this.settings.tokenKeys, subscriber.id);
+      return {
+        from: this.settings.from,
+        to: subscriber.email,
+        ...personalize(this.rendered, links, this.withdrawn),
+        headers: [
+          { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
+          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        ],
+      };
     };
     try {
       const { messageId } = await this.sendPaced(mail);
@@ -340,11 +343,11 @@ class JobRun {
   }
 
   /** One send under the pace, retried with jittered back-off while SES throttles. */
-  private async sendPaced(mail: OutgoingMail) {
+  private async sendPaced(mail: () => OutgoingMail) {
     for (let attempt = 0; ; attempt++) {
       await this.ports.pace.take();
       try {
-        return await this.ports.mailer.send(mail);
+        return await this.ports.mailer.send(mail());
       } catch (error) {
         if (!retriedHere(error) || attempt >= THROTTLE_RETRIES) throw error;
         await this.sleep(backoffMs(attempt));

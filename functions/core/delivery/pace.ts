@@ -6,6 +6,14 @@
  * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
  * that may run at once), so all senders together stay under it.
  */
+/**
+ * Waiting callers are woken together on ticks this far apart rather than one by one: a few sends per
+ * wake-up instead of one saves the process most of its wake-ups at high rates. A send goes out at most
+ * one tick after its slot, so a sliding second may hold the slots of 1 s + 1 tick (2.5 % more), which
+ * the sender's 5 % headroom under the SES rate covers.
+ */
+export const PACE_TICK_MS = 25;
+
 export class SendPace {
   private next: number;
   private readonly intervalMs: number;
@@ -15,6 +23,7 @@ export class SendPace {
     private readonly clock: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly tickMs = PACE_TICK_MS,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('the send rate must be above zero');
     this.intervalMs = 1000 / ratePerSecond;
@@ -26,7 +35,10 @@ export class SendPace {
     const now = this.clock();
     const slot = Math.max(now, this.next);
     this.next = slot + this.intervalMs;
-    if (slot > now) await this.sleep(slot - now);
+    if (slot <= now) return;
+    // Woken on the tick after the slot: callers whose slots share a tick wake together.
+    const wake = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
+    await this.sleep(wake - now);
   }
 }
 

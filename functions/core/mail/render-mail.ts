@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 import { formatMessage, loadMessages, type Messages } from '#core/digests/messages.ts';
 import { directionOf, type Language } from '#core/languages.ts';
+import { compileMjml } from '#core/mail/mjml.ts';
 import type { TemplateSource } from '#ports/index.ts';
 
 export const MAIL_TEMPLATES = ['digest', 'confirmation', 'welcome', 'suggestion', 'link'] as const;
@@ -120,10 +120,8 @@ export async function renderMail(
     },
     { helpers: { t: messageHelper(messages, lang) } },
   );
-  const result = await mjml2html(source, { validationLevel: 'strict' });
-  if (result.errors.length > 0) {
-    throw new TemplateError(`${name}.mjml: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
-  }
+  const result = await compileMjml(source);
+  if (result.errors.length > 0) throw new TemplateError(`${name}.mjml: ${result.errors.join('; ')}`);
   return {
     html: result.html,
     nonce,
