@@ -5,6 +5,7 @@ import { DynamoSendingSwitch } from '#adapters/dynamodb-sending.ts';
 import { digestProgress } from '#core/digests/status.ts';
 import { fixtureDocument } from '../support/documents.ts';
 import {
+  busiestWindow,
   type FaultProxy,
   mailsPerAddress,
   SERVICE_UNAVAILABLE,
@@ -15,12 +16,17 @@ import { addReader, sendDeadLetters, upload, useLocalStack, waitFor } from '../s
 
 // The sender runs in a process of its own (as with `npm start`), sends through the fault proxy, and a
 // batch a dead sender held comes back after 15 s; a claimed ledger row may be taken over after 3 s.
+// HERALD_CRASH_READERS=20000 runs the same drill at scale (about five minutes at 100 mails/s).
+const READERS = Number(process.env.HERALD_CRASH_READERS || 500);
+const RATE = 100;
+/** Long enough to send everyone at the rate with a quarter of the calls refused, and then some. */
+const SENDING_MS = 60_000 + (READERS / RATE) * 1.6 * 1000;
 let proxy: FaultProxy;
 let sesEmulator = '';
 Object.assign(process.env, {
   HERALD_SEND_VISIBILITY_SECONDS: '15',
   HERALD_SEND_LEASE_SECONDS: '3',
-  HERALD_MAX_SEND_RATE: '100',
+  HERALD_MAX_SEND_RATE: String(RATE),
   HERALD_THROTTLE_DEFER_SECONDS: '1',
   // The sender process logs every retried job: only with HERALD_TEST_LOG.
   POWERTOOLS_LOG_LEVEL: process.env.HERALD_TEST_LOG ? 'ERROR' : 'SILENT',
@@ -42,13 +48,20 @@ beforeAll(() => {
 });
 afterAll(() => proxy?.close());
 
-describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 }, () => {
-  it('is started again; nobody is lost, and only readers the ledger marks as in flight may have it twice', async () => {
-    const readers = Array.from({ length: 500 }, (_, i) => `crash${i}@example.org`);
+describe('a sender killed mid-run, under random SES faults', {
+  timeout: 2 * SENDING_MS + READERS * 20,
+}, () => {
+  it('is started again; nobody is lost, only readers the ledger marks as in flight may have it twice, never above the rate', async () => {
+    const readers = Array.from({ length: READERS }, (_, i) => `crash${i}@example.org`);
     for (const email of readers) await addReader(local.stack, email, 'en');
     await upload(local.stack, 'documents/grain/en.md', fixtureDocument('markdown/grain-corridor.en.md'));
 
-    await waitFor('the first 150 sends', async () => proxy.accepted.length >= 150, 30_000);
+    const killAt = Math.round(READERS * 0.3);
+    await waitFor(
+      `the first ${killAt} sends`,
+      async () => proxy.accepted.length >= killAt,
+      30_000 + killAt * 20,
+    );
     const killed = local.stack.senderPid()!;
     process.kill(killed, 'SIGKILL');
     const acceptedAtKill = proxy.accepted.length;
@@ -73,7 +86,7 @@ describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 
         expect(now.sent).toBeLessThanOrEqual(proxy.accepted.length);
         return now.status === 'done';
       },
-      90_000,
+      SENDING_MS,
     ).catch(async (error: Error) => {
       const { missedRecipients } = await import('#core/digests/status.ts');
       const missed = await missedRecipients({ ledger: new DynamoSendLedger(table) }, record!.id);
@@ -93,10 +106,13 @@ describe('a sender killed mid-run, under random SES faults', { timeout: 150_000 
     expect(readers.every((r) => (counts.get(r) ?? 0) <= 2)).toBe(true);
 
     const final = await status();
-    expect(final).toMatchObject({ status: 'done', sent: 500, pending: 0, failed: 0 });
+    expect(final).toMatchObject({ status: 'done', sent: READERS, pending: 0, failed: 0 });
     expect(final.inFlightAtCrash).toBe(inFlight.size);
-    expect(acceptedAtKill).toBeLessThan(500);
-    expect(proxy.refused.length).toBeGreaterThan(50);
+    expect(acceptedAtKill).toBeLessThan(READERS);
+    expect(proxy.refused.length).toBeGreaterThan(READERS / 10);
+    // Every call that reached SES's door, accepted or refused, within the rate in any sliding second.
+    const calls = [...proxy.accepted, ...proxy.refused].map((call) => call.at);
+    expect(busiestWindow(calls, 1000)).toBeLessThanOrEqual(RATE * 1.05);
 
     expect(await sendDeadLetters(local.stack)).toBe(0);
   });
