@@ -1,22 +1,27 @@
 /**
- * Sends spaced evenly at `ratePerSecond`, with no burst: each caller is given the next free slot
- * (slots 1/rate apart) and waits for it. Slots are kept on an ideal timeline, so timers firing a little
- * late do not slow the pace down; a caller that comes after an idle spell gets a slot at once, never a
- * catch-up burst. Any sliding second therefore holds at most `ratePerSecond + 1` slots.
- * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
- * that may run at once), so all senders together stay under it.
- */
-/**
  * Waiting callers are woken together on ticks this far apart rather than one by one: a few sends per
  * wake-up instead of one saves the process most of its wake-ups at high rates. A send goes out at most
- * one tick after its slot, so a sliding second may hold the slots of 1 s + 1 tick (2.5 % more), which
- * the sender's 5 % headroom under the SES rate covers.
+ * one tick after its slot.
  */
 export const PACE_TICK_MS = 25;
 
+/**
+ * Sends spaced evenly at `ratePerSecond`, with no burst: each caller is given the next free slot
+ * (slots 1/rate apart) and waits for it. Slots are kept on an ideal timeline, so timers firing a little
+ * late do not slow the pace down; a caller that comes after an idle spell gets a slot at once, never a
+ * catch-up burst. Waiting callers are woken together on ticks (`PACE_TICK_MS`).
+ * A busy event loop can still wake callers late and together — a stall of 300 ms hands out 300 ms of
+ * slots at once — so each send also looks at the times of the sends before it: never more than the
+ * rate (rounded down) in any trailing second, by the clock, whatever the timers did.
+ * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
+ * that may run at once), so all senders together stay under it.
+ */
 export class SendPace {
   private next: number;
   private readonly intervalMs: number;
+  /** When the last `perSecond` sends went out, oldest first at `oldest` (a ring). */
+  private readonly recent: number[];
+  private oldest = 0;
 
   constructor(
     ratePerSecond: number,
@@ -28,17 +33,29 @@ export class SendPace {
     if (!(ratePerSecond > 0)) throw new RangeError('the send rate must be above zero');
     this.intervalMs = 1000 / ratePerSecond;
     this.next = clock();
+    this.recent = new Array<number>(Math.max(1, Math.floor(ratePerSecond))).fill(Number.NEGATIVE_INFINITY);
   }
 
-  /** Waits until this caller's slot comes. */
+  /** Waits until this caller's slot comes, and the trailing second has room for one more send. */
   async take(): Promise<void> {
     const now = this.clock();
     const slot = Math.max(now, this.next);
     this.next = slot + this.intervalMs;
-    if (slot <= now) return;
-    // Woken on the tick after the slot: callers whose slots share a tick wake together.
-    const wake = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
-    await this.sleep(wake - now);
+    if (slot > now) {
+      // Woken on the tick after the slot: callers whose slots share a tick wake together.
+      const wake = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
+      await this.sleep(wake - now);
+    }
+    for (;;) {
+      const at = this.clock();
+      const roomAt = this.recent[this.oldest]! + 1000;
+      if (roomAt <= at) {
+        this.recent[this.oldest] = at;
+        this.oldest = (this.oldest + 1) % this.recent.length;
+        return;
+      }
+      await this.sleep(roomAt - at);
+    }
   }
 }
 
