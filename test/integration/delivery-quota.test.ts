@@ -26,7 +26,7 @@ let proxy: FaultProxy;
 beforeAll(async () => {
   // SES's own quota, in front of the emulator: 40 in any 5 seconds, refused beyond (as SES refuses).
   proxy = await startSesFaultProxy(local.stack.config.endpoints.sesv2, () => {
-    const now = performance.now();
+    const now = Date.now();
     return proxy.accepted.filter((call) => now - call.at < 5000).length >= 40 ? QUOTA_EXCEEDED : undefined;
   });
   process.env.AWS_ENDPOINT_URL_SESV2 = proxy.url;

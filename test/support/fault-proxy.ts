@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 /** How a refused call is answered: as SES v2 answers it. */
 export interface Refusal {
@@ -97,7 +98,9 @@ async function listen(handle: (req: IncomingMessage, res: ServerResponse) => Pro
 /**
  * A small fault proxy in front of the SES emulator: each SendEmail call is either refused before it
  * reaches SES (as SES throttling does: HTTP 429 `TooManyRequestsException`, or any other refusal
- * `decide` returns) or forwarded. Every call is recorded with the moment it reached the proxy.
+ * `decide` returns) or forwarded. Every call is recorded with the moment it reached the proxy, in
+ * milliseconds since the epoch (as `Date.now()`). The server runs in a thread of its own
+ * (`ses-fault-proxy-thread.mjs`), so a busy test process cannot bunch up those moments.
  */
 export async function startSesFaultProxy(
   target: string | (() => string),
@@ -106,31 +109,41 @@ export async function startSesFaultProxy(
   const accepted: FaultProxy['accepted'] = [];
   const refused: FaultProxy['refused'] = [];
   let calls = 0;
-  const server = await listen(async (req, res) => {
-    const at = performance.now();
-    const isSend = req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails');
-    const refusal = isSend ? decide(calls++) : undefined;
-    const body = await readBody(req);
-    if (refusal) {
-      refused.push({ at, type: refusal.type });
-      res.writeHead(refusal.status, {
-        'content-type': 'application/json',
-        'x-amzn-errortype': refusal.type,
-      });
-      res.end(JSON.stringify({ message: refusal.message }));
-      return;
-    }
-    const answer = await forward(typeof target === 'string' ? target : target(), req, body);
-    if (isSend && answer.status === 200) {
-      const to = (JSON.parse(body.toString()) as { Destination?: { ToAddresses?: string[] } }).Destination
-        ?.ToAddresses;
-      accepted.push({ at, to: to ?? [] });
-    }
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+  const thread = new Worker(new URL('./ses-fault-proxy-thread.mjs', import.meta.url));
+  thread.unref();
+  const url = await new Promise<string>((resolve, reject) => {
+    thread.once('error', reject);
+    thread.on('message', (message: ProxyMessage) => {
+      if (message.kind === 'listening') resolve(message.url);
+      else if (message.kind === 'accepted') accepted.push({ at: message.at, to: message.to });
+      else if (message.kind === 'refused') refused.push({ at: message.at, type: message.type });
+      else if (message.kind === 'ask') {
+        const refusal = message.isSend ? decide(calls++) : undefined;
+        thread.postMessage({
+          kind: 'answer',
+          id: message.id,
+          refusal,
+          target: typeof target === 'string' ? target : target(),
+        });
+      }
+    });
   });
-  return { ...server, accepted, refused };
+  return {
+    url,
+    accepted,
+    refused,
+    close: async () => {
+      thread.postMessage({ kind: 'close' });
+      await new Promise((resolve) => thread.once('exit', resolve));
+    },
+  };
 }
+
+type ProxyMessage =
+  | { kind: 'listening'; url: string }
+  | { kind: 'accepted'; at: number; to: string[] }
+  | { kind: 'refused'; at: number; type: string }
+  | { kind: 'ask'; id: number; isSend: boolean };
 
 /** The most calls in any sliding window of `windowMs` (each window starting at a call). */
 export function busiestWindow(times: readonly number[], windowMs: number): number {
