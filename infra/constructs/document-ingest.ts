@@ -31,7 +31,6 @@ export class DocumentIngest extends Construct {
       timeout: Duration.minutes(1),
       memorySize: 1024,
       withTemplates: true,
-      withMjmlWorker: true,
       environment: {
         ...props.environment,
         HERALD_SEND_QUEUE_URL: props.sendQueue.queueUrl,

@@ -6,7 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING, externalsFor, LEAN_RUNTIME, mjmlWorkerCommand } from '../bundling.ts';
+import { BUNDLING, externalsFor, LAMBDA_ENTRIES, LEAN_RUNTIME, mjmlWorkerCommand } from '../bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,8 +21,6 @@ export interface HeraldFunctionProps {
   readonly withTemplates?: boolean;
   /** Copy the ALTCHA widget script into the bundle (for the function that serves it). */
   readonly withWidget?: boolean;
-  /** Compile MJML in a worker bundled beside the code (for functions that render digests, then plan them). */
-  readonly withMjmlWorker?: boolean;
   /** Run Node with a small heap (LEAN_RUNTIME in infra/bundling.ts): for the long, steady sender. */
   readonly lean?: boolean;
   readonly reservedConcurrentExecutions?: number;
@@ -35,6 +33,7 @@ export interface HeraldFunctionProps {
  */
 export class HeraldFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HeraldFunctionProps) {
+    const extras = LAMBDA_ENTRIES[props.handler] ?? {};
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -72,7 +71,7 @@ export class HeraldFunction extends NodejsFunction {
         bundleAwsSDK: true,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
-        externalModules: externalsFor({ mjmlWorker: props.withMjmlWorker }),
+        externalModules: externalsFor(extras),
         esbuildArgs: Object.fromEntries(
           Object.entries(BUNDLING.alias).map(([name, stub]) => [
             `--alias:${name}`,
@@ -84,7 +83,8 @@ export class HeraldFunction extends NodejsFunction {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(props.withTemplates ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : []),
-            ...(props.withMjmlWorker ? [mjmlWorkerCommand(inputDir, outputDir)] : []),
+            // The functions that render digests and then plan them compile MJML in a worker beside them.
+            ...(extras.mjmlWorker ? [mjmlWorkerCommand(inputDir, outputDir)] : []),
             ...(props.withWidget
               ? [
                   `mkdir -p "${outputDir}/assets"`,

@@ -31,7 +31,6 @@ export class ScheduledDigests extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 1024,
       withTemplates: true,
-      withMjmlWorker: true,
       reservedConcurrentExecutions: 1,
       environment: { ...props.environment, HERALD_SEND_QUEUE_URL: props.sendQueue.queueUrl },
     });

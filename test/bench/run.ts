@@ -62,13 +62,17 @@ async function digestRender() {
   };
 }
 
-/** Each Lambda bundle's size, and how long a fresh Node process takes to load it (median of 5). */
+/**
+ * Each Lambda bundle's size, and how long a fresh Node process takes to load it (median of 5); for the
+ * functions that compile MJML in a worker, the worker's size too (it loads on the first render).
+ */
 async function bundles() {
+  const { stat } = await import('node:fs/promises');
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
   const { buildLambdaBundles, bundleEnvironment } = await import('../support/bundles.ts');
   const run = promisify(execFile);
-  const functions: Record<string, { kb: number; coldLoadMs: number }> = {};
+  const functions: Record<string, { kb: number; coldLoadMs: number; mjmlWorkerKb?: number }> = {};
   for (const bundle of await buildLambdaBundles()) {
     const loads: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -79,7 +83,12 @@ async function bundles() {
       });
       loads.push(Number(stdout));
     }
-    functions[bundle.name] = { kb: Math.round(bundle.bytes / 1024), coldLoadMs: round(median(loads), 1) };
+    const worker = await stat(`${bundle.dir}/mjml-worker.mjs`).catch(() => undefined);
+    functions[bundle.name] = {
+      kb: Math.round(bundle.bytes / 1024),
+      coldLoadMs: round(median(loads), 1),
+      ...(worker ? { mjmlWorkerKb: Math.round(worker.size / 1024) } : {}),
+    };
   }
   return { scenario: 'lambda-bundles', senderKb: functions.sender?.kb, functions };
 }

@@ -12,14 +12,15 @@ export const PACE_TICK_MS = 25;
  * catch-up burst. Waiting callers are woken together on ticks (`PACE_TICK_MS`).
  * A busy event loop can still wake callers late and together — a stall of 300 ms hands out 300 ms of
  * slots at once — so each send also looks at the times of the sends before it: never more than the
- * rate (rounded down) in any trailing second, by the clock, whatever the timers did.
+ * pace's own most in any trailing second (`rate · (1 + tick) + 1`, under the SES rate given the
+ * sender's 5 % headroom), by the clock, whatever the timers did.
  * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
  * that may run at once), so all senders together stay under it.
  */
 export class SendPace {
   private next: number;
   private readonly intervalMs: number;
-  /** When the last `perSecond` sends went out, oldest first at `oldest` (a ring). */
+  /** When the last sends went out (as many as may go in a second), oldest at `oldest` (a ring). */
   private readonly recent: number[];
   private oldest = 0;
 
@@ -33,7 +34,10 @@ export class SendPace {
     if (!(ratePerSecond > 0)) throw new RangeError('the send rate must be above zero');
     this.intervalMs = 1000 / ratePerSecond;
     this.next = clock();
-    this.recent = new Array<number>(Math.max(1, Math.floor(ratePerSecond))).fill(Number.NEGATIVE_INFINITY);
+    // As many as the pace itself may put in a second (its slots, moved by up to a tick), so it is only
+    // ever reached by bunched-up wake-ups, which it then holds back.
+    const perSecond = Math.floor(ratePerSecond * (1 + tickMs / 1000)) + 1;
+    this.recent = new Array<number>(perSecond).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Waits until this caller's slot comes, and the trailing second has room for one more send. */

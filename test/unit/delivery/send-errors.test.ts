@@ -25,6 +25,9 @@ const settings = {
 };
 const now = () => new Date('2026-11-20T10:00:00Z');
 
+/** The most a pace of 50/s may put in a second: its slots, each moved by up to one tick, and one. */
+const PACE_MOST_PER_SECOND_AT_50 = Math.floor(50 * (1 + PACE_TICK_MS / 1000)) + 1;
+
 /** The most calls at `times` (sorted) in any sliding window of `windowMs`. */
 function busiest(times: readonly number[], windowMs: number): number {
   let worst = 0;
@@ -235,7 +238,7 @@ describe('the send pace', () => {
       times.push(clock);
       clock += Math.random() * 5;
     }
-    expect(busiest(times, 1000)).toBeLessThanOrEqual(50);
+    expect(busiest(times, 1000)).toBeLessThanOrEqual(PACE_MOST_PER_SECOND_AT_50);
     expect(times.at(-1)! / 1000).toBeGreaterThan(9.5);
   });
 
@@ -256,7 +259,7 @@ describe('the send pace', () => {
     await timers.runWhile(() => finished < 20);
     expect(timers.stalled).toBe(true);
     expect(times).toHaveLength(500);
-    expect(busiest(times, 1000)).toBeLessThanOrEqual(50);
+    expect(busiest(times, 1000)).toBeLessThanOrEqual(PACE_MOST_PER_SECOND_AT_50);
   });
 
   it('wakes callers waiting at once together, on ticks, each no earlier than its slot', async () => {
