@@ -41,6 +41,32 @@ export const LEAN_RUNTIME = {
  */
 export const MJML_WORKER = { entry: 'functions/core/mail/mjml-worker.ts', file: 'mjml-worker.mjs' } as const;
 
+/** The stand-ins of `BUNDLING.alias`, as absolute paths under the project root `root`. */
+export function aliasesUnder(root: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(BUNDLING.alias).map(([name, stub]) => [name, `${root}/${stub.replace(/^\.\//, '')}`]),
+  );
+}
+
+/**
+ * esbuild's options for an entry with these extras, as the CDK construct sets them: for the bundle
+ * tests and the benchmark, which call esbuild themselves (from the project root).
+ */
+export function esbuildOptions(extras: LambdaExtras) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    banner: { js: BUNDLING.banner },
+    external: externalsFor(extras),
+    alias: { ...BUNDLING.alias },
+    mainFields: [...BUNDLING.mainFields] as string[],
+    logLevel: 'silent' as const,
+  };
+}
+
 /** What a main bundle leaves out: with the mjml worker beside it, mjml too. */
 export function externalsFor(extras: LambdaExtras): string[] {
   return [...BUNDLING.external, ...(extras.mjmlWorker ? ['mjml'] : [])];
@@ -63,7 +89,7 @@ export function mjmlWorkerCommand(inputDir: string, outputDir: string): string {
     `--main-fields=${BUNDLING.mainFields.join(',')}`,
     `--banner:js=${BUNDLING.banner}`,
     ...BUNDLING.external.map((name) => `--external:${name}`),
-    ...Object.entries(BUNDLING.alias).map(([name, stub]) => `--alias:${name}=${inputDir}/${stub.slice(2)}`),
+    ...Object.entries(aliasesUnder(inputDir)).map(([name, stub]) => `--alias:${name}=${stub}`),
     `--outfile=${outputDir}/${MJML_WORKER.file}`,
     '--log-level=warning',
   ];

@@ -6,7 +6,14 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING, externalsFor, LAMBDA_ENTRIES, LEAN_RUNTIME, mjmlWorkerCommand } from '../bundling.ts';
+import {
+  aliasesUnder,
+  BUNDLING,
+  externalsFor,
+  LAMBDA_ENTRIES,
+  LEAN_RUNTIME,
+  mjmlWorkerCommand,
+} from '../bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -73,9 +80,9 @@ export class HeraldFunction extends NodejsFunction {
         banner: BUNDLING.banner,
         externalModules: externalsFor(extras),
         esbuildArgs: Object.fromEntries(
-          Object.entries(BUNDLING.alias).map(([name, stub]) => [
+          Object.entries(aliasesUnder(PROJECT_ROOT.replace(/\/$/, ''))).map(([name, stub]) => [
             `--alias:${name}`,
-            path.join(PROJECT_ROOT, stub),
+            stub,
           ]),
         ),
         commandHooks: {

@@ -4,7 +4,7 @@
  * process, with a counting sink in place of SES. Herald runs in a process of its own, so its CPU time
  * and memory are measured apart from the emulators'.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { cp, mkdtemp } from 'node:fs/promises';
@@ -12,18 +12,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { subscriberItem } from '#adapters/dynamodb-subscribers.ts';
 import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
-import { BUNDLING, externalsFor, LEAN_RUNTIME, mjmlWorkerCommand } from '#infra/bundling.ts';
+import { esbuildOptions, LEAN_RUNTIME } from '#infra/bundling.ts';
 import { provision } from '#local/provision.ts';
+import { bundleMjmlWorker } from '../support/bundles.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const run = promisify(execFile);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const say = (line: string) => process.stderr.write(`[fanout] ${line}\n`);
 /** The sender's concurrency: two pollers, each handing the handler ten jobs at once. */
@@ -57,18 +56,11 @@ async function bundleHerald(): Promise<{ file: string; templates: string }> {
   await build({
     entryPoints: [here('./fanout-herald.ts')],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format,
-    target: BUNDLING.target,
-    minify: process.env.HERALD_BENCH_PROFILE ? false : BUNDLING.minify,
-    banner: { js: BUNDLING.banner },
-    external: externalsFor({ mjmlWorker: true }),
-    alias: { ...BUNDLING.alias },
-    mainFields: [...BUNDLING.mainFields],
-    logLevel: 'silent',
+    // Planner and sender together: bundled like the ingest function, mjml in the worker beside it.
+    ...esbuildOptions({ mjmlWorker: true }),
+    minify: !process.env.HERALD_BENCH_PROFILE,
   });
-  await run('bash', ['-c', mjmlWorkerCommand(here('../..').replace(/\/$/, ''), dir)]);
+  await bundleMjmlWorker(dir);
   const templates = path.join(dir, 'templates');
   await cp(here('../../templates'), templates, { recursive: true });
   return { file, templates };

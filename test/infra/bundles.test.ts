@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLING, externalsFor, LAMBDA_ENTRIES, MJML_WORKER } from '#infra/bundling.ts';
+import { esbuildOptions, LAMBDA_ENTRIES, MJML_WORKER } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -9,16 +9,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function bundledPackages(handler: string): Promise<Set<string>> {
   const result = await build({
     entryPoints: [handler.endsWith('.ts') ? `${root}${handler}` : `${root}functions/handlers/${handler}.ts`],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    ...esbuildOptions(LAMBDA_ENTRIES[handler] ?? {}),
+    minify: false,
     write: false,
     metafile: true,
-    external: externalsFor(LAMBDA_ENTRIES[handler] ?? {}),
-    alias: { ...BUNDLING.alias },
-    mainFields: [...BUNDLING.mainFields],
-    logLevel: 'silent',
   });
   return new Set(
     Object.keys(result.metafile.inputs)

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MjmlWorkerPool } from '#core/mail/mjml.ts';
-import { BUNDLING, externalsFor, MJML_WORKER, mjmlWorkerCommand } from '#infra/bundling.ts';
+import { esbuildOptions, MJML_WORKER } from '#infra/bundling.ts';
+import { bundleMjmlWorker } from '../support/bundles.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
@@ -18,7 +19,7 @@ let workerFile: URL;
 beforeAll(async () => {
   // Outside the project, so nothing can fall back on node_modules: only what the bundles hold.
   dir = await mkdtemp(path.join(tmpdir(), 'herald-mjml-worker-'));
-  await run('bash', ['-c', mjmlWorkerCommand(root, dir)]);
+  await bundleMjmlWorker(dir);
   workerFile = pathToFileURL(path.join(dir, MJML_WORKER.file));
 }, 60_000);
 
@@ -80,21 +81,13 @@ describe('the mjml worker', () => {
       stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'render-sample.ts' },
       outfile: path.join(bundleDir, 'index.mjs'),
       absWorkingDir: root,
-      bundle: true,
-      platform: 'node',
-      format: BUNDLING.format,
-      target: BUNDLING.target,
-      banner: { js: BUNDLING.banner },
-      external: externalsFor({ mjmlWorker: true }),
-      alias: { ...BUNDLING.alias },
-      mainFields: [...BUNDLING.mainFields],
+      ...esbuildOptions({ mjmlWorker: true }),
       metafile: true,
-      logLevel: 'silent',
     });
     expect(Object.keys(result.metafile.inputs).some((input) => input.includes('node_modules/mjml'))).toBe(
       false,
     );
-    await run('bash', ['-c', mjmlWorkerCommand(root, bundleDir)]);
+    await bundleMjmlWorker(bundleDir);
     await cp(path.join(root, 'templates'), path.join(bundleDir, 'templates'), { recursive: true });
 
     const { stdout } = await run(process.execPath, [path.join(bundleDir, 'index.mjs')], {

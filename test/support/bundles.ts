@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { BUNDLING, externalsFor, LAMBDA_ENTRIES, mjmlWorkerCommand } from '#infra/bundling.ts';
+import { esbuildOptions, LAMBDA_ENTRIES, mjmlWorkerCommand } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -15,6 +15,11 @@ export interface BuiltBundle {
   readonly dir: string;
   readonly file: string;
   readonly bytes: number;
+}
+
+/** Bundles the mjml worker into `dir` with the command the CDK construct runs. */
+export async function bundleMjmlWorker(dir: string): Promise<void> {
+  await run('bash', ['-c', mjmlWorkerCommand(root.replace(/\/$/, ''), dir)]);
 }
 
 /** Bundles every Lambda entry as the CDK construct does (same esbuild options, same files beside it). */
@@ -28,18 +33,9 @@ export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
     await build({
       entryPoints: [path.join(root, 'functions/handlers', `${name}.ts`)],
       outfile: file,
-      bundle: true,
-      platform: 'node',
-      format: BUNDLING.format,
-      target: BUNDLING.target,
-      minify: BUNDLING.minify,
-      banner: { js: BUNDLING.banner },
-      external: externalsFor(extras),
-      alias: { ...BUNDLING.alias },
-      mainFields: [...BUNDLING.mainFields],
-      logLevel: 'silent',
+      ...esbuildOptions(extras),
     });
-    if (extras.mjmlWorker) await run('bash', ['-c', mjmlWorkerCommand(root.replace(/\/$/, ''), dir)]);
+    if (extras.mjmlWorker) await bundleMjmlWorker(dir);
     if (extras.templates)
       await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
     if (extras.widget) {

@@ -156,6 +156,7 @@ export async function planDigest(
     }
     const ids = pageJobs.flatMap((job) => job.subscriberIds);
     if (ids.length > 0) {
+      // Each row keeps its reader's variant, for `requeueUnsent`.
       for (const job of pageJobs)
         await ports.ledger.plan(digestId, job.subscriberIds, carefully, now(), job.render);
       await ports.sendQueue.enqueue(pageJobs);

@@ -4,7 +4,7 @@
  * rest of a long planning run.
  */
 import { parentPort } from 'node:worker_threads';
-import { compileMjmlHere } from '#core/mail/mjml-compile.ts';
+import { compileMjmlHere, type MjmlOutput } from '#core/mail/mjml-compile.ts';
 
 export interface MjmlRequest {
   readonly id: number;
@@ -12,7 +12,7 @@ export interface MjmlRequest {
 }
 
 export type MjmlReply =
-  | { readonly id: number; readonly output: import('#core/mail/mjml-compile.ts').MjmlOutput }
+  | { readonly id: number; readonly output: MjmlOutput }
   | { readonly id: number; readonly error: string };
 
 parentPort?.on('message', async ({ id, source }: MjmlRequest) => {
