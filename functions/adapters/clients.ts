@@ -17,13 +17,26 @@ function once<T>(create: () => T): () => T {
 }
 
 const requestHandler = { requestTimeout: 15_000, connectionTimeout: 5_000 };
+/**
+ * For the clients called once per recipient: the SDK builds a command's middleware chain once per
+ * command class instead of on every call (`cacheMiddleware`), which saves a tenth of a millisecond or
+ * more of CPU per call. Herald never changes a client's middleware after it is made, which is what
+ * the option asks for.
+ */
+const perRecipient = { cacheMiddleware: true } as const;
 
 export const s3Client = once(
   () => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
 );
 export const sqsClient = once(() => new SQSClient({ requestHandler }));
 // One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
-export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempts: 1 }));
+export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient }));
+/**
+ * The plain DynamoDB client, for the one write made per recipient (the ledger claim). The document
+ * client below is easier to write for, but its marshalling layer costs CPU on every call and does not
+ * allow `cacheMiddleware`.
+ */
+export const dynamoClient = once(() => new DynamoDBClient({ requestHandler, ...perRecipient }));
 export const dynamoDocumentClient = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
     marshallOptions: { removeUndefinedValues: true },

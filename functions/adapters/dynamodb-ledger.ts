@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { dynamoClient, dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
 import type { LedgerClaim, LedgerRow, LedgerState, SendLedger, SentMark } from '#ports/index.ts';
 
@@ -56,31 +56,35 @@ export class DynamoSendLedger implements SendLedger {
     await this.writeAll(subscriberIds.map(row));
   }
 
+  /**
+   * The write made before every SES call, so it goes through the plain client with its attribute
+   * values written out (see `dynamoClient`); the rare take-over below uses the document client.
+   */
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
     const key = keys.delivery(digestId, subscriberId);
     try {
-      const { Attributes: old } = await dynamoDocumentClient().send(
-        new UpdateCommand({
+      const { Attributes: old } = await dynamoClient().send(
+        new UpdateItemCommand({
           TableName: this.table,
-          Key: key,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
           UpdateExpression: 'SET #state = :sending, leaseUntil = :lease, updatedAt = :at ADD attempts :one',
           ConditionExpression: 'attribute_not_exists(pk) OR #state IN (:pending, :failed)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':pending': 'pending',
-            ':failed': 'failed',
-            ':lease': now.getTime() + leaseMs,
-            ':at': now.toISOString(),
-            ':one': 1,
+            ':sending': { S: 'sending' },
+            ':pending': { S: 'pending' },
+            ':failed': { S: 'failed' },
+            ':lease': { N: String(now.getTime() + leaseMs) },
+            ':at': { S: now.toISOString() },
+            ':one': { N: '1' },
           },
           ReturnValues: 'ALL_OLD',
         }),
       );
       return {
         kind: 'claimed',
-        attempts: Number(old?.attempts ?? 0) + 1,
-        tookOver: old?.inFlightAtCrash === true,
+        attempts: Number(old?.attempts?.N ?? 0) + 1,
+        tookOver: old?.inFlightAtCrash?.BOOL === true,
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -5,6 +5,7 @@
  * time and peak RSS when the parent asks.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
@@ -22,19 +23,17 @@ if (profiler) {
   await profiler.post('Profiler.start');
 }
 
-let peakRss = process.memoryUsage.rss();
+// The kernel keeps the process's peak resident set (ru_maxrss, in KiB): nothing to poll.
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
 const stage = (name: string) => {
   if (process.env.HERALD_BENCH_STAGES) {
     const m = process.memoryUsage();
     process.stderr.write(
-      `[herald] ${name}: rss ${m.rss >> 20} MB (peak ${peakRss >> 20}), heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} MB, external ${m.external >> 20} MB, buffers ${m.arrayBuffers >> 20} MB\n`,
+      `[herald] ${name}: rss ${m.rss >> 20} MB (peak ${peakRss() >> 20}), heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} MB, external ${m.external >> 20} MB, buffers ${m.arrayBuffers >> 20} MB\n`,
     );
   }
 };
 stage('loaded');
-setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 50).unref();
 
 const poller = new SqsPoller({
   name: 'herald-sender',
@@ -83,11 +82,11 @@ process.on('message', async (message: { kind: string }) => {
   if (message.kind !== 'report') return;
   const cpu = process.cpuUsage();
   stage(`cpu user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms`);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  if (process.env.HERALD_BENCH_STAGES) threadTimes();
   process.send?.({
     kind: 'report',
     cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssMb: peakRss / 1024 / 1024,
+    peakRssMb: peakRss() / 1024 / 1024,
     renders,
   });
   if (profiler) {
@@ -97,3 +96,15 @@ process.on('message', async (message: { kind: string }) => {
   await poller.stop();
   process.exit(0);
 });
+
+/** CPU time by thread (Linux): the main thread, V8's GC helpers, libuv's pool, the mjml worker if alive. */
+function threadTimes() {
+  const tick = 10; // ms per clock tick (USER_HZ is 100 on Linux)
+  for (const id of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [user, system] = [Number(fields[11]) * tick, Number(fields[12]) * tick];
+    if (user + system > 0)
+      process.stderr.write(`[herald] thread ${id}: user ${user} ms, system ${system} ms\n`);
+  }
+}

@@ -1,0 +1,109 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { dynamoDocumentClient, sesClient } from '#adapters/clients.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
+import { keys } from '#adapters/dynamodb-table.ts';
+import { useLocalStack } from '../support/local-stack.ts';
+
+const local = useLocalStack();
+const LEASE_MS = 60_000;
+const at = (ms: number) => new Date(Date.UTC(2026, 10, 28, 12, 0, 0) + ms);
+
+async function rowOf(digestId: string, subscriberId: string) {
+  const rows = [];
+  for await (const row of new DynamoSendLedger(local.stack.config.table).rows(digestId)) rows.push(row);
+  return rows.find((row) => row.subscriberId === subscriberId);
+}
+
+describe('the send ledger on the DynamoDB emulator', () => {
+  it('claims a planned row once: a second claim sees it in flight, and a sent row is done', async () => {
+    const ledger = new DynamoSendLedger(local.stack.config.table);
+    await ledger.plan('d_a1', ['s1'], false, at(0));
+
+    expect(await ledger.claim('d_a1', 's1', LEASE_MS, at(0))).toEqual({
+      kind: 'claimed',
+      attempts: 1,
+      tookOver: false,
+    });
+    expect(await ledger.claim('d_a1', 's1', LEASE_MS, at(1000))).toEqual({
+      kind: 'in-flight',
+      leaseUntil: at(LEASE_MS).getTime(),
+    });
+    await ledger.markSent(
+      'd_a1',
+      [{ subscriberId: 's1', messageId: 'm1', attempts: 1, tookOver: false }],
+      at(2000),
+    );
+    expect(await ledger.claim('d_a1', 's1', LEASE_MS, at(3000))).toEqual({ kind: 'done' });
+    expect(await rowOf('d_a1', 's1')).toMatchObject({ state: 'sent', attempts: 1, inFlightAtCrash: false });
+  });
+
+  it('counts attempts across failures, and a row taken over after a crash stays flagged when it fails and is claimed again', async () => {
+    const ledger = new DynamoSendLedger(local.stack.config.table);
+    await ledger.plan('d_a2', ['s2'], false, at(0));
+
+    await ledger.claim('d_a2', 's2', LEASE_MS, at(0));
+    await ledger.markFailed('d_a2', 's2', 'ServiceUnavailable: try again', false, at(10));
+    expect(await ledger.claim('d_a2', 's2', LEASE_MS, at(20))).toMatchObject({
+      kind: 'claimed',
+      attempts: 2,
+    });
+
+    // The sender dies here; once the lease has run out another one takes the row over.
+    expect(await ledger.claim('d_a2', 's2', LEASE_MS, at(LEASE_MS + 30))).toEqual({
+      kind: 'claimed',
+      attempts: 3,
+      tookOver: true,
+    });
+    expect(await rowOf('d_a2', 's2')).toMatchObject({ state: 'sending', inFlightAtCrash: true });
+
+    await ledger.markFailed('d_a2', 's2', 'ServiceUnavailable: try again', false, at(LEASE_MS + 40));
+    expect(await ledger.claim('d_a2', 's2', LEASE_MS, at(LEASE_MS + 50))).toEqual({
+      kind: 'claimed',
+      attempts: 4,
+      tookOver: true,
+    });
+  });
+
+  it('claims a row the planner has not written yet (a job that overtook its plan)', async () => {
+    const ledger = new DynamoSendLedger(local.stack.config.table);
+    expect(await ledger.claim('d_a3', 's3', LEASE_MS, at(0))).toEqual({
+      kind: 'claimed',
+      attempts: 1,
+      tookOver: false,
+    });
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: local.stack.config.table,
+        Key: keys.delivery('d_a3', 's3'),
+        UpdateExpression: 'SET #state = :skipped',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':skipped': 'skipped' },
+      }),
+    );
+    expect(await ledger.claim('d_a3', 's3', LEASE_MS, at(10))).toEqual({ kind: 'done' });
+  });
+});
+
+describe('the clients called once per recipient', () => {
+  it('build a command’s middleware chain once, not on every call', async () => {
+    const build = vi.spyOn(SendEmailCommand.prototype, 'resolveMiddleware');
+    try {
+      const send = (to: string) =>
+        sesClient().send(
+          new SendEmailCommand({
+            FromEmailAddress: 'digest@news.example.org',
+            Destination: { ToAddresses: [to] },
+            Content: { Simple: { Subject: { Data: 'Hello' }, Body: { Text: { Data: 'Hello' } } } },
+          }),
+        );
+      const first = await send('one@example.org');
+      const second = await send('two@example.org');
+      expect(first.MessageId).not.toEqual(second.MessageId);
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
+  });
+});
