@@ -5,8 +5,10 @@
  * time and peak RSS when the parent asks.
  */
 import { randomUUID } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { publishDigests } from '#core/digests/publish.ts';
@@ -34,6 +36,16 @@ const stage = (name: string) => {
   }
 };
 stage('loaded');
+// With HERALD_BENCH_STAGES, the AWS calls Herald made, by operation, are printed with the report.
+const calls = new Map<string, number>();
+if (process.env.HERALD_BENCH_STAGES) {
+  subscribe('http.client.request.start', (message) => {
+    const { request } = message as { request: ClientRequest };
+    const target = request.getHeader('x-amz-target') ?? `${request.method} ${request.host}`;
+    const name = String(target).replace(/^.*\./, '');
+    calls.set(name, (calls.get(name) ?? 0) + 1);
+  });
+}
 
 const poller = new SqsPoller({
   name: 'herald-sender',
@@ -82,7 +94,14 @@ process.on('message', async (message: { kind: string }) => {
   if (message.kind !== 'report') return;
   const cpu = process.cpuUsage();
   stage(`cpu user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms`);
-  if (process.env.HERALD_BENCH_STAGES) threadTimes();
+  if (process.env.HERALD_BENCH_STAGES) {
+    threadTimes();
+    const usage = process.resourceUsage();
+    process.stderr.write(
+      `[herald] context switches: ${usage.voluntaryContextSwitches} voluntary, ${usage.involuntaryContextSwitches} involuntary\n`,
+    );
+    process.stderr.write(`[herald] calls: ${JSON.stringify(Object.fromEntries(calls))}\n`);
+  }
   process.send?.({
     kind: 'report',
     cpuMs: (cpu.user + cpu.system) / 1000,

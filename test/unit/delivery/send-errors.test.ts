@@ -274,9 +274,11 @@ describe('the send pace', () => {
     );
     const slots = Array.from({ length: 20 }, (_, i) => 1000 + i * 5);
     await Promise.all(slots.map(() => pace.take()));
-    // The first slot is now: it goes at once; 19 more slots over 95 ms wake on 4 ticks, not 19 timers.
+    // The first slot is now: it goes at once; 19 more slots over 95 ms wake on a few ticks, not 19 timers.
     expect(wakes).toHaveLength(19);
-    expect(new Set(wakes).size).toBe(4);
+    expect(new Set(wakes).size).toBeLessThanOrEqual(Math.ceil(95 / PACE_TICK_MS) + 1);
+    expect(new Set(wakes).size).toBeLessThan(5);
+    for (const wake of wakes) expect(wake % PACE_TICK_MS).toBe(0);
     for (const [i, wake] of wakes.entries()) {
       expect(wake).toBeGreaterThanOrEqual(slots[i + 1]!);
       expect(wake - slots[i + 1]!).toBeLessThan(PACE_TICK_MS);
