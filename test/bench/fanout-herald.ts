@@ -41,8 +41,12 @@ const calls = new Map<string, number>();
 if (process.env.HERALD_BENCH_STAGES) {
   subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
-    const target = request.getHeader('x-amz-target') ?? `${request.method} ${request.host}`;
-    const name = String(target).replace(/^.*\./, '');
+    // JSON protocols name the operation in a header (DynamoDB_20120810.UpdateItem), S3 in the query
+    // (x-id=PutObject); SES v2 is plain REST (POST /v2/email/outbound-emails).
+    const target = request.getHeader('x-amz-target');
+    const name = target
+      ? String(target).replace(/^.*\./, '')
+      : (/[?&]x-id=(\w+)/.exec(request.path)?.[1] ?? `${request.method} ${request.path.split('?')[0]}`);
     calls.set(name, (calls.get(name) ?? 0) + 1);
   });
 }
