@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { dynamoDocumentClient, sesClient } from '#adapters/clients.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import { useLocalStack } from '../support/local-stack.ts';
+import { mailTo, useLocalStack } from '../support/local-stack.ts';
 
 const local = useLocalStack();
 const LEASE_MS = 60_000;
@@ -87,7 +87,7 @@ describe('the send ledger on the DynamoDB emulator', () => {
 });
 
 describe('the clients called once per recipient', () => {
-  it('build a command’s middleware chain once, not on every call', async () => {
+  it('build a command’s middleware chain once, and each call still sends its own mail, even at once', async () => {
     const build = vi.spyOn(SendEmailCommand.prototype, 'resolveMiddleware');
     try {
       const send = (to: string) =>
@@ -95,13 +95,19 @@ describe('the clients called once per recipient', () => {
           new SendEmailCommand({
             FromEmailAddress: 'digest@news.example.org',
             Destination: { ToAddresses: [to] },
-            Content: { Simple: { Subject: { Data: 'Hello' }, Body: { Text: { Data: 'Hello' } } } },
+            Content: { Simple: { Subject: { Data: `For ${to}` }, Body: { Text: { Data: `Hello ${to}` } } } },
           }),
         );
-      const first = await send('one@example.org');
-      const second = await send('two@example.org');
-      expect(first.MessageId).not.toEqual(second.MessageId);
+      const readers = Array.from({ length: 12 }, (_, i) => `cached${i}@example.org`);
+      await send(readers[0]!);
+      await Promise.all(readers.slice(1).map(send));
       expect(build).toHaveBeenCalledTimes(1);
+      for (const reader of readers) {
+        const mails = await mailTo(local.stack, reader);
+        expect(mails.map((mail) => [mail.subject, mail.body.text])).toEqual([
+          [`For ${reader}`, `Hello ${reader}`],
+        ]);
+      }
     } finally {
       build.mockRestore();
     }
