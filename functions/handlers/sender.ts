@@ -49,8 +49,9 @@ const account =
   config.HERALD_MAX_SEND_RATE === undefined || config.HERALD_DAILY_QUOTA === undefined
     ? await sesSendQuota()
     : undefined;
-// This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
 const accountRate = config.HERALD_MAX_SEND_RATE ?? account!.maxSendRate;
+// This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
+const sendShare = accountRate / config.HERALD_SENDER_CONCURRENCY;
 // 5 % of the day's quota is left for the subscription notices, which are not counted here.
 const dailyQuota = config.HERALD_DAILY_QUOTA ?? Math.floor(account!.max24HourSend * 0.95);
 const sendQueue = new SqsSendQueue(config.HERALD_SEND_QUEUE_URL);
@@ -63,8 +64,9 @@ const switchState = cachedFor(1000, () => sendingSwitch.get());
 
 const ports = {
   suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
-  // 5 % below the share: the network and a busy event loop may bunch sends up a little on their way.
-  pace: new SendPace((accountRate * PACE_HEADROOM) / config.HERALD_SENDER_CONCURRENCY),
+  // 5 % below the share: the network and a busy event loop may bunch sends up a little on their way;
+  // the share itself is the ceiling of any trailing second.
+  pace: new SendPace(sendShare * PACE_HEADROOM, { ceilingPerSecond: sendShare }),
   sending: { get: () => switchState(undefined) },
   quota:
     dailyQuota > 0 && Number.isFinite(dailyQuota)

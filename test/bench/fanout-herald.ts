@@ -25,8 +25,14 @@ if (profiler) {
   await profiler.post('Profiler.start');
 }
 
-// The kernel keeps the process's peak resident set (ru_maxrss, in KiB): nothing to poll.
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * The peak resident set the kernel keeps for this process's own memory (VmHWM, Linux): nothing to poll,
+ * and no peak missed between polls. Not `ru_maxrss`, which starts from the parent's peak at spawn.
+ */
+function peakRss(): number {
+  const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) * 1024;
+}
 const stage = (name: string) => {
   if (process.env.HERALD_BENCH_STAGES) {
     const m = process.memoryUsage();

@@ -1,3 +1,4 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
@@ -108,6 +109,26 @@ describe('the clients called once per recipient', () => {
           [`For ${reader}`, `Hello ${reader}`],
         ]);
       }
+    } finally {
+      build.mockRestore();
+    }
+  });
+
+  it('the ledger claim too: one chain for many claims at once, each claiming its own row', async () => {
+    const build = vi.spyOn(UpdateItemCommand.prototype, 'resolveMiddleware');
+    try {
+      const ledger = new DynamoSendLedger(local.stack.config.table);
+      const readers = Array.from({ length: 12 }, (_, i) => `r${i}`);
+      await ledger.plan('d_a4', readers, false, at(0));
+      await ledger.claim('d_a4', readers[0]!, LEASE_MS, at(0));
+      const claims = await Promise.all(
+        readers.slice(1).map((id) => ledger.claim('d_a4', id, LEASE_MS, at(0))),
+      );
+      expect(claims.every((claim) => claim.kind === 'claimed' && claim.attempts === 1)).toBe(true);
+      // Once at most: the claims in the tests above may already have built it.
+      expect(build.mock.calls.length).toBeLessThanOrEqual(1);
+      for (const id of readers)
+        expect(await rowOf('d_a4', id)).toMatchObject({ state: 'sending', attempts: 1 });
     } finally {
       build.mockRestore();
     }

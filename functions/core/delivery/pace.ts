@@ -1,9 +1,9 @@
 /**
  * Waiting callers are woken together on ticks this far apart rather than one by one: several sends per
  * wake-up instead of one. A paced sender spends much of its CPU waking up, so this is measurable
- * (`npm run bench -- fanout --recipients 10000`: 25 ms ticks cost about 0.3 ms more per mail). A send goes out at most one
- * tick after its slot, so a second may hold the sends of 1.05 seconds' slots: no longer than 50 ms, or
- * that would eat more than the sender's 5 % headroom under the SES rate.
+ * (`npm run bench -- fanout --recipients 10000`: 25 ms ticks cost about 0.3 ms more per mail). A send
+ * goes out at most one tick after its slot, so a second may hold the slots of 1.05 seconds: within the
+ * sender's 5 % headroom under its SES share, and the share itself is a hard ceiling besides.
  */
 export const PACE_TICK_MS = 50;
 
@@ -13,33 +13,47 @@ export const PACE_TICK_MS = 50;
  * late do not slow the pace down; a caller that comes after an idle spell gets a slot at once, never a
  * catch-up burst. Waiting callers are woken together on ticks (`PACE_TICK_MS`).
  * A busy event loop can still wake callers late and together — a stall of 300 ms hands out 300 ms of
- * slots at once — so each send also looks at the times of the sends before it: never more than the
- * pace's own most in any trailing second (`rate · (1 + tick) + 1`, under the SES rate given the
- * sender's 5 % headroom), by the clock, whatever the timers did.
+ * slots at once — so each send also looks at the times of the sends before it: never more in any
+ * trailing second than the pace's own most (`rate · (1 + tick) + 1`), nor than `ceilingPerSecond` (the
+ * SES rate this sender may use), by the clock, whatever the timers did.
  * Each sender takes its share of the SES maximum send rate (the rate divided by the number of senders
  * that may run at once), so all senders together stay under it.
  */
+export interface PaceOptions {
+  /** Never more sends than this in any trailing second: the SES rate this sender may use. */
+  readonly ceilingPerSecond?: number;
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly tickMs?: number;
+}
+
 export class SendPace {
   private next: number;
   private readonly intervalMs: number;
   /** When the last sends went out (as many as may go in a second), oldest at `oldest` (a ring). */
   private readonly recent: number[];
   private oldest = 0;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tickMs: number;
 
-  constructor(
-    ratePerSecond: number,
-    private readonly clock: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
-    private readonly tickMs = PACE_TICK_MS,
-  ) {
+  constructor(ratePerSecond: number, options: PaceOptions = {}) {
     if (!(ratePerSecond > 0)) throw new RangeError('the send rate must be above zero');
+    this.clock = options.clock ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.tickMs = options.tickMs ?? PACE_TICK_MS;
     this.intervalMs = 1000 / ratePerSecond;
-    this.next = clock();
+    this.next = this.clock();
     // As many as the pace itself may put in a second (its slots, moved by up to a tick), so it is only
-    // ever reached by bunched-up wake-ups, which it then holds back.
-    const perSecond = Math.floor(ratePerSecond * (1 + tickMs / 1000)) + 1;
-    this.recent = new Array<number>(perSecond).fill(Number.NEGATIVE_INFINITY);
+    // ever reached by bunched-up wake-ups, which it then holds back; and never above the ceiling, in
+    // whole sends. A ceiling below the pace's own rate rounded up would clip the steady pace, so it
+    // goes no lower than that (it matters only for shares under about 20 a second).
+    const ownMost = Math.floor(ratePerSecond * (1 + this.tickMs / 1000)) + 1;
+    const ceiling = Math.max(
+      Math.ceil(ratePerSecond),
+      Math.floor(options.ceilingPerSecond ?? Number.POSITIVE_INFINITY),
+    );
+    this.recent = new Array<number>(Math.min(ownMost, ceiling)).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Waits until this caller's slot comes, and the trailing second has room for one more send. */
