@@ -1,13 +1,7 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { forward, readBody } from './http-forward.mjs';
 
 /** How a refused call is answered: as SES v2 answers it. */
 export interface Refusal {
@@ -39,41 +33,6 @@ export interface FaultProxy {
   /** SendEmail calls the proxy refused before they reached SES. */
   readonly refused: Array<{ at: number; type: string }>;
   close(): Promise<void>;
-}
-
-/** A request's whole body. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** Sends a request on to `target` as it came, and reads the whole answer. */
-function forward(target: string, req: IncomingMessage, body: Buffer) {
-  const upstreamUrl = new URL(target);
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const upstream = request(
-      {
-        host: upstreamUrl.hostname,
-        port: upstreamUrl.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (answer) => {
-        readBody(answer).then(
-          (answerBody) =>
-            resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
-          reject,
-        );
-      },
-    );
-    upstream.on('error', reject);
-    upstream.end(body);
-  });
 }
 
 /** Starts a proxy server on a free local port. */

@@ -2,8 +2,9 @@
 // event loop, which nothing else in the test process (the emulators, the planner, status polls) can
 // hold up, so the rate measured here is the rate at which calls reached SES's door. Whether to refuse
 // a call, and where to forward it, is asked of the test (see fault-proxy.ts).
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { parentPort } from 'node:worker_threads';
+import { forward, readBody } from './http-forward.mjs';
 
 const answers = new Map();
 let nextQuestion = 0;
@@ -22,30 +23,6 @@ const ask = (isSend) =>
     const id = nextQuestion++;
     answers.set(id, resolve);
     parentPort.postMessage({ kind: 'ask', id, isSend });
-  });
-
-const readBody = (stream) =>
-  new Promise((resolve, reject) => {
-    const chunks = [];
-    stream.on('data', (chunk) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-
-const forward = (target, req, body) =>
-  new Promise((resolve, reject) => {
-    const url = new URL(target);
-    const upstream = request(
-      { host: url.hostname, port: url.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) =>
-        readBody(answer).then(
-          (answerBody) =>
-            resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
-          reject,
-        ),
-    );
-    upstream.on('error', reject);
-    upstream.end(body);
   });
 
 const handle = async (req, res) => {
