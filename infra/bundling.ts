@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * How every Lambda entry is bundled (esbuild): one place, used by the CDK function construct, the bundle
  * tests and the bundle benchmark, so what is tested is what is deployed.
@@ -44,7 +45,7 @@ export const MJML_WORKER = { entry: 'functions/core/mail/mjml-worker.ts', file: 
 /** The stand-ins of `BUNDLING.alias`, as absolute paths under the project root `root`. */
 export function aliasesUnder(root: string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(BUNDLING.alias).map(([name, stub]) => [name, `${root}/${stub.replace(/^\.\//, '')}`]),
+    Object.entries(BUNDLING.alias).map(([name, stub]) => [name, path.join(root, stub)]),
   );
 }
 

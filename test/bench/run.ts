@@ -68,6 +68,7 @@ async function digestRender() {
  */
 async function bundles() {
   const { stat } = await import('node:fs/promises');
+  const { MJML_WORKER } = await import('#infra/bundling.ts');
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
   const { buildLambdaBundles, bundleEnvironment } = await import('../support/bundles.ts');
@@ -83,7 +84,7 @@ async function bundles() {
       });
       loads.push(Number(stdout));
     }
-    const worker = await stat(`${bundle.dir}/mjml-worker.mjs`).catch(() => undefined);
+    const worker = await stat(`${bundle.dir}/${MJML_WORKER.file}`).catch(() => undefined);
     functions[bundle.name] = {
       kb: Math.round(bundle.bytes / 1024),
       coldLoadMs: round(median(loads), 1),
