@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
+import { sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
 import type { DocumentSource, Quarantine, QuarantineReason } from '#ports/index.ts';
 
 export const QUARANTINE_PREFIX = 'quarantine/';
@@ -99,7 +100,10 @@ export class S3Quarantine implements Quarantine {
     const relative = reason.key.startsWith(this.documentsPrefix)
       ? reason.key.slice(this.documentsPrefix.length)
       : reason.key;
-    const quarantineKey = `${QUARANTINE_PREFIX}${relative}`;
+    // A key Herald refuses is not copied under its own name: the reason beside it keeps the original.
+    const quarantineKey = unsafeKeyReason(relative)
+      ? `${QUARANTINE_PREFIX}unsafe-keys/${sha256Hex(reason.key).slice(0, 16)}`
+      : `${QUARANTINE_PREFIX}${relative}`;
     const client = s3Client();
     await client.send(
       new CopyObjectCommand({

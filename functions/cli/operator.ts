@@ -3,7 +3,7 @@ import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoSendingSwitch, DynamoSendQuota, unlimitedQuota } from '#adapters/dynamodb-sending.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { sesSendQuota } from '#adapters/ses-mailer.ts';
-import { localTarget, localTokenKeysJson } from '#cli/target.ts';
+import { localKeysEnvironment, localTarget } from '#cli/target.ts';
 import { handlerEnvironment } from '#local/environment.ts';
 
 /**
@@ -14,7 +14,7 @@ import { handlerEnvironment } from '#local/environment.ts';
 export async function operatorStores() {
   if (process.env.HERALD_STACK !== 'aws') {
     const target = localTarget();
-    Object.assign(process.env, handlerEnvironment(target), { HERALD_TOKEN_KEYS: localTokenKeysJson() });
+    Object.assign(process.env, handlerEnvironment(target), localKeysEnvironment());
   }
   const table = process.env.HERALD_TABLE;
   const bucket = process.env.HERALD_BUCKET;

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Argument, Command } from 'commander';
-import { localTarget } from '#cli/target.ts';
-import { handlerEnvironment, heraldHome } from '#local/environment.ts';
+import { localKeysEnvironment, localTarget } from '#cli/target.ts';
+import { handlerEnvironment } from '#local/environment.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 
 export function sesEventCommand(): Command {
@@ -15,9 +13,7 @@ export function sesEventCommand(): Command {
     .option('--transient', 'a transient (soft) bounce instead of a permanent one')
     .action(async (kind: 'bounce' | 'complaint', email: string, options: { transient?: boolean }) => {
       const target = localTarget();
-      Object.assign(process.env, handlerEnvironment(target), {
-        HERALD_TOKEN_KEYS: readFileSync(path.join(heraldHome(), 'token-keys.json'), 'utf8'),
-      });
+      Object.assign(process.env, handlerEnvironment(target), localKeysEnvironment());
       const { handler } = await import('#handlers/ses-events.ts');
       const outcome = await handler(
         sesEvent(kind, email, { transient: options.transient, region: target.region }),

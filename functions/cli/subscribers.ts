@@ -10,19 +10,14 @@ import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
-import { localTarget, localTokenKeys } from '#cli/target.ts';
+import { localAddressKey, localTarget, localTokenKeys } from '#cli/target.ts';
 import { isLanguage, LANGUAGES, type Language } from '#core/languages.ts';
 import { MailNotices } from '#core/mail/notices.ts';
+import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { suppressAddress } from '#core/subscriptions/lifecycle.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import { requestSubscription } from '#core/subscriptions/subscribe.ts';
-import {
-  CADENCES,
-  type Cadence,
-  normalizeEmail,
-  type Subscriber,
-  subscriberIdFor,
-} from '#core/subscriptions/subscriber.ts';
+import { CADENCES, type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { handlerEnvironment } from '#local/environment.ts';
 
 function stores() {
@@ -30,6 +25,7 @@ function stores() {
   return {
     target,
     keys: localTokenKeys(),
+    addressKey: localAddressKey(),
     subscribers: new DynamoSubscriberStore(target.table),
     suppressions: new DynamoSuppressionList(target.table),
   };
@@ -78,10 +74,10 @@ export function subscribersCommand(): Command {
             "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
           );
         }
-        const { keys, ...ports } = stores();
+        const { keys: _keys, addressKey, ...ports } = stores();
         const { outcome, subscriber } = await addConfirmedSubscriber(
           ports,
-          keys,
+          addressKey,
           {
             email,
             lang: options.lang,
@@ -112,7 +108,7 @@ export function subscribersCommand(): Command {
     .option('--report <file>', 'write the rejected rows and their reasons to this CSV file')
     .action(
       async (file: string, options: { confirmUnconsented?: boolean; rate: string; report?: string }) => {
-        const { keys, target, ...ports } = stores();
+        const { keys, addressKey, target, ...ports } = stores();
         Object.assign(process.env, handlerEnvironment(target));
         const notices = new MailNotices(new FileTemplateSource(), new SesMailer(), {
           from: process.env.HERALD_FROM_ADDRESS ?? 'Herald <digest@herald.example.org>',
@@ -158,7 +154,7 @@ export function subscribersCommand(): Command {
               if (/^(yes|true|1|y)$/i.test(row.consent ?? '')) {
                 const { outcome } = await addConfirmedSubscriber(
                   ports,
-                  keys,
+                  addressKey,
                   { email, lang, cadence, topics, source: `import ${file}` },
                   new Date(),
                 );
@@ -175,6 +171,7 @@ export function subscribersCommand(): Command {
                   {
                     publicBaseUrl: target.publicBaseUrl,
                     tokenKeys: keys,
+                    addressKey,
                     confirmHours: 72,
                     limits: { perClientPerHour: 1_000_000, confirmationsPerAddressPerDay: 1 },
                   },
@@ -202,7 +199,8 @@ export function subscribersCommand(): Command {
           console.log(
             `  … ${rejected.length - 20} more${options.report ? ` in ${options.report}` : ' (use --report FILE)'}`,
           );
-        if (options.report) await writeFile(options.report, stringify(rejected, { header: true }));
+        if (options.report)
+          await writeFile(options.report, stringify(rejected, { header: true, escape_formulas: true }));
       },
     );
 
@@ -225,8 +223,10 @@ export function subscribersCommand(): Command {
           created_at: s.createdAt,
         });
       }
+      // A spreadsheet runs a cell starting with = + - @ as a formula: addresses come from the public.
       const csv = stringify(rows, {
         header: true,
+        escape_formulas: true,
         columns: [
           'email',
           'language',
@@ -274,7 +274,7 @@ export function subscribersCommand(): Command {
     .argument('<email>')
     .action(async (email: string) => {
       const ports = stores();
-      const id = subscriberIdFor(normalizeEmail(email));
+      const id = subscriberIdFor(ports.addressKey, normalizeEmail(email));
       if (!(await ports.subscribers.get(id))) throw new Error('no subscriber has this address');
       await ports.subscribers.delete(id);
       console.log(`removed ${id}`);
@@ -285,8 +285,8 @@ export function subscribersCommand(): Command {
     .description('never mail this address again, whatever path it comes back through')
     .argument('<email>')
     .action(async (email: string) => {
-      const { keys, ...ports } = stores();
-      const subscriber = await suppressAddress(ports, keys, email, 'operator', new Date());
+      const { keys: _keys, addressKey, ...ports } = stores();
+      const subscriber = await suppressAddress(ports, addressKey, email, 'operator', new Date());
       console.log(
         `suppressed${subscriber ? ` ${subscriber.id}` : ' (no subscriber had this address; it is blocked all the same)'}`,
       );

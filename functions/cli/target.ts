@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseTokenKeys } from '#config/env.ts';
+import { parseAddressKey, parseTokenKeys } from '#config/env.ts';
+import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { TokenKeys } from '#core/tokens.ts';
-import { applyLocalEnvironment, heraldHome, type LocalConfig, readLocalConfig } from '#local/environment.ts';
+import {
+  ADDRESS_KEY_FILE,
+  applyLocalEnvironment,
+  heraldHome,
+  type LocalConfig,
+  localKeysIn,
+  readLocalConfig,
+  TOKEN_KEYS_FILE,
+} from '#local/environment.ts';
 
 /** The stack a command talks to: the running local stack, found through `$HERALD_HOME/local.json`. */
 export function localTarget(): LocalConfig {
@@ -11,12 +19,20 @@ export function localTarget(): LocalConfig {
   return config;
 }
 
-/** The local stack's token keys (kept in HERALD_HOME, never printed): for signing links and hashing addresses. */
-export function localTokenKeys(): TokenKeys {
-  return parseTokenKeys(localTokenKeysJson(), path.join(heraldHome(), 'token-keys.json'));
+/** The keys as the handlers read them from the environment on the local stack (kept in HERALD_HOME, never printed). */
+export function localKeysEnvironment(): { HERALD_TOKEN_KEYS: string; HERALD_ADDRESS_KEY: string } {
+  return localKeysIn(heraldHome());
 }
 
-/** The same keys as the JSON the handlers read from HERALD_TOKEN_KEYS. */
-export function localTokenKeysJson(): string {
-  return readFileSync(path.join(heraldHome(), 'token-keys.json'), 'utf8');
+/** The local stack's token keys: for signing links. */
+export function localTokenKeys(): TokenKeys {
+  return parseTokenKeys(localKeysEnvironment().HERALD_TOKEN_KEYS, path.join(heraldHome(), TOKEN_KEYS_FILE));
+}
+
+/** The local stack's address key: for hashing addresses. */
+export function localAddressKey(): AddressKey {
+  return parseAddressKey(
+    localKeysEnvironment().HERALD_ADDRESS_KEY,
+    path.join(heraldHome(), ADDRESS_KEY_FILE),
+  );
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '#core/errors.ts';
+import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { TokenKeys } from '#core/tokens.ts';
 
 // zod/mini: the same validation in a few kilobytes, because this module is in every function's bundle.
@@ -84,6 +85,9 @@ export const env = {
   /** Locally: the token keys as JSON. On AWS the keys live in Secrets Manager instead. */
   HERALD_TOKEN_KEYS: z.optional(z.string()),
   HERALD_TOKEN_KEYS_SECRET_ARN: z.optional(z.string()),
+  /** Locally: the address key itself. On AWS it lives in a secret of its own instead. */
+  HERALD_ADDRESS_KEY: z.optional(z.string()),
+  HERALD_ADDRESS_KEY_SECRET_ARN: z.optional(z.string()),
 } as const;
 
 function isTimeZone(value: string): boolean {
@@ -95,14 +99,10 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const tokenKeysSchema = z.catchall(
-  z.object({ current: z.string().check(z.minLength(1)) }),
-  z.string().check(z.minLength(32, 'each token key must be at least 32 characters')),
-);
-
 /**
  * Parses token keys, `{"current":"k2","k2":"<secret>","k1":"<older secret>"}` — the shape a generated
- * Secrets Manager secret takes — without ever echoing a secret.
+ * Secrets Manager secret takes — without ever echoing a secret. Key ids become the keys of a Map, so an
+ * id such as `constructor` or `__proto__` is an id like any other, never a property of an object.
  */
 export function parseTokenKeys(json: string, from: string): TokenKeys {
   let value: unknown;
@@ -111,13 +111,30 @@ export function parseTokenKeys(json: string, from: string): TokenKeys {
   } catch {
     throw new ConfigError(`${from}: token keys are not JSON`);
   }
-  const result = tokenKeysSchema.safeParse(value);
-  if (!result.success) {
-    throw new ConfigError(
-      `${from}: token keys must look like {"current":"k1","k1":"<secret of 32+ characters>"}`,
-    );
+  const shape = `${from}: token keys must look like {"current":"k1","k1":"<secret of 32+ characters>"}`;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(shape);
+  const entries = Object.entries(value);
+  const current = entries.find(([id]) => id === 'current')?.[1];
+  if (typeof current !== 'string' || current === '') throw new ConfigError(shape);
+  const keys = new Map<string, string>();
+  for (const [id, secret] of entries) {
+    if (id === 'current') continue;
+    if (typeof secret !== 'string' || secret.length < 32)
+      throw new ConfigError(`${shape}: each token key must be at least 32 characters`);
+    keys.set(id, secret);
   }
-  const { current, ...keys } = result.data;
-  if (!keys[current]) throw new ConfigError(`${from}: the current key "${current}" is not among the keys`);
-  return { current, keys: keys as Record<string, string> };
+  if (!keys.has(current))
+    throw new ConfigError(`${from}: the current key "${current}" is not among the keys`);
+  return { current, keys };
+}
+
+/**
+ * The address key: the secret that hashes addresses (subscriber ids, suppressions, limits). It is a
+ * secret of its own, never rotated with the token keys — rotating it would make every suppressed
+ * address mailable again.
+ */
+export function parseAddressKey(value: string, from: string): AddressKey {
+  const secret = value.trim();
+  if (secret.length < 32) throw new ConfigError(`${from}: the address key must be at least 32 characters`);
+  return { secret };
 }

@@ -41,7 +41,8 @@ export type RejectionReason =
   | 'no-language'
   | 'no-content'
   | 'malformed'
-  | 'unknown-format';
+  | 'unknown-format'
+  | 'unsafe-key';
 
 /** A token is malformed, forged, for another purpose, or signed with an unknown key. */
 export class InvalidTokenError extends HeraldError {

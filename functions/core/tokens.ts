@@ -2,24 +2,40 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidTokenError } from '#core/errors.ts';
 
 /** What a token lets its bearer do; a token signed for one purpose is refused for any other. */
-export type TokenPurpose = 'unsubscribe' | 'confirm' | 'preferences' | 'data' | 'erase' | 'never-suggest';
+export type TokenPurpose =
+  | 'unsubscribe'
+  | 'undo-unsubscribe'
+  | 'confirm'
+  | 'preferences'
+  | 'data'
+  | 'erase'
+  | 'never-suggest';
+
+/**
+ * Purposes whose tokens must carry an expiry: a token of one of these without one is refused, so a
+ * link that confirms, reveals or erases can never be made to last for ever.
+ */
+const MUST_EXPIRE: ReadonlySet<TokenPurpose> = new Set(['confirm', 'data', 'erase', 'undo-unsubscribe']);
 
 /** Signing keys by key id; `current` signs, every listed key verifies (so keys can be rotated). */
 export interface TokenKeys {
   readonly current: string;
-  readonly keys: Readonly<Record<string, string>>;
+  /** A Map, not an object: the key id comes from the URL, and `constructor` must find nothing. */
+  readonly keys: ReadonlyMap<string, string>;
 }
 
 const SUBJECT = /^[A-Za-z0-9_-]{1,64}$/;
+const EXPIRY = /^[0-9a-z]{1,12}$/;
 
 /**
  * A URL-safe token `<kid>.<subject>.<expiry>.<mac>`: the HMAC-SHA256 covers the purpose, so an
- * unsubscribe token cannot confirm anyone. `expiresAt` is omitted for tokens that must keep working
- * in old mail (unsubscribe).
+ * unsubscribe token cannot confirm anyone. `expiresAt` is omitted only for tokens that must keep working
+ * in old mail (unsubscribe, preferences, never-suggest).
  */
 export function signToken(keys: TokenKeys, purpose: TokenPurpose, subject: string, expiresAt?: Date): string {
   if (!SUBJECT.test(subject)) throw new RangeError('token subject must be 1-64 URL-safe characters');
-  const secret = keys.keys[keys.current];
+  if (!expiresAt && MUST_EXPIRE.has(purpose)) throw new RangeError(`a ${purpose} token must expire`);
+  const secret = keys.keys.get(keys.current);
   if (!secret) throw new RangeError(`the current token key "${keys.current}" is not among the keys`);
   const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : '';
   return `${keys.current}.${subject}.${expiry}.${mac(secret, purpose, keys.current, subject, expiry)}`;
@@ -31,8 +47,10 @@ export function verifyToken(keys: TokenKeys, purpose: TokenPurpose, token: strin
   if (parts.length !== 4)
     throw new InvalidTokenError('the link is incomplete: copy the whole link from the mail');
   const [kid, subject, expiry, given] = parts as [string, string, string, string];
-  const secret = keys.keys[kid];
-  if (!secret || !SUBJECT.test(subject)) throw new InvalidTokenError('the link is not valid');
+  const secret = keys.keys.get(kid);
+  if (!secret || !SUBJECT.test(subject) || (expiry !== '' && !EXPIRY.test(expiry)))
+    throw new InvalidTokenError('the link is not valid');
+  if (expiry === '' && MUST_EXPIRE.has(purpose)) throw new InvalidTokenError('the link is not valid');
   const expected = Buffer.from(mac(secret, purpose, kid, subject, expiry));
   const actual = Buffer.from(given);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {

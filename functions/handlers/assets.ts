@@ -5,12 +5,12 @@ import type { HttpEvent, HttpResult } from '#handlers/shared/http.ts';
 
 /** The ALTCHA widget's script: from the package locally, from the copy bundled beside the code on AWS. */
 const dir = process.env.HERALD_ASSETS_DIR ?? path.dirname(fileURLToPath(import.meta.resolve('altcha')));
-const FILES: Record<string, string> = { '/assets/altcha.js': 'altcha.i18n.min.js' };
+const FILES: ReadonlyMap<string, string> = new Map([['/assets/altcha.js', 'altcha.i18n.min.js']]);
 let cached: Promise<string> | undefined;
 
 /** `GET /assets/altcha.js`: the proof-of-work widget, served by Herald itself (no third-party script). */
 export const handler = async (event: HttpEvent): Promise<HttpResult> => {
-  const file = FILES[event.rawPath];
+  const file = FILES.get(event.rawPath);
   if (!file) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
   cached ??= readFile(path.join(dir, file), 'utf8');
   return {
@@ -19,6 +19,8 @@ export const handler = async (event: HttpEvent): Promise<HttpResult> => {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=86400',
       'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
     },
     body: await cached,
   };

@@ -49,7 +49,7 @@ export const handler = withHttpErrors(
     }
     const { token, subscriber } = await holder(event, 'erase');
     if (event.requestContext.http.method === 'POST') {
-      await eraseSubscriber(site, site.tokenKeys, subscriber, new Date());
+      await eraseSubscriber(site, site.addressKey, subscriber, new Date());
       logger.info('subscriber erased', { subscriberId: subscriber.id });
       return html(200, await site.page(subscriber.lang, 'eraseButton', ['erasedDone']));
     }

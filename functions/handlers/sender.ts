@@ -11,7 +11,7 @@ import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { SesMailer, sesSendQuota } from '#adapters/ses-mailer.ts';
 import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
-import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.ts';
 import { SendPace } from '#core/delivery/pace.ts';
@@ -30,6 +30,8 @@ const config = readEnv({
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
   HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+  HERALD_ADDRESS_KEY: env.HERALD_ADDRESS_KEY,
+  HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
   HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
   HERALD_MAX_SEND_RATE: env.HERALD_MAX_SEND_RATE,
   HERALD_SENDER_CONCURRENCY: env.HERALD_SENDER_CONCURRENCY,
@@ -88,6 +90,7 @@ const settings = {
   from: config.HERALD_FROM_ADDRESS,
   publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
   tokenKeys: await loadTokenKeys(config),
+  addressKey: await loadAddressKey(config),
   sendLeaseMs: config.HERALD_SEND_LEASE_SECONDS * 1000,
   maxFailureStreak: config.HERALD_MAX_FAILURE_STREAK,
   deferSeconds: {

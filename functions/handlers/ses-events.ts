@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
-import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { loadAddressKey } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { handleSesEvent, type SesEventDetail } from '#core/subscriptions/ses-events.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -11,21 +11,21 @@ import { metrics } from '#handlers/shared/metrics.ts';
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
   HERALD_SOFT_BOUNCE_LIMIT: env.HERALD_SOFT_BOUNCE_LIMIT,
-  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
-  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+  HERALD_ADDRESS_KEY: env.HERALD_ADDRESS_KEY,
+  HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
 });
 const ports = {
   subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
   suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
 };
-const tokenKeys = await loadTokenKeys(config);
+const addressKey = await loadAddressKey(config);
 
 /** SES events from the configuration set's EventBridge destination: bounces and complaints suppress. */
 export const handler = async (event: EventBridgeEvent<string, SesEventDetail>) => {
   try {
     const outcome = await handleSesEvent(
       ports,
-      tokenKeys,
+      addressKey,
       { softBounceLimit: config.HERALD_SOFT_BOUNCE_LIMIT },
       event.detail,
       new Date(),

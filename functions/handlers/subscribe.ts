@@ -116,6 +116,7 @@ export const handler = withHttpErrors(
         {
           publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
           tokenKeys: site.tokenKeys,
+          addressKey: site.addressKey,
           confirmHours: 48,
           limits: {
             perClientPerHour: config.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,

@@ -32,7 +32,7 @@ const limits = readEnv({
   HERALD_SUGGEST_PER_SENDER_PER_HOUR: env.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
   HERALD_SUGGEST_PER_FRIEND_PER_DAY: env.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
 });
-const stores = suggestionStores(site.config.HERALD_TABLE, site.tokenKeys);
+const stores = suggestionStores(site.config.HERALD_TABLE, site.addressKey);
 const mailer = new SesMailer(site.config.HERALD_SES_CONFIGURATION_SET);
 const MAX_BODY = 8192;
 
@@ -132,6 +132,7 @@ export const handler = withHttpErrors(
           publicBaseUrl: site.config.HERALD_PUBLIC_BASE_URL,
           postalAddress: site.config.HERALD_POSTAL_ADDRESS,
           tokenKeys: site.tokenKeys,
+          addressKey: site.addressKey,
           limits: {
             perClientPerHour: limits.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
             perSenderPerHour: limits.HERALD_SUGGEST_PER_SENDER_PER_HOUR,

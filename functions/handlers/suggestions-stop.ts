@@ -7,7 +7,7 @@ import { siteFromEnv } from '#handlers/shared/site.ts';
 import { suggestionStores } from '#handlers/shared/suggesting.ts';
 
 const site = await siteFromEnv();
-const { optOuts } = suggestionStores(site.config.HERALD_TABLE, site.tokenKeys);
+const { optOuts } = suggestionStores(site.config.HERALD_TABLE, site.addressKey);
 
 /**
  * `GET /suggestions/stop?t=…` (the link in every suggestion mail) shows one button; `POST` puts the

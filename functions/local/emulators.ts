@@ -39,6 +39,50 @@ const HOST = '127.0.0.1';
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;
 const sesServer = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
 
+/**
+ * s3rver stores an object as a file named by its key, so `documents/../../x` would be written outside its
+ * folder. AWS takes such keys literally; Herald's local S3 refuses them (and Herald never ingests them
+ * anywhere): any key or copy source with a `.`, `..` or empty segment answers 400 InvalidArgument.
+ */
+function refuseUnsafeKeys(s3: S3rver): void {
+  const middleware = (s3 as unknown as { middleware: unknown[] }).middleware;
+  const unsafe = (path: string) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return true;
+    }
+    // Path style: /bucket/key; the bucket itself, and listing a bucket (no key), are fine.
+    const key = decoded.replace(/^\/[^/]*\/?/, '');
+    if (key === '') return false;
+    return key
+      .split('/')
+      .some(
+        (segment, i, all) => segment === '..' || segment === '.' || (segment === '' && i < all.length - 1),
+      );
+  };
+  middleware.unshift(
+    async (
+      ctx: { path: string; get(name: string): string; status: number; type: string; body: string },
+      next: () => Promise<void>,
+    ) => {
+      const copySource = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
+      if (
+        unsafe(ctx.path) ||
+        (copySource && unsafe(copySource.startsWith('/') ? copySource : `/${copySource}`))
+      ) {
+        ctx.status = 400;
+        ctx.type = 'application/xml';
+        ctx.body =
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Herald\'s local S3 refuses object keys with a ".", ".." or empty segment</Message></Error>';
+        return;
+      }
+      await next();
+    },
+  );
+}
+
 const urlOf = (server: Server) => `http://${HOST}:${(server.address() as AddressInfo).port}`;
 
 function closeServer(server: Server): Promise<void> {
@@ -60,6 +104,7 @@ export async function startEmulators(home: string, ports: EmulatorPorts): Promis
     silent: true,
     allowMismatchedSignatures: true,
   });
+  refuseUnsafeKeys(s3);
   const started: Array<() => Promise<void>> = [];
   try {
     await s3.run();

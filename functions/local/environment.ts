@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What `npm start` writes to `$HERALD_HOME/local.json`: everything a client needs to reach it. */
@@ -30,6 +32,43 @@ export function heraldHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const localConfigPath = (home: string) => path.join(home, 'local.json');
+
+/** The token-signing keys of a HERALD_HOME (JSON, as the token keys secret holds them on AWS). */
+export const TOKEN_KEYS_FILE = 'token-keys.json';
+/** The address key of a HERALD_HOME: it hashes addresses, and is never rotated with the token keys. */
+export const ADDRESS_KEY_FILE = 'address-key';
+
+/** The keys of a HERALD_HOME as the handlers read them from the environment. Never printed. */
+export function localKeysIn(home: string): { HERALD_TOKEN_KEYS: string; HERALD_ADDRESS_KEY: string } {
+  return {
+    HERALD_TOKEN_KEYS: readFileSync(path.join(home, TOKEN_KEYS_FILE), 'utf8'),
+    HERALD_ADDRESS_KEY: readFileSync(path.join(home, ADDRESS_KEY_FILE), 'utf8'),
+  };
+}
+
+/**
+ * Makes the keys of a HERALD_HOME once, readable by the owner only. A home made before the address key
+ * existed hashed addresses with its first token key: that key becomes its address key, so its
+ * suppressions keep matching (and token keys can then rotate freely).
+ */
+export async function ensureLocalKeys(home: string): Promise<void> {
+  const tokenFile = path.join(home, TOKEN_KEYS_FILE);
+  const addressFile = path.join(home, ADDRESS_KEY_FILE);
+  const secret = () => randomBytes(32).toString('base64url');
+  const write = async (file: string, value: string) => {
+    await writeFile(file, value, { mode: 0o600 });
+    await chmod(file, 0o600);
+  };
+  if (!existsSync(addressFile)) {
+    const earlier = existsSync(tokenFile)
+      ? Object.entries(JSON.parse(await readFile(tokenFile, 'utf8')) as Record<string, string>).find(
+          ([id]) => id !== 'current',
+        )?.[1]
+      : undefined;
+    await write(addressFile, earlier ?? secret());
+  }
+  if (!existsSync(tokenFile)) await write(tokenFile, JSON.stringify({ current: 'k1', k1: secret() }));
+}
 
 /**
  * Points the AWS SDK at the local stack. The SDK reads these variables itself, so production code keeps

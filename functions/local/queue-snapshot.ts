@@ -50,7 +50,7 @@ export async function restoreQueues(file: string, queues: Readonly<Record<string
   const sqs = new SQSClient({});
   let count = 0;
   for (const [name, bodies] of Object.entries(snapshot)) {
-    const url = queues[name];
+    const url = Object.hasOwn(queues, name) ? queues[name] : undefined;
     if (!url) continue;
     for (let start = 0; start < bodies.length; start += 10) {
       await sqs.send(

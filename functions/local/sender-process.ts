@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   applyLocalEnvironment,
   handlerEnvironment,
   heraldHome,
+  localKeysIn,
   readLocalConfig,
 } from '#local/environment.ts';
 import { senderPoller } from '#local/stack.ts';
@@ -19,9 +18,7 @@ import { senderPoller } from '#local/stack.ts';
 const home = heraldHome();
 const config = readLocalConfig(home);
 applyLocalEnvironment(config);
-Object.assign(process.env, handlerEnvironment(config), {
-  HERALD_TOKEN_KEYS: readFileSync(path.join(home, 'token-keys.json'), 'utf8'),
-});
+Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
 if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
 
 // A batch whose jobs all failed was logged job by job by the handler already; anything else is news.

@@ -1,15 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulators } from '#local/emulators.ts';
 import {
   applyLocalEnvironment,
+  ensureLocalKeys,
   handlerEnvironment,
   type LocalConfig,
   localConfigPath,
+  localKeysIn,
 } from '#local/environment.ts';
 import { type HttpHandler, type Route, startHttpServer } from '#local/http-server.ts';
 import { type SqsHandler, SqsPoller } from '#local/poller.ts';
@@ -86,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.reset) await rm(home, { recursive: true, force: true });
   const fresh = !existsSync(path.join(home, 'dynamodb'));
   await mkdir(home, { recursive: true });
-  const tokenKeys = await tokenKeysIn(home);
+  await ensureLocalKeys(home);
 
   const emulators = await startEmulators(home, options.ports);
   const stops: Array<() => Promise<void>> = [() => emulators.close()];
@@ -129,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoints: { ...provisional.endpoints, web: web.url },
     };
 
-    Object.assign(process.env, handlerEnvironment(config), { HERALD_TOKEN_KEYS: tokenKeys });
+    Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
     if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
 
     const forwarder = new S3NotificationForwarder(
@@ -297,16 +298,6 @@ function webRoutes(): Route[] {
     route(['GET'], /^\/digests\/[^/]+\/?$/, () => import('#handlers/digest-page.ts')),
     route(['GET'], /^\/preview(\/[^/]+\/[^/]+)?\/?$/, () => import('#handlers/preview.ts')),
   ];
-}
-
-/** The token-signing keys of this HERALD_HOME, made once and kept readable by the owner only. */
-async function tokenKeysIn(home: string): Promise<string> {
-  const file = path.join(home, 'token-keys.json');
-  if (existsSync(file)) return readFile(file, 'utf8');
-  const keys = JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') });
-  await writeFile(file, keys, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return keys;
 }
 
 function describe(error: unknown): string {

@@ -17,7 +17,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { subscriberItem } from '#adapters/dynamodb-subscribers.ts';
-import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
+import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { esbuildOptions, LEAN_RUNTIME } from '#infra/bundling.ts';
 import { provision } from '#local/provision.ts';
 import { bundleMjmlWorker } from '../support/bundles.ts';
@@ -27,6 +27,8 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const say = (line: string) => process.stderr.write(`[fanout] ${line}\n`);
 /** The sender's concurrency: two pollers, each handing the handler ten jobs at once. */
 const SENDER_CONCURRENCY = 20;
+/** The address key of the benchmark's readers (their ids) and of Herald's process. */
+const ADDRESS_KEY = { secret: randomBytes(32).toString('base64url') };
 
 function node(script: string, env: NodeJS.ProcessEnv, ipc = false): ChildProcess {
   // Herald's bundle runs as the sender function does (LEAN_RUNTIME), plus HERALD_BENCH_NODE_OPTIONS.
@@ -83,7 +85,7 @@ async function seed(table: string, count: number) {
         [table]: Array.from({ length: next - start }, (_, i) => {
           const email = `reader${start + i}@bench.example.org`;
           const item = subscriberItem({
-            id: subscriberIdFor(email),
+            id: subscriberIdFor(ADDRESS_KEY, email),
             email,
             status: 'confirmed',
             lang: 'en',
@@ -200,6 +202,7 @@ export async function fanout() {
       HERALD_PUBLIC_BASE_URL: 'https://news.example.org/',
       HERALD_FROM_ADDRESS: 'Herald <digest@news.example.org>',
       HERALD_TOKEN_KEYS: JSON.stringify({ current: 'k1', k1: randomBytes(32).toString('base64url') }),
+      HERALD_ADDRESS_KEY: ADDRESS_KEY.secret,
       HERALD_SENDER_CONCURRENCY: '1',
       HERALD_DAILY_QUOTA: String(10 * recipients),
       POWERTOOLS_LOG_LEVEL: 'ERROR',

@@ -40,7 +40,7 @@ async function digestRender() {
     renders.push(performance.now() - start);
   }
 
-  const keys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+  const keys = { current: 'k1', keys: new Map([['k1', 'x'.repeat(40)]]) };
   const perRecipient: number[] = [];
   const recipients = 2000;
   for (let round_ = 0; round_ < 7; round_++) {

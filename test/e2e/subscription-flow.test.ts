@@ -3,9 +3,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
 import { axeViolations, hasChromium, launchChromium, screenshot } from '../support/browser.ts';
-import { mailTo, useLocalStack, waitFor } from '../support/local-stack.ts';
+import { mailTo, stackIdFor, useLocalStack, waitFor } from '../support/local-stack.ts';
 
 const local = useLocalStack();
 let browser: Browser;
@@ -52,10 +51,10 @@ async function flow(lang: 'fr' | 'ar', email: string) {
     await page.goto(linkIn(confirmation!.body.html!, '/confirm?t='));
     await checkPage(page, lang, 'confirm');
     const store = new DynamoSubscriberStore(local.stack.config.table);
-    expect((await store.get(subscriberIdFor(email)))?.status).toBe('pending');
+    expect((await store.get(stackIdFor(email)))?.status).toBe('pending');
     await page.click('button[type=submit]');
     await checkPage(page, lang, 'confirmed');
-    expect((await store.get(subscriberIdFor(email)))?.status).toBe('confirmed');
+    expect((await store.get(stackIdFor(email)))?.status).toBe('confirmed');
 
     const welcome = await waitFor('the welcome mail', async () =>
       (await mailTo(local.stack, email)).find((m) => m.messageId !== confirmation!.messageId),
@@ -64,15 +63,15 @@ async function flow(lang: 'fr' | 'ar', email: string) {
     await checkPage(page, lang, 'preferences');
     await page.check('input[name=cadence][value=weekly]');
     await page.locator('form').first().locator('button[type=submit]').click();
-    expect((await store.get(subscriberIdFor(email)))?.cadence).toBe('weekly');
+    expect((await store.get(stackIdFor(email)))?.cadence).toBe('weekly');
 
     await page.goto(linkIn(welcome.body.html!, '/unsubscribe?t='));
     await checkPage(page, lang, 'unsubscribe');
     await page.click('button[type=submit]');
-    expect((await store.get(subscriberIdFor(email)))?.status).toBe('unsubscribed');
+    expect((await store.get(stackIdFor(email)))?.status).toBe('unsubscribed');
     await checkPage(page, lang, 'unsubscribed');
     await page.click('button[type=submit]');
-    expect((await store.get(subscriberIdFor(email)))?.status).toBe('confirmed');
+    expect((await store.get(stackIdFor(email)))?.status).toBe('confirmed');
     await checkPage(page, lang, 'undone');
   } finally {
     await page.close();

@@ -19,7 +19,7 @@ describe('the herald CLI against the running local stack', () => {
       '--confirmed',
     );
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/added s_[0-9a-f]+ \(fr, immediate, confirmed\)/);
+    expect(added.stdout).toMatch(/added r_[0-9a-f]+ \(fr, immediate, confirmed\)/);
     expect(added.stdout).not.toContain('Lecteur');
 
     const published = await herald(local.home, 'publish', fixture);

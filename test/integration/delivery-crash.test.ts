@@ -12,7 +12,14 @@ import {
   startSesFaultProxy,
   THROTTLED,
 } from '../support/fault-proxy.ts';
-import { addReader, sendDeadLetters, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
+import {
+  addReader,
+  sendDeadLetters,
+  stackIdFor,
+  upload,
+  useLocalStack,
+  waitFor,
+} from '../support/local-stack.ts';
 
 // The sender runs in a process of its own (as with `npm start`), sends through the fault proxy, and a
 // batch a dead sender held comes back after 15 s; a claimed ledger row may be taken over after 3 s.
@@ -101,8 +108,7 @@ describe('a sender killed mid-run, under random SES faults', {
     const inFlight = new Set<string>();
     for await (const row of new DynamoSendLedger(table).rows(record!.id))
       if (row.inFlightAtCrash) inFlight.add(row.subscriberId);
-    const { subscriberIdFor } = await import('#core/subscriptions/subscriber.ts');
-    expect(twice.filter((r) => !inFlight.has(subscriberIdFor(r)))).toEqual([]);
+    expect(twice.filter((r) => !inFlight.has(stackIdFor(r)))).toEqual([]);
     expect(readers.every((r) => (counts.get(r) ?? 0) <= 2)).toBe(true);
 
     const final = await status();

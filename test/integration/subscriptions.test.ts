@@ -2,10 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
 import { herald } from '../support/cli.ts';
 import { fixtureDocument } from '../support/documents.ts';
-import { addReader, mailTo, outbox, upload, useLocalStack, waitFor } from '../support/local-stack.ts';
+import {
+  addReader,
+  mailTo,
+  outbox,
+  stackIdFor,
+  upload,
+  useLocalStack,
+  waitFor,
+} from '../support/local-stack.ts';
 
 // Read by the subscribe handler when it first loads, in this process.
 process.env.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR = '10';
@@ -131,7 +138,7 @@ describe('bounces, complaints and the operator CLI', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await mailTo(local.stack, 'bouncy@example.org')).toHaveLength(0);
     const store = new DynamoSubscriberStore(local.stack.config.table);
-    expect((await store.get(subscriberIdFor('bouncy@example.org')))?.status).toBe('suppressed');
+    expect((await store.get(stackIdFor('bouncy@example.org')))?.status).toBe('suppressed');
   });
 
   it('imports a CSV, rejecting bad rows with reasons, and is idempotent on a re-run', async () => {

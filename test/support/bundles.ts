@@ -69,5 +69,6 @@ export function bundleEnvironment(dir: string): Record<string, string> {
     HERALD_TEMPLATES_DIR: path.join(dir, 'templates'),
     HERALD_ASSETS_DIR: path.join(dir, 'assets'),
     HERALD_TOKEN_KEYS: JSON.stringify({ current: 'k1', k1: 'b'.repeat(40) }),
+    HERALD_ADDRESS_KEY: 'c'.repeat(40),
   };
 }

@@ -3,7 +3,6 @@ import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
-import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
 import type {
   ArticleRef,
   ArticleStore,
@@ -28,6 +27,7 @@ import type {
   SubscriberStore,
   SuppressionList,
 } from '#ports/index.ts';
+import { testIdFor } from './fixtures.ts';
 
 /** In-memory stand-ins for the ports, for unit tests of the core. */
 export class MemorySubscriberStore implements SubscriberStore {
@@ -68,7 +68,7 @@ export class MemorySubscriberStore implements SubscriberStore {
 
 export function subscriber(email: string, lang: Language, overrides: Partial<Subscriber> = {}): Subscriber {
   return {
-    id: subscriberIdFor(email),
+    id: testIdFor(email),
     email,
     status: 'confirmed',
     lang,

@@ -7,8 +7,9 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
-import { parseTokenKeys } from '#config/env.ts';
+import { parseAddressKey, parseTokenKeys } from '#config/env.ts';
 import type { Language } from '#core/languages.ts';
+import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 import { type LocalPorts, type LocalStack, startLocalStack } from '#local/stack.ts';
@@ -98,7 +99,7 @@ export async function addReader(
       subscribers: new DynamoSubscriberStore(stack.config.table),
       suppressions: new DynamoSuppressionList(stack.config.table),
     },
-    stackTokenKeys(),
+    stackAddressKey(),
     { email, lang, cadence, source: 'test' },
     new Date(),
   );
@@ -142,3 +143,11 @@ export function useLocalStack(options: { senderProcess?: boolean } = {}): {
 export function stackTokenKeys() {
   return parseTokenKeys(process.env.HERALD_TOKEN_KEYS ?? '', 'HERALD_TOKEN_KEYS');
 }
+
+/** The running stack's address key (kept in the environment like the token keys). */
+export function stackAddressKey() {
+  return parseAddressKey(process.env.HERALD_ADDRESS_KEY ?? '', 'HERALD_ADDRESS_KEY');
+}
+
+/** A subscriber's id on the running stack. */
+export const stackIdFor = (email: string) => subscriberIdFor(stackAddressKey(), email);

@@ -36,8 +36,19 @@ describe('token keys', () => {
   it('are read from the flat shape a generated secret has', () => {
     expect(parseTokenKeys(JSON.stringify({ current: 'k2', k2: secret, k1: secret }), 'test')).toEqual({
       current: 'k2',
-      keys: { k2: secret, k1: secret },
+      keys: new Map([
+        ['k2', secret],
+        ['k1', secret],
+      ]),
     });
+  });
+
+  it('take ids like __proto__ or constructor as plain ids, and never find a current key on the prototype', () => {
+    const parsed = parseTokenKeys(`{"current":"__proto__","__proto__":"${secret}"}`, 'test');
+    expect(parsed.keys.get('__proto__')).toBe(secret);
+    expect(() => parseTokenKeys(JSON.stringify({ current: 'constructor', k1: secret }), 'test')).toThrowError(
+      /"constructor" is not among/,
+    );
   });
 
   it('are refused when the current key is missing or too short, without echoing any secret', () => {

@@ -10,7 +10,7 @@ import {
 import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { HeraldError } from '#core/errors.ts';
-import { addressHash } from '#core/subscriptions/address-hash.ts';
+import { type AddressKey, addressHash } from '#core/subscriptions/address-hash.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import type { TokenKeys } from '#core/tokens.ts';
@@ -55,6 +55,8 @@ export interface DeliverySettings {
   readonly from: string;
   readonly publicBaseUrl: string;
   readonly tokenKeys: TokenKeys;
+  /** Hashes a rejected address onto the suppression list. */
+  readonly addressKey: AddressKey;
   /** How long a recipient's ledger row stays "sending" before another sender may take it over. */
   readonly sendLeaseMs: number;
   /** How long the rest of a job waits after persistent throttling, and how often a paused job looks again. */
@@ -325,7 +327,7 @@ class JobRun {
       await this.ports.ledger.markFailed(digestId, subscriber.id, message, permanent, this.now());
       if (permanent) {
         await this.ports.suppressions.add(
-          addressHash(this.settings.tokenKeys, subscriber.email),
+          addressHash(this.settings.addressKey, subscriber.email),
           'bounce',
           this.now(),
         );

@@ -27,11 +27,11 @@ export function formatMessage(
   key: string,
   values: Readonly<Record<string, string | number>> = {},
 ): string {
-  const template = messages[key];
+  const template = Object.hasOwn(messages, key) ? messages[key] : undefined;
   if (template === undefined)
     throw new MissingMessageError(`message "${key}" is missing for language ${lang}`);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    values[name] === undefined ? whole : String(values[name]),
+    Object.hasOwn(values, name) && values[name] !== undefined ? String(values[name]) : whole,
   );
 }
 

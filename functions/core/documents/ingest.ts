@@ -1,7 +1,7 @@
 import type { ArticleVersion } from '#core/documents/article.ts';
 import { decodeDocument } from '#core/documents/decode.ts';
 import { isTruthyFlag, optionalArticleId } from '#core/documents/formats/fields.ts';
-import { readKey, sha256Hex } from '#core/documents/keys.ts';
+import { readKey, sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
 import { parseDocument } from '#core/documents/parse-document.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { summarize } from '#core/documents/summary.ts';
@@ -54,6 +54,18 @@ export async function ingestDocument(
     return ref
       ? { kind: 'withdrawn', key, ref }
       : { kind: 'ignored', key, why: 'no article came from this object' };
+  }
+  const unsafe = unsafeKeyReason(key.slice(settings.documentsPrefix.length));
+  if (unsafe === 'a folder marker') return { kind: 'ignored', key, why: unsafe };
+  if (unsafe) {
+    const message = `${unsafe}: rename the document (keys are names like documents/<article>/<lang>.md)`;
+    const { quarantineKey } = await ports.quarantine.quarantine({
+      key,
+      reason: 'unsafe-key',
+      message,
+      at: now.toISOString(),
+    });
+    return { kind: 'quarantined', key, reason: 'unsafe-key', message, quarantineKey };
   }
   const object = await ports.documents.get(key);
   if (!object) return { kind: 'ignored', key, why: 'the object no longer exists' };

@@ -11,6 +11,23 @@ export function encodeS3EventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 }
 
+/**
+ * Why an object key is not one Herald ingests, if it is not: a `..` or `.` segment, or an empty one
+ * (`a//b`). S3 takes such keys literally, but a tool that maps keys to paths does not; so Herald refuses
+ * them on every stack. A key ending in `/` is a folder marker, not a document.
+ */
+export function unsafeKeyReason(key: string): string | undefined {
+  if (key.endsWith('/')) return 'a folder marker';
+  const segments = key.split('/');
+  if (segments.some((segment) => segment === '..' || segment === '.'))
+    return 'the key has a "." or ".." segment';
+  if (segments.some((segment) => segment === ''))
+    return 'the key has an empty segment ("//" or a leading "/")';
+  if ([...key].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return 'the key holds a control character';
+  return undefined;
+}
+
 export interface KeyFacts {
   readonly articleId: string;
   readonly langHint?: Language;

@@ -6,15 +6,16 @@ import { parseSeedPage } from '#core/documents/parse-seed-page.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 
-const BY_EXTENSION: Record<string, ParsedDocument['format']> = {
-  txt: 'page',
-  text: 'page',
-  md: 'markdown',
-  markdown: 'markdown',
-  html: 'html',
-  htm: 'html',
-  json: 'json',
-};
+// A Map: the extension comes from the object key, and `.constructor` must find nothing.
+const BY_EXTENSION: ReadonlyMap<string, ParsedDocument['format']> = new Map([
+  ['txt', 'page'],
+  ['text', 'page'],
+  ['md', 'markdown'],
+  ['markdown', 'markdown'],
+  ['html', 'html'],
+  ['htm', 'html'],
+  ['json', 'json'],
+]);
 
 /**
  * The format of a document, by content and extension together: a JSON object, an HTML document or
@@ -33,7 +34,7 @@ export function detectFormat(key: string, text: string): ParsedDocument['format'
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'html';
   if (head.startsWith('---\n') || head.startsWith('---\r')) return 'markdown';
   if (extension === '') return 'page';
-  const format = BY_EXTENSION[extension];
+  const format = BY_EXTENSION.get(extension);
   if (!format) {
     throw new DocumentRejectedError(
       'unknown-format',

@@ -1,5 +1,5 @@
-import { addressHash } from '#core/subscriptions/address-hash.ts';
-import { normalizeEmail, type Subscriber, subscriberIdFor } from '#core/subscriptions/subscriber.ts';
+import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
 
@@ -28,14 +28,14 @@ export async function resubscribeByToken(
  */
 export async function suppressAddress(
   ports: LifecyclePorts,
-  keys: TokenKeys,
+  key: AddressKey,
   email: string,
   reason: 'bounce' | 'complaint' | 'operator',
   now: Date,
 ): Promise<Subscriber | undefined> {
   const address = normalizeEmail(email);
-  await ports.suppressions.add(addressHash(keys, address), reason, now);
-  const subscriber = await ports.subscribers.get(subscriberIdFor(address));
+  await ports.suppressions.add(addressHash(key, address), reason, now);
+  const subscriber = await ports.subscribers.get(subscriberIdFor(key, address));
   if (subscriber && subscriber.status !== 'suppressed')
     await ports.subscribers.setStatus(subscriber.id, 'suppressed', now);
   return subscriber;
@@ -44,11 +44,11 @@ export async function suppressAddress(
 /** Erasure: the subscriber and its address are deleted; only the keyed hash stays, so it is never re-added. */
 export async function eraseSubscriber(
   ports: LifecyclePorts,
-  keys: TokenKeys,
+  key: AddressKey,
   subscriber: Subscriber,
   now: Date,
 ) {
-  await ports.suppressions.add(addressHash(keys, subscriber.email), 'erased', now);
+  await ports.suppressions.add(addressHash(key, subscriber.email), 'erased', now);
   await ports.subscribers.delete(subscriber.id);
 }
 

@@ -1,11 +1,6 @@
 import type { Language } from '#core/languages.ts';
-import { addressHash } from '#core/subscriptions/address-hash.ts';
-import {
-  type Cadence,
-  normalizeEmail,
-  type Subscriber,
-  subscriberIdFor,
-} from '#core/subscriptions/subscriber.ts';
+import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
 
@@ -27,13 +22,13 @@ export type ImportOutcome = 'added' | 'updated' | 'unsubscribed' | 'suppressed';
  */
 export async function addConfirmedSubscriber(
   ports: { readonly subscribers: SubscriberStore; readonly suppressions: SuppressionList },
-  keys: TokenKeys,
+  key: AddressKey,
   input: OperatorImport,
   now: Date,
 ): Promise<{ outcome: ImportOutcome; subscriber?: Subscriber }> {
   const email = normalizeEmail(input.email);
-  if (await ports.suppressions.has(addressHash(keys, email))) return { outcome: 'suppressed' };
-  const id = subscriberIdFor(email);
+  if (await ports.suppressions.has(addressHash(key, email))) return { outcome: 'suppressed' };
+  const id = subscriberIdFor(key, email);
   const existing = await ports.subscribers.get(id);
   if (existing?.status === 'unsubscribed' || existing?.status === 'suppressed') {
     return { outcome: existing.status, subscriber: existing };

@@ -1,6 +1,6 @@
+import { type AddressKey, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { type LifecyclePorts, suppressAddress } from '#core/subscriptions/lifecycle.ts';
-import { normalizeEmail, subscriberIdFor } from '#core/subscriptions/subscriber.ts';
-import type { TokenKeys } from '#core/tokens.ts';
+import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 
 /** The `detail` of an SES event as the configuration set's EventBridge destination delivers it. */
 export interface SesEventDetail {
@@ -24,7 +24,7 @@ export type SesEventOutcome = {
  */
 export async function handleSesEvent(
   ports: LifecyclePorts,
-  keys: TokenKeys,
+  key: AddressKey,
   settings: { readonly softBounceLimit: number },
   detail: SesEventDetail,
   now: Date,
@@ -32,8 +32,8 @@ export async function handleSesEvent(
   const suppress = async (addresses: readonly string[], reason: 'bounce' | 'complaint') => {
     const ids: string[] = [];
     for (const address of addresses) {
-      await suppressAddress(ports, keys, address, reason, now);
-      ids.push(subscriberIdFor(address));
+      await suppressAddress(ports, key, address, reason, now);
+      ids.push(subscriberIdFor(key, address));
     }
     return { action: 'suppressed' as const, subscriberIds: ids };
   };
@@ -48,10 +48,10 @@ export async function handleSesEvent(
     if (detail.bounce.bounceType === 'Permanent') return suppress(addresses, 'bounce');
     const ids: string[] = [];
     for (const address of addresses) {
-      const subscriber = await ports.subscribers.get(subscriberIdFor(normalizeEmail(address)));
+      const subscriber = await ports.subscribers.get(subscriberIdFor(key, normalizeEmail(address)));
       if (!subscriber) continue;
       const softBounces = (subscriber.softBounces ?? 0) + 1;
-      if (softBounces >= settings.softBounceLimit) await suppressAddress(ports, keys, address, 'bounce', now);
+      if (softBounces >= settings.softBounceLimit) await suppressAddress(ports, key, address, 'bounce', now);
       else await ports.subscribers.put({ ...subscriber, softBounces, updatedAt: now.toISOString() });
       ids.push(subscriber.id);
     }

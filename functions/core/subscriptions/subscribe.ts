@@ -1,13 +1,8 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 import { pageUrl } from '#core/pages/urls.ts';
-import { addressHash } from '#core/subscriptions/address-hash.ts';
-import {
-  type Cadence,
-  normalizeEmail,
-  type Subscriber,
-  subscriberIdFor,
-} from '#core/subscriptions/subscriber.ts';
+import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { Notices, RateLimiter, SubscriberStore, SuppressionList } from '#ports/index.ts';
 
@@ -28,6 +23,7 @@ export interface SubscriptionLimits {
 export interface SubscriptionSettings {
   readonly publicBaseUrl: string;
   readonly tokenKeys: TokenKeys;
+  readonly addressKey: AddressKey;
   readonly limits: SubscriptionLimits;
   /** How long a confirmation link works. */
   readonly confirmHours: number;
@@ -80,9 +76,9 @@ export async function requestSubscription(
     now,
   );
   if (!client.allowed) throw new ClientLimitedError(client.retryAfterSeconds);
-  if (await ports.suppressions.has(addressHash(settings.tokenKeys, email))) return 'suppressed';
+  if (await ports.suppressions.has(addressHash(settings.addressKey, email))) return 'suppressed';
 
-  const id = subscriberIdFor(email);
+  const id = subscriberIdFor(settings.addressKey, email);
   const existing = await ports.subscribers.get(id);
   if (existing?.status === 'confirmed') return 'already-confirmed';
   if (existing?.status === 'suppressed') return 'suppressed';

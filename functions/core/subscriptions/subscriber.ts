@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { HttpError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
@@ -43,11 +42,42 @@ export class InvalidEmailError extends HttpError {
 }
 
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A domain as SES will take it: IDNA to ASCII (punycode), then dot-separated labels of letters, digits and
+ * hyphens, 1–63 characters each, no empty label, at least two labels, and not ending in a number.
+ */
+function normalizeDomain(input: string): string {
+  if (input.startsWith('['))
+    throw new InvalidEmailError('an address literal like [192.0.2.1] is not accepted: give a domain name');
+  const ascii = domainToASCII(input.toLowerCase());
+  if (!ascii) throw new InvalidEmailError('the domain after "@" is not a valid domain name');
+  const labels = ascii.split('.');
+  if (labels.some((label) => label === ''))
+    throw new InvalidEmailError(
+      'the domain after "@" has an empty part: no two dots in a row, and no dot at its start or end',
+    );
+  for (const label of labels) {
+    if (!LABEL.test(label))
+      throw new InvalidEmailError(
+        `the domain after "@" is not a valid domain name: each part between dots holds only letters, digits and hyphens (not first or last), 1 to 63 characters — "${label.slice(0, 63)}" does not`,
+      );
+  }
+  if (labels.length < 2)
+    throw new InvalidEmailError('the domain after "@" needs at least one dot, like example.org');
+  if (/^[0-9]+$/.test(labels.at(-1)!))
+    throw new InvalidEmailError(
+      'the domain after "@" ends in a number: give a domain name, not an IP address',
+    );
+  if (ascii.length > 253) throw new InvalidEmailError('the domain after "@" is longer than 253 characters');
+  return ascii;
+}
 
 /**
  * Validates and normalizes an address the way SES will accept it: ASCII local part (at most 64
- * octets), domain in punycode and lower case, whole address at most 254 octets (RFC 5321).
- * The local part keeps its case — only the domain is case-insensitive by standard.
+ * octets), domain in punycode and lower case with valid labels, whole address at most 254 octets
+ * (RFC 5321). The local part keeps its case — only the domain is case-insensitive by standard.
  */
 export function normalizeEmail(input: string): string {
   const value = input.trim();
@@ -57,17 +87,13 @@ export function normalizeEmail(input: string): string {
     throw new InvalidEmailError('the address needs a local part, an "@" and a domain, like name@example.org');
   }
   const local = value.slice(0, at);
-  const domain = domainToASCII(value.slice(at + 1).toLowerCase());
   if (!LOCAL_PART.test(local)) {
     throw new InvalidEmailError(
       'the part before "@" may hold only ASCII letters, digits and . ! # $ % & \' * + - / = ? ^ _ ` { | } ~',
     );
   }
   if (local.length > 64) throw new InvalidEmailError('the part before "@" is longer than 64 characters');
-  if (!domain?.includes('.') || domain.length > 253) {
-    throw new InvalidEmailError('the domain after "@" is not a valid domain name');
-  }
-  const email = `${local}@${domain}`;
+  const email = `${local}@${normalizeDomain(value.slice(at + 1))}`;
   if (email.length > 254) throw new InvalidEmailError('the address is longer than 254 characters');
   return email;
 }
@@ -77,7 +103,28 @@ export function emailKey(email: string): string {
   return normalizeEmail(email).toLowerCase();
 }
 
-/** A subscriber's id is derived from the address key, so the same address is always one subscriber. */
-export function subscriberIdFor(email: string): string {
-  return `s_${createHash('sha256').update(emailKey(email)).digest('hex').slice(0, 24)}`;
+/** Domains whose mailboxes ignore dots in the local part (and which are one provider). */
+const DOTLESS_DOMAINS: ReadonlyMap<string, string> = new Map([
+  ['gmail.com', 'gmail.com'],
+  ['googlemail.com', 'gmail.com'],
+]);
+
+/**
+ * The mailbox an address reaches, as far as Herald can tell: lower case, a `+tag` removed, and for
+ * gmail.com / googlemail.com the dots removed. Limits on a recipient count this, so aliases of one
+ * mailbox share one limit. (Subscribers keep the address they gave.)
+ */
+export function canonicalMailbox(email: string): string {
+  const key = emailKey(email);
+  const at = key.lastIndexOf('@');
+  let local = key.slice(0, at);
+  let domain = key.slice(at + 1);
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  const dotless = DOTLESS_DOMAINS.get(domain);
+  if (dotless) {
+    domain = dotless;
+    local = local.replace(/\./g, '') || local;
+  }
+  return `${local}@${domain}`;
 }

@@ -4,7 +4,7 @@ import type { Language } from '#core/languages.ts';
 import { fillMail } from '#core/mail/fill.ts';
 import { renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
-import { addressHash } from '#core/subscriptions/address-hash.ts';
+import { type AddressKey, addressHash } from '#core/subscriptions/address-hash.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys } from '#core/tokens.ts';
 import type { ArticleStore, Mailer, RateLimiter, SuppressionList, TemplateSource } from '#ports/index.ts';
@@ -30,6 +30,7 @@ export interface SuggestionSettings {
   readonly publicBaseUrl: string;
   readonly postalAddress?: string;
   readonly tokenKeys: TokenKeys;
+  readonly addressKey: AddressKey;
   readonly limits: {
     readonly perClientPerHour: number;
     readonly perSenderPerHour: number;
@@ -96,7 +97,7 @@ export async function suggestArticle(
   if (!client.allowed) throw new SuggestionLimitedError(client.retryAfterSeconds, 'from your network');
   const sender = await ports.limits.take(
     'suggest-sender',
-    addressHash(settings.tokenKeys, senderEmail),
+    addressHash(settings.addressKey, senderEmail),
     settings.limits.perSenderPerHour,
     3600,
     now,
@@ -110,7 +111,7 @@ export async function suggestArticle(
   const url = articleUrl(settings.publicBaseUrl, article.articleId, article.lang);
   let sent = 0;
   for (const friend of friends) {
-    const hash = addressHash(settings.tokenKeys, friend);
+    const hash = addressHash(settings.addressKey, friend);
     if ((await ports.suppressions.has(hash)) || (await ports.optOuts.has(hash))) continue;
     if (
       !(await ports.limits.take('suggest-friend', hash, settings.limits.perFriendPerDay, 86_400, now)).allowed

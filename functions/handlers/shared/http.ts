@@ -109,13 +109,34 @@ export function withHttpErrors(
   };
   return async (event: HttpEvent): Promise<HttpResult> => {
     try {
-      return await route(event);
+      return unframeable(await route(event));
     } catch (error) {
-      if (error instanceof HttpError) return respond(error.statusCode, error.message, event);
+      if (error instanceof HttpError)
+        return unframeable(await respond(error.statusCode, error.message, event));
       logger.error('request failed', { path: event.rawPath, error: error as Error });
-      return respond(500, 'Something went wrong on our side. Please try again later.', event);
+      return unframeable(
+        await respond(500, 'Something went wrong on our side. Please try again later.', event),
+      );
     }
   };
+}
+
+/**
+ * No page of Herald's may be framed by another (clickjacking a one-click unsubscribe or a form): every
+ * answer says so twice, `frame-ancestors 'none'` in its content security policy and `X-Frame-Options`
+ * for older browsers.
+ */
+export function unframeable(result: HttpResult): HttpResult {
+  const headers = { ...(result.headers ?? {}) } as Record<string, string | number | boolean>;
+  const policy = headers['content-security-policy'];
+  headers['content-security-policy'] =
+    typeof policy === 'string' && policy !== ''
+      ? /frame-ancestors/.test(policy)
+        ? policy
+        : `${policy}; frame-ancestors 'none'`
+      : "frame-ancestors 'none'";
+  headers['x-frame-options'] = 'DENY';
+  return { ...result, headers };
 }
 
 /** A JSON answer `{ message }` for API callers. */

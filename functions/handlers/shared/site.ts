@@ -3,7 +3,7 @@ import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
-import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import type { Language } from '#core/languages.ts';
@@ -22,12 +22,15 @@ export async function siteFromEnv() {
     HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
     HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
     HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
+    HERALD_ADDRESS_KEY: env.HERALD_ADDRESS_KEY,
+    HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
     HERALD_CORS_ORIGINS: env.HERALD_CORS_ORIGINS,
     HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: env.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,
     HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: env.HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
     HERALD_SOFT_BOUNCE_LIMIT: env.HERALD_SOFT_BOUNCE_LIMIT,
   });
   const tokenKeys = await loadTokenKeys(config);
+  const addressKey = await loadAddressKey(config);
   const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
   const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
   // The mail renderer (and mjml in it) loads on the first mail, not at cold start: most requests send none.
@@ -71,6 +74,7 @@ export async function siteFromEnv() {
   return {
     config,
     tokenKeys,
+    addressKey,
     templates,
     subscribers,
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),

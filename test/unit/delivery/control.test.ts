@@ -8,12 +8,15 @@ import { digestProgress, missedRecipients } from '#core/digests/status.ts';
 import type { Mailer, OutgoingMail, SendQueue } from '#ports/index.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
-const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const tokenKeys = testTokenKeys();
+const addressKey = TEST_ADDRESS_KEY;
 const settings = {
   from: 'news@example.org',
   publicBaseUrl: 'https://news.example.org/',
   tokenKeys,
+  addressKey,
   sendLeaseMs: 60_000,
 };
 const render = { publisher: 'Press Office', publicBaseUrl: settings.publicBaseUrl };

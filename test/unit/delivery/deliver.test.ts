@@ -4,12 +4,15 @@ import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
-const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const tokenKeys = testTokenKeys();
+const addressKey = TEST_ADDRESS_KEY;
 const settings = {
   from: 'Press <news@example.org>',
   publicBaseUrl: 'https://news.example.org',
   tokenKeys,
+  addressKey,
   sendLeaseMs: 60_000,
 };
 

@@ -15,12 +15,15 @@ import { addressHash } from '#core/subscriptions/address-hash.ts';
 import type { OutgoingMail } from '#ports/index.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import { MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
-const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const tokenKeys = testTokenKeys();
+const addressKey = TEST_ADDRESS_KEY;
 const settings = {
   from: 'news@example.org',
   publicBaseUrl: 'https://news.example.org/',
   tokenKeys,
+  addressKey,
   sendLeaseMs: 60_000,
 };
 const now = () => new Date('2026-11-20T10:00:00Z');
@@ -193,7 +196,7 @@ describe('SES errors, by kind', () => {
     const deferred = await drain(mailer);
     expect(deferred).toEqual([]);
     expect(mailer.sent).toHaveLength(emails.length - 1);
-    expect(suppressions.hashes.has(addressHash(tokenKeys, 'reader3@example.org'))).toBe(true);
+    expect(suppressions.hashes.has(addressHash(addressKey, 'reader3@example.org'))).toBe(true);
   });
 });
 

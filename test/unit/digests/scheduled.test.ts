@@ -15,8 +15,10 @@ import {
   type RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
-const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const tokenKeys = testTokenKeys();
+const addressKey = TEST_ADDRESS_KEY;
 const publicBaseUrl = 'https://news.example.org/';
 let bucket: MemoryBucket;
 let articles: MemoryArticleStore;
@@ -61,7 +63,7 @@ async function run(cadence: 'daily' | 'weekly', at: string) {
   for (const job of queue.jobs) {
     await deliverSendJob(
       deliveryPorts,
-      { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
+      { from: 'news@example.org', publicBaseUrl, tokenKeys, addressKey, sendLeaseMs: 60_000 },
       job,
       () => new Date(at),
     );

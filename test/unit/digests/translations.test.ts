@@ -17,8 +17,10 @@ import {
   type RecordingMailer,
   subscriber,
 } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
-const tokenKeys = { current: 'k1', keys: { k1: 'x'.repeat(40) } };
+const tokenKeys = testTokenKeys();
+const addressKey = TEST_ADDRESS_KEY;
 let clock = 0;
 const now = () => new Date(Date.UTC(2026, 10, 20, 10, 0, clock++));
 
@@ -76,7 +78,7 @@ async function deliver(queue: MemorySendQueue) {
   for (const job of queue.jobs) {
     await deliverSendJob(
       deliveryPorts,
-      { from: 'news@example.org', publicBaseUrl, tokenKeys, sendLeaseMs: 60_000 },
+      { from: 'news@example.org', publicBaseUrl, tokenKeys, addressKey, sendLeaseMs: 60_000 },
       job,
       now,
     );

@@ -8,7 +8,6 @@ import {
   confirmSubscription,
   requestSubscription,
 } from '#core/subscriptions/subscribe.ts';
-import { subscriberIdFor } from '#core/subscriptions/subscriber.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 import {
   MemoryRateLimiter,
@@ -16,11 +15,14 @@ import {
   MemorySuppressionList,
   RecordingNotices,
 } from '../../support/fakes.ts';
+import { TEST_ADDRESS_KEY, testIdFor, testTokenKeys } from '../../support/fixtures.ts';
 
-const keys = { current: 'k1', keys: { k1: 'z'.repeat(40) } };
+const keys = testTokenKeys('z');
+const addressKey = TEST_ADDRESS_KEY;
 const settings = {
   publicBaseUrl: 'https://news.example.org/',
   tokenKeys: keys,
+  addressKey,
   confirmHours: 48,
   limits: { perClientPerHour: 5, confirmationsPerAddressPerDay: 2 },
 };
@@ -58,7 +60,7 @@ describe('double opt-in', () => {
     expect(ports.notices.sent).toEqual([
       { kind: 'confirmation', to: 'Claire@example.fr', url: expect.stringContaining('/confirm?t=') },
     ]);
-    expect((await ports.subscribers.get(subscriberIdFor('claire@example.fr')))?.status).toBe('pending');
+    expect((await ports.subscribers.get(testIdFor('claire@example.fr')))?.status).toBe('pending');
   });
 
   it('confirms a pending subscriber once, with consent recorded, and then welcomes them', async () => {
@@ -82,7 +84,7 @@ describe('double opt-in', () => {
     await subscribe('luc@example.fr');
     const token = confirmToken();
     await confirmSubscription(ports, keys, token, later(1));
-    await ports.subscribers.setStatus(subscriberIdFor('luc@example.fr'), 'unsubscribed', later(2));
+    await ports.subscribers.setStatus(testIdFor('luc@example.fr'), 'unsubscribed', later(2));
     await expect(confirmSubscription(ports, keys, token, later(3))).rejects.toThrow(InvalidTokenError);
   });
 
@@ -90,7 +92,7 @@ describe('double opt-in', () => {
     await subscribe('claire@example.fr');
     await confirmSubscription(ports, keys, confirmToken(), later(1));
     expect(await subscribe('claire@example.fr', '198.51.100.9', later(2))).toBe('already-confirmed');
-    expect((await ports.subscribers.get(subscriberIdFor('claire@example.fr')))?.status).toBe('confirmed');
+    expect((await ports.subscribers.get(testIdFor('claire@example.fr')))?.status).toBe('confirmed');
     expect(ports.notices.sent.map((m) => m.kind)).toEqual(['confirmation', 'welcome']);
   });
 
@@ -121,33 +123,33 @@ describe('suppression, bounces and complaints', () => {
     for (const email of ['bounce@example.org', 'complain@example.org']) {
       await addConfirmedSubscriber(
         ports,
-        keys,
+        addressKey,
         { email, lang: 'en', cadence: 'immediate', source: 'test' },
         t0,
       );
     }
     await handleSesEvent(
       ports,
-      keys,
+      addressKey,
       { softBounceLimit: 3 },
       sesEvent('bounce', 'bounce@example.org').detail,
       t0,
     );
     await handleSesEvent(
       ports,
-      keys,
+      addressKey,
       { softBounceLimit: 3 },
       sesEvent('complaint', 'complain@example.org').detail,
       t0,
     );
     for (const email of ['bounce@example.org', 'complain@example.org']) {
-      expect((await ports.subscribers.get(subscriberIdFor(email)))?.status).toBe('suppressed');
+      expect((await ports.subscribers.get(testIdFor(email)))?.status).toBe('suppressed');
       expect(await subscribe(email)).toBe('suppressed');
       expect(
         (
           await addConfirmedSubscriber(
             ports,
-            keys,
+            addressKey,
             { email, lang: 'en', cadence: 'daily', source: 'csv' },
             t0,
           )
@@ -160,25 +162,31 @@ describe('suppression, bounces and complaints', () => {
   it('counts transient bounces and suppresses after the configured number', async () => {
     await addConfirmedSubscriber(
       ports,
-      keys,
+      addressKey,
       { email: 'full@example.org', lang: 'en', cadence: 'immediate', source: 'test' },
       t0,
     );
     const soft = sesEvent('bounce', 'full@example.org', { transient: true }).detail;
-    await handleSesEvent(ports, keys, { softBounceLimit: 3 }, soft, t0);
-    await handleSesEvent(ports, keys, { softBounceLimit: 3 }, soft, t0);
-    expect((await ports.subscribers.get(subscriberIdFor('full@example.org')))?.status).toBe('confirmed');
-    await handleSesEvent(ports, keys, { softBounceLimit: 3 }, soft, t0);
-    expect((await ports.subscribers.get(subscriberIdFor('full@example.org')))?.status).toBe('suppressed');
+    await handleSesEvent(ports, addressKey, { softBounceLimit: 3 }, soft, t0);
+    await handleSesEvent(ports, addressKey, { softBounceLimit: 3 }, soft, t0);
+    expect((await ports.subscribers.get(testIdFor('full@example.org')))?.status).toBe('confirmed');
+    await handleSesEvent(ports, addressKey, { softBounceLimit: 3 }, soft, t0);
+    expect((await ports.subscribers.get(testIdFor('full@example.org')))?.status).toBe('suppressed');
   });
 
   it('ignores deliveries', async () => {
-    const outcome = await handleSesEvent(ports, keys, { softBounceLimit: 3 }, { eventType: 'Delivery' }, t0);
+    const outcome = await handleSesEvent(
+      ports,
+      addressKey,
+      { softBounceLimit: 3 },
+      { eventType: 'Delivery' },
+      t0,
+    );
     expect(outcome.action).toBe('ignored');
   });
 
   it('lets an operator suppress an address nobody has subscribed yet', async () => {
-    await suppressAddress(ports, keys, 'never@example.org', 'operator', t0);
+    await suppressAddress(ports, addressKey, 'never@example.org', 'operator', t0);
     expect(await subscribe('never@example.org')).toBe('suppressed');
   });
 });
@@ -187,24 +195,24 @@ describe('my data', () => {
   it('exports what is kept, and erasure keeps only a keyed hash that blocks re-import', async () => {
     await addConfirmedSubscriber(
       ports,
-      keys,
+      addressKey,
       { email: 'ada@example.org', lang: 'en', cadence: 'weekly', source: 'test' },
       t0,
     );
-    const subscriber = (await ports.subscribers.get(subscriberIdFor('ada@example.org')))!;
+    const subscriber = (await ports.subscribers.get(testIdFor('ada@example.org')))!;
     expect(exportSubscriber(subscriber)).toMatchObject({
       email: 'ada@example.org',
       language: 'en',
       cadence: 'weekly',
     });
-    await eraseSubscriber(ports, keys, subscriber, t0);
+    await eraseSubscriber(ports, addressKey, subscriber, t0);
     expect(await ports.subscribers.get(subscriber.id)).toBeUndefined();
     expect([...ports.suppressions.hashes.keys()].join()).not.toContain('ada');
     expect(
       (
         await addConfirmedSubscriber(
           ports,
-          keys,
+          addressKey,
           { email: 'ADA@example.org', lang: 'en', cadence: 'weekly', source: 'csv' },
           t0,
         )
