@@ -33,7 +33,7 @@ export class HeraldStack extends Stack {
 
     const ses = new SesEvents(this, 'SesEvents', {
       table: state.table,
-      tokenKeys: state.tokenKeys,
+      addressKey: state.addressKey,
       sesIdentity: config.sesIdentity,
       configurationSetName: config.configurationSetName,
       createIdentity: config.createSesIdentity,
@@ -48,6 +48,7 @@ export class HeraldStack extends Stack {
     const api = new SubscriptionApi(this, 'SubscriptionApi', {
       table: state.table,
       tokenKeys: state.tokenKeys,
+      addressKey: state.addressKey,
       bucket: state.bucket,
       publicBaseUrl: config.publicBaseUrl,
       corsOrigins: config.corsOrigins,
@@ -61,6 +62,7 @@ export class HeraldStack extends Stack {
       bucket: state.bucket,
       table: state.table,
       tokenKeys: state.tokenKeys,
+      addressKey: state.addressKey,
       sesSend,
       maxSendRate: config.maxSendRate,
       dailyQuota: config.dailyQuota,

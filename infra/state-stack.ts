@@ -34,6 +34,7 @@ export class HeraldStateStack extends Stack {
     pin(this.state.bucket, 'DocumentsBucket');
     pin(this.state.table, 'HeraldTable');
     pin(this.state.tokenKeys, 'TokenKeysSecret');
+    pin(this.state.addressKey, 'AddressKeySecret');
     pin(this.ingest.queue, 'IngestQueue');
     pin(this.ingest.deadLetterQueue, 'IngestDeadLetterQueue');
   }

@@ -15,6 +15,7 @@ import {
   keys,
 } from '#adapters/dynamodb-table.ts';
 import type { Language } from '#core/languages.ts';
+import { isLegacySubscriberId } from '#core/subscriptions/address-hash.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
 
@@ -53,7 +54,20 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const { Item } = await dynamoDocumentClient().send(
       new GetCommand({ TableName: this.table, Key: keys.subscriber(id), ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    if (Item) return fromItem(Item);
+    // An id from before ids were keyed (old mail's links): `herald subscribers migrate-ids` left an alias.
+    if (!isLegacySubscriberId(id)) return undefined;
+    const { Item: alias } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: this.table, Key: keys.subscriberAlias(id), ConsistentRead: true }),
+    );
+    return typeof alias?.of === 'string' && !isLegacySubscriberId(alias.of) ? this.get(alias.of) : undefined;
+  }
+
+  /** Records that a legacy id now names the subscriber `of`, so old links keep working. */
+  async putAlias(legacyId: string, of: string): Promise<void> {
+    await dynamoDocumentClient().send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.subscriberAlias(legacyId), of } }),
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, Subscriber>> {
@@ -120,6 +134,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async delete(id: string): Promise<void> {
-    await dynamoDocumentClient().send(new DeleteCommand({ TableName: this.table, Key: keys.subscriber(id) }));
+    for (const key of [keys.subscriber(id), keys.subscriberAlias(id)])
+      await dynamoDocumentClient().send(new DeleteCommand({ TableName: this.table, Key: key }));
   }
 }

@@ -12,6 +12,8 @@ export const ALSO_ORIGINAL_INDEX = 'alsoOriginal';
 
 export const keys = {
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' }),
+  /** A legacy (unkeyed) subscriber id pointing at the keyed id it became. */
+  subscriberAlias: (legacyId: string) => ({ pk: `SUB#${legacyId}`, sk: 'ALIAS' }),
   articleVersion: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `V#${lang}` }),
   mailing: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `MAIL#${lang}` }),
   contentMailing: (hash: string) => ({ pk: `CONTENT#${hash}`, sk: 'MAIL' }),

@@ -5,6 +5,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
@@ -105,12 +106,22 @@ export class S3Quarantine implements Quarantine {
       ? `${QUARANTINE_PREFIX}unsafe-keys/${sha256Hex(reason.key).slice(0, 16)}`
       : `${QUARANTINE_PREFIX}${relative}`;
     const client = s3Client();
-    await client.send(
-      new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: quarantineKey,
-        CopySource: copySource(this.bucket, reason.key),
-      }),
+    // A key Herald refuses may not be addressable at all (the local S3 refuses it): then only the reason is kept.
+    const unlessUnaddressable = (step: Promise<unknown>) =>
+      reason.reason === 'unsafe-key'
+        ? step.catch((error: unknown) => {
+            if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500))
+              throw error;
+          })
+        : step;
+    await unlessUnaddressable(
+      client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: quarantineKey,
+          CopySource: copySource(this.bucket, reason.key),
+        }),
+      ),
     );
     await client.send(
       new PutObjectCommand({
@@ -120,7 +131,7 @@ export class S3Quarantine implements Quarantine {
         ContentType: 'application/json',
       }),
     );
-    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: reason.key }));
+    await unlessUnaddressable(client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: reason.key })));
     return { quarantineKey };
   }
 }

@@ -6,19 +6,34 @@ import { Command, Option } from 'commander';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { migrateSubscriberIds } from '#adapters/dynamodb-id-migration.ts';
+import { DynamoSendingSwitch } from '#adapters/dynamodb-sending.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
+import { loadAddressKey } from '#adapters/token-keys.ts';
 import { localAddressKey, localTarget, localTokenKeys } from '#cli/target.ts';
 import { isLanguage, LANGUAGES, type Language } from '#core/languages.ts';
 import { MailNotices } from '#core/mail/notices.ts';
-import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { type AddressKey, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { suppressAddress } from '#core/subscriptions/lifecycle.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import { requestSubscription } from '#core/subscriptions/subscribe.ts';
 import { CADENCES, type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { handlerEnvironment } from '#local/environment.ts';
+
+/** The table and address key to migrate: the local stack's, or with HERALD_STACK=aws the deployed one's. */
+async function migrationTarget(): Promise<{ table: string; addressKey: AddressKey }> {
+  if (process.env.HERALD_STACK !== 'aws')
+    return { table: localTarget().table, addressKey: localAddressKey() };
+  const table = process.env.HERALD_TABLE;
+  if (!table)
+    throw new Error(
+      'HERALD_STACK=aws needs HERALD_TABLE and HERALD_ADDRESS_KEY_SECRET_ARN (the state stack outputs)',
+    );
+  return { table, addressKey: await loadAddressKey(process.env) };
+}
 
 function stores() {
   const target = localTarget();
@@ -278,6 +293,31 @@ export function subscribersCommand(): Command {
       if (!(await ports.subscribers.get(id))) throw new Error('no subscriber has this address');
       await ports.subscribers.delete(id);
       console.log(`removed ${id}`);
+    });
+
+  subscribers
+    .command('migrate-ids')
+    .description(
+      'once, after upgrading from a version whose subscriber ids were plain hashes of addresses: give every subscriber its keyed id (old links keep working)',
+    )
+    .action(async () => {
+      const { table, addressKey } = await migrationTarget();
+      const sending = await new DynamoSendingSwitch(table).get();
+      if (sending.on)
+        throw new Error(
+          'turn sending off first ("herald sending off"), so no send job is in flight, then on again',
+        );
+      const bar = new SingleBar({ format: 'moving [{bar}] {value}/{total} subscribers' }, undefined);
+      let started = false;
+      const report = await migrateSubscriberIds(table, addressKey, (done, total) => {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      console.log(
+        `${report.subscribers} subscribers moved to keyed ids, ${report.ledgerRows} send-ledger rows and ${report.receipts} receipts with them`,
+      );
     });
 
   subscribers

@@ -49,8 +49,8 @@ export const handler = withHttpErrors(
     }
     const { token, subscriber } = await holder(event, 'erase');
     if (event.requestContext.http.method === 'POST') {
-      await eraseSubscriber(site, site.addressKey, subscriber, new Date());
-      logger.info('subscriber erased', { subscriberId: subscriber.id });
+      const forgotten = await eraseSubscriber(site, site.addressKey, subscriber, new Date());
+      logger.info('subscriber erased', { subscriberId: subscriber.id, ...forgotten });
       return html(200, await site.page(subscriber.lang, 'eraseButton', ['erasedDone']));
     }
     const t = await site.messagesFor(subscriber.lang);

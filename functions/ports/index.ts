@@ -205,6 +205,12 @@ export interface Receipts {
   ): Promise<Map<string, Set<string>>>;
 }
 
+/** What is kept about a reader besides the profile — send-ledger rows and receipts — for erasure. */
+export interface ReaderHistory {
+  /** Removes every trace of these ids (a reader's id, and the one it had before ids were keyed). */
+  forget(subscriberIds: readonly string[]): Promise<{ ledgerRows: number; receipts: number }>;
+}
+
 /** One row per (digest, subscriber): planned, claimed before the SES call, marked after it. */
 export interface SendLedger {
   /**

@@ -20,6 +20,7 @@ export interface DigestDeliveryProps {
   readonly bucket: IBucket;
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
+  readonly addressKey: ISecret;
   readonly sesSend: {
     readonly identityArn: string;
     readonly configurationSetArn: string;
@@ -49,6 +50,7 @@ export class DigestDelivery extends Construct {
         ...props.environment,
         HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
         HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+        HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn,
         HERALD_SEND_QUEUE_URL: this.queue.queueUrl,
         HERALD_SENDER_CONCURRENCY: String(SENDER_CONCURRENCY),
         ...(props.maxSendRate ? { HERALD_MAX_SEND_RATE: String(props.maxSendRate) } : {}),
@@ -72,6 +74,7 @@ export class DigestDelivery extends Construct {
     props.bucket.grantRead(this.function, 'digests/*');
     props.table.grantReadWriteData(this.function);
     props.tokenKeys.grantRead(this.function);
+    props.addressKey.grantRead(this.function);
 
     this.function.addToRolePolicy(
       new PolicyStatement({

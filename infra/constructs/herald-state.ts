@@ -13,6 +13,8 @@ export class HeraldState extends Construct {
   readonly bucket: Bucket;
   readonly table: TableV2;
   readonly tokenKeys: Secret;
+  /** Hashes addresses (subscriber ids, suppressions, limits): never rotated, unlike the token keys. */
+  readonly addressKey: Secret;
 
   readonly accessLogs: Bucket;
 
@@ -78,6 +80,12 @@ export class HeraldState extends Construct {
         passwordLength: 48,
         excludePunctuation: true,
       },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.addressKey = new Secret(this, 'AddressKey', {
+      description:
+        'Herald address key: hashes addresses (subscriber ids, suppressions). Never rotate it: suppressed addresses would become mailable again',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

@@ -14,7 +14,7 @@ import { HeraldFunction } from './herald-function.ts';
 
 export interface SesEventsProps {
   readonly table: ITableV2;
-  readonly tokenKeys: ISecret;
+  readonly addressKey: ISecret;
   readonly sesIdentity: string;
   /** An existing configuration set; by default one is created. */
   readonly configurationSetName?: string;
@@ -94,10 +94,10 @@ export class SesEvents extends Construct {
     this.function = new HeraldFunction(this, 'Function', {
       handler: 'ses-events',
       description: 'Herald: bounces and complaints suppress addresses',
-      environment: { ...props.environment, HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn },
+      environment: { ...props.environment, HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn },
     });
     props.table.grantReadWriteData(this.function);
-    props.tokenKeys.grantRead(this.function);
+    props.addressKey.grantRead(this.function);
     new Rule(this, 'BouncesAndComplaints', {
       description: 'SES bounces and complaints of Herald mail',
       eventPattern: {

@@ -13,6 +13,7 @@ export interface SubscriptionApiProps {
   readonly table: ITableV2;
   readonly bucket: IBucket;
   readonly tokenKeys: ISecret;
+  readonly addressKey: ISecret;
   /** The public base URL of the pages; the HTTP API's own URL when not given. */
   readonly publicBaseUrl?: string;
   /** Requests per second over the whole API, and the burst above it. */
@@ -103,6 +104,7 @@ export class SubscriptionApi extends Construct {
     };
     const tokens = {
       HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+      HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn,
       HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
       HERALD_CORS_ORIGINS: props.corsOrigins.join(','),
     };
@@ -204,6 +206,7 @@ export class SubscriptionApi extends Construct {
     for (const fn of [unsubscribe, preferences, subscribe, confirm, myData, suggest, suggestionsStop]) {
       props.table.grantReadWriteData(fn);
       props.tokenKeys.grantRead(fn);
+      props.addressKey.grantRead(fn);
     }
     // Only these send mail (confirmation, welcome, data links), and only from the configured identity.
     for (const fn of [preferences, subscribe, confirm, suggest]) {

@@ -71,12 +71,13 @@ describe('the stateful stack', () => {
       ['DocumentsBucket', 'AWS::S3::Bucket'],
       ['HeraldTable', 'AWS::DynamoDB::GlobalTable'],
       ['TokenKeysSecret', 'AWS::SecretsManager::Secret'],
+      ['AddressKeySecret', 'AWS::SecretsManager::Secret'],
       ['IngestQueue', 'AWS::SQS::Queue'],
       ['IngestDeadLetterQueue', 'AWS::SQS::Queue'],
     ] as const) {
       expect(stateTemplate.toJSON().Resources[id]?.Type, id).toBe(type);
     }
-    for (const id of ['DocumentsBucket', 'HeraldTable', 'TokenKeysSecret']) {
+    for (const id of ['DocumentsBucket', 'HeraldTable', 'TokenKeysSecret', 'AddressKeySecret']) {
       expect(stateTemplate.toJSON().Resources[id].DeletionPolicy, id).toBe('Retain');
     }
   });
@@ -162,10 +163,29 @@ describe('sending', () => {
     });
   });
 
-  it('reads token keys from Secrets Manager, never from plain environment', () => {
+  it('reads token keys and the address key from Secrets Manager, never from plain environment', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    for (const fn of functions)
+    for (const fn of functions) {
       expect(fn.Properties.Environment?.Variables?.HERALD_TOKEN_KEYS).toBeUndefined();
+      expect(fn.Properties.Environment?.Variables?.HERALD_ADDRESS_KEY).toBeUndefined();
+    }
+    // Every function that hashes addresses names the address key's own secret, not the token keys'.
+    for (const description of [
+      'through SES',
+      'bounces and complaints',
+      'subscribe page',
+      'suggest an article',
+    ])
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(description),
+        Environment: {
+          Variables: Match.objectLike({
+            HERALD_ADDRESS_KEY_SECRET_ARN: Match.objectLike({
+              'Fn::ImportValue': Match.stringLikeRegexp('AddressKey'),
+            }),
+          }),
+        },
+      });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('through SES'),
       Environment: { Variables: Match.objectLike({ HERALD_TOKEN_KEYS_SECRET_ARN: Match.anyValue() }) },

@@ -1,7 +1,12 @@
-import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import {
+  type AddressKey,
+  addressHash,
+  legacySubscriberIdFor,
+  subscriberIdFor,
+} from '#core/subscriptions/address-hash.ts';
 import { normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
-import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
+import type { ReaderHistory, SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface LifecyclePorts {
   readonly subscribers: SubscriberStore;
@@ -41,15 +46,22 @@ export async function suppressAddress(
   return subscriber;
 }
 
-/** Erasure: the subscriber and its address are deleted; only the keyed hash stays, so it is never re-added. */
+/**
+ * Erasure: the subscriber and its address are deleted, and so is its history — its send-ledger rows
+ * are anonymised (the counts stay) and its receipts deleted. Only the keyed hash of the address stays,
+ * on the suppression list, so it is never re-added.
+ */
 export async function eraseSubscriber(
-  ports: LifecyclePorts,
+  ports: LifecyclePorts & { readonly history: ReaderHistory },
   key: AddressKey,
   subscriber: Subscriber,
   now: Date,
 ) {
   await ports.suppressions.add(addressHash(key, subscriber.email), 'erased', now);
-  await ports.subscribers.delete(subscriber.id);
+  const ids = [subscriber.id, legacySubscriberIdFor(subscriber.email)];
+  const forgotten = await ports.history.forget(ids);
+  for (const id of ids) await ports.subscribers.delete(id);
+  return forgotten;
 }
 
 /** Everything Herald keeps about a subscriber, as the reader downloads it. */

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DynamoReaderHistory } from '#adapters/dynamodb-reader-history.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
@@ -78,6 +79,7 @@ export async function siteFromEnv() {
     templates,
     subscribers,
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
+    history: new DynamoReaderHistory(config.HERALD_TABLE),
     limits: new DynamoRateLimiter(config.HERALD_TABLE),
     notices,
     messagesFor,

@@ -205,7 +205,15 @@ describe('my data', () => {
       language: 'en',
       cadence: 'weekly',
     });
-    await eraseSubscriber(ports, addressKey, subscriber, t0);
+    const forgotten: string[][] = [];
+    const history = {
+      forget: async (ids: readonly string[]) => {
+        forgotten.push([...ids]);
+        return { ledgerRows: 0, receipts: 0 };
+      },
+    };
+    await eraseSubscriber({ ...ports, history }, addressKey, subscriber, t0);
+    expect(forgotten).toEqual([[subscriber.id, expect.stringMatching(/^s_/)]]);
     expect(await ports.subscribers.get(subscriber.id)).toBeUndefined();
     expect([...ports.suppressions.hashes.keys()].join()).not.toContain('ada');
     expect(
