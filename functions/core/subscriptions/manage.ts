@@ -60,7 +60,7 @@ export async function unsubscribeByToken(
   const id = verifyToken(keys, 'unsubscribe', token, now);
   const subscriber = await store.get(id);
   if (subscriber && subscriber.status !== 'unsubscribed' && subscriber.status !== 'suppressed') {
-    await store.setStatus(id, 'unsubscribed', now);
+    await store.setStatus(subscriber.id, 'unsubscribed', now);
   }
   return subscriber;
 }
