@@ -6,7 +6,7 @@ import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 import { renderPage } from '#core/pages/page.ts';
-import { resubscribeByToken } from '#core/subscriptions/lifecycle.ts';
+import { resubscribeByToken, undoToken } from '#core/subscriptions/lifecycle.ts';
 import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
@@ -60,8 +60,9 @@ export const handler = withHttpErrors(
     try {
       if (event.requestContext.http.method === 'POST') {
         const form = await readForm(event);
-        if (form.get('undo') === '1') {
-          const subscriber = await resubscribeByToken(subscribers, tokenKeys, token, now);
+        const undo = form.get('undo');
+        if (undo !== undefined) {
+          const subscriber = await resubscribeByToken(subscribers, tokenKeys, undo, now);
           logger.info('unsubscribe undone', { subscriberId: subscriber?.id ?? 'unknown' });
           return html(200, await page(subscriber?.lang ?? 'en', 'welcomeHeading', 'resubscribed'));
         }
@@ -70,14 +71,20 @@ export const handler = withHttpErrors(
         }
         const subscriber = await unsubscribeByToken(subscribers, tokenKeys, token, now);
         logger.info('unsubscribed', { subscriberId: subscriber?.id ?? 'unknown' });
+        // The undo button carries a token of its own, valid a few minutes, shown on this page only.
         return html(
           200,
-          await page(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribedDone', {
-            action,
-            field: 'undo',
-            value: '1',
-            button: 'undoUnsubscribe',
-          }),
+          await page(
+            subscriber?.lang ?? 'en',
+            'unsubscribeTitle',
+            'unsubscribedDone',
+            subscriber && {
+              action,
+              field: 'undo',
+              value: undoToken(tokenKeys, subscriber.id, now),
+              button: 'undoUnsubscribe',
+            },
+          ),
         );
       }
       const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', token, now));

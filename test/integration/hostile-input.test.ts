@@ -382,3 +382,41 @@ describe('object keys that climb out of the documents folder', () => {
     expect((await fetch(`${web()}articles/sneaky/en`)).status).toBe(404);
   });
 });
+
+describe('undo after a one-click unsubscribe', () => {
+  const oneClick = () => {
+    const form = new FormData();
+    form.set('List-Unsubscribe', 'One-Click');
+    return form;
+  };
+
+  it('needs the short-lived token of the confirming page: the long-lived unsubscribe token never re-subscribes', async () => {
+    const reader = await addReader(local.stack, 'undo-me@example.org', 'en');
+    const url = `${web()}unsubscribe?t=${encodeURIComponent(signToken(stackTokenKeys(), 'unsubscribe', reader.id))}`;
+    const store = new DynamoSubscriberStore(table());
+    const page = await (await fetch(url, { method: 'POST', body: oneClick() })).text();
+    expect((await store.get(reader.id))?.status).toBe('unsubscribed');
+
+    // An old or forwarded mail's link, posted with undo=1 or its own token as the undo: refused.
+    for (const undo of ['1', signToken(stackTokenKeys(), 'unsubscribe', reader.id)]) {
+      const replay = await fetch(url, { method: 'POST', body: new URLSearchParams({ undo }) });
+      expect(replay.status).toBe(400);
+      expect((await store.get(reader.id))?.status).toBe('unsubscribed');
+    }
+    // An undo token past its quarter of an hour: refused, and says so.
+    const stale = signToken(stackTokenKeys(), 'undo-unsubscribe', reader.id, new Date(Date.now() - 1000));
+    const late = await fetch(url, { method: 'POST', body: new URLSearchParams({ undo: stale }) });
+    expect(late.status).toBe(400);
+    expect(await late.text()).toContain('expired');
+
+    // The page's own button works, within its time.
+    const undo = /name="undo" value="([^"]+)"/.exec(page)?.[1];
+    expect(undo).toMatch(/\.[0-9a-z]+\./);
+    const expiry = Number.parseInt(undo!.split('.')[2]!, 36) * 1000;
+    expect(expiry - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(expiry - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    const back = await fetch(url, { method: 'POST', body: new URLSearchParams({ undo }) });
+    expect(back.status).toBe(200);
+    expect((await store.get(reader.id))?.status).toBe('confirmed');
+  });
+});

@@ -5,7 +5,7 @@ import {
   subscriberIdFor,
 } from '#core/subscriptions/address-hash.ts';
 import { normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
-import { type TokenKeys, verifyToken } from '#core/tokens.ts';
+import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { ReaderHistory, SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface LifecyclePorts {
@@ -13,14 +13,25 @@ export interface LifecyclePorts {
   readonly suppressions: SuppressionList;
 }
 
-/** "Undo" on the unsubscribe page: the unsubscribe token proves the reader; only an unsubscribed one comes back. */
+/** How long the "undo" on the page that confirms an unsubscribe works. */
+export const UNDO_MINUTES = 15;
+
+/**
+ * The token of the "undo" button, shown only on the page that confirms an unsubscribe: short-lived, and
+ * of its own purpose — the unsubscribe token in old or forwarded mail can never re-subscribe anyone.
+ */
+export function undoToken(keys: TokenKeys, subscriberId: string, now: Date): string {
+  return signToken(keys, 'undo-unsubscribe', subscriberId, new Date(now.getTime() + UNDO_MINUTES * 60_000));
+}
+
+/** "Undo" on the unsubscribe page: the undo token proves the reader; only an unsubscribed one comes back. */
 export async function resubscribeByToken(
   store: SubscriberStore,
   keys: TokenKeys,
   token: string,
   now: Date,
 ): Promise<Subscriber | undefined> {
-  const subscriber = await store.get(verifyToken(keys, 'unsubscribe', token, now));
+  const subscriber = await store.get(verifyToken(keys, 'undo-unsubscribe', token, now));
   if (subscriber?.status !== 'unsubscribed') return subscriber;
   const back: Subscriber = { ...subscriber, status: 'confirmed', updatedAt: now.toISOString() };
   await store.put(back);
