@@ -6,10 +6,26 @@ import {
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
+import { encodeMailbox } from '#core/mail/address.ts';
+import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 import type { Mailer, OutgoingMail } from '#ports/index.ts';
 
-/** SES v2 refusals, read by kind (error names and messages as SES v2 returns them). */
-export function classifySesError(error: unknown): Error {
+/** Messages with which SES refuses an address in a request, without saying which one. */
+const ADDRESS_SYNTAX =
+  /illegal address|missing final '@domain'|missing domain|domain contains|local address contains|invalid (?:email )?address/i;
+
+/**
+ * SES v2 refusals, read by kind (error names and messages as SES v2 returns them), and by whose fault:
+ * - throttling and the daily quota: wait;
+ * - the account or Herald's own configuration (sending paused, suspended, an unverified identity or
+ *   sandbox recipient, an unknown configuration set, a message SES will not take, a malformed From):
+ *   `AccountRefusedError` — the digest pauses with the reason, no reader is blamed;
+ * - the reader's address: `RecipientRejectedError` — only when SES refuses an address and the From of
+ *   this very request was accepted by SES before (`fromProven`), so the recipient is the one address in
+ *   the request that can be wrong;
+ * - anything else is transient (retried with back-off).
+ */
+export function classifySesError(error: unknown, context: { fromProven?: boolean } = {}): Error {
   if (!(error instanceof Error)) return new Error(String(error));
   const { name, message } = error;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -28,23 +44,58 @@ export function classifySesError(error: unknown): Error {
   ) {
     return new AccountRefusedError(`${name}: ${message}`, { cause: error });
   }
-  if (name === 'MessageRejected' || (name === 'BadRequestException' && /address/i.test(message))) {
-    return new RecipientRejectedError(`${name}: ${message}`, { cause: error });
+  if (['MessageRejected', 'BadRequestException', 'InvalidParameterValue'].includes(name)) {
+    if (context.fromProven && ADDRESS_SYNTAX.test(message))
+      return new RecipientRejectedError(`${name}: ${message}`, { cause: error });
+    return new AccountRefusedError(
+      `${name}: ${message} (not the reader's fault: check the From, the configuration set and the message)`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }
+
+/** From (and Reply-To) values SES has taken in this process, already encoded: a From SES accepted once is proven. */
+const proven = new Set<string>();
+const encoded = new Map<string, string>();
+const mailbox = (value: string) => {
+  let header = encoded.get(value);
+  if (header === undefined) {
+    header = encodeMailbox(value);
+    encoded.set(value, header);
+  }
+  return header;
+};
 
 /** One SES v2 SendEmail per recipient: the only way to give each one its own unsubscribe headers. */
 export class SesMailer implements Mailer {
   constructor(private readonly configurationSet?: string) {}
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    // Herald's own checks first: an address Herald would never accept is the reader's; a From that
+    // cannot be written into a header is Herald's configuration.
+    let to: string;
+    try {
+      to = normalizeEmail(mail.to);
+    } catch (error) {
+      throw new RecipientRejectedError(`the address is not one SES can take: ${(error as Error).message}`);
+    }
+    let from: string;
+    let replyTo: string | undefined;
+    try {
+      from = mailbox(mail.from);
+      replyTo = mail.replyTo ? mailbox(mail.replyTo) : undefined;
+    } catch (error) {
+      throw new AccountRefusedError(`the From address cannot be sent: ${(error as Error).message}`);
+    }
     try {
       const result = await sesClient().send(
         new SendEmailCommand({
-          FromEmailAddress: mail.from,
-          Destination: { ToAddresses: [mail.to] },
-          ReplyToAddresses: mail.replyTo ? [mail.replyTo] : undefined,
+          FromEmailAddress: from,
+          Destination: { ToAddresses: [to] },
+          ReplyToAddresses: replyTo ? [replyTo] : undefined,
           ConfigurationSetName: this.configurationSet || undefined,
           Content: {
             Simple: {
@@ -58,9 +109,10 @@ export class SesMailer implements Mailer {
           },
         }),
       );
+      proven.add(from);
       return { messageId: result.MessageId ?? '' };
     } catch (error) {
-      throw classifySesError(error);
+      throw classifySesError(error, { fromProven: proven.has(from) });
     }
   }
 }

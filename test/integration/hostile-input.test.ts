@@ -5,16 +5,19 @@ import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSubscriberStore, subscriberItem } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { encodeS3EventKey } from '#core/documents/keys.ts';
-import { legacySubscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { addressHash, legacySubscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import { signToken } from '#core/tokens.ts';
 import { ensureLocalKeys } from '#local/environment.ts';
 import { herald } from '../support/cli.ts';
+import { fixtureDocument } from '../support/documents.ts';
+import { type Refusal, startSesFaultProxy } from '../support/fault-proxy.ts';
 import {
   addReader,
   mailTo,
@@ -29,6 +32,23 @@ import {
 
 // Hostile input against the public doors of the local stack, one group per attack. Every answer must be
 // a 4xx that says what is wrong (never a 5xx), and nothing may reach a reader that should not.
+
+// Every mail of this file goes through a proxy that refuses what SES refuses: a From whose display name
+// is not RFC 2047-encoded. The From has a Cyrillic name, as a Russian publisher's would.
+const FROM = 'Пресс-служба <news@example.org>';
+process.env.HERALD_FROM_ADDRESS = FROM;
+/** Per test: how the proxy refuses a call to a given recipient, on top of SES's own rule. */
+let refuseRecipient: (to: string, accepted: number) => Refusal | undefined = () => undefined;
+const strictSes = await startSesFaultProxy(
+  () => local.stack.config.endpoints.sesv2,
+  (_call, request) => {
+    if (/[^\x20-\x7e]/.test(request.from))
+      return { status: 400, type: 'BadRequestException', message: 'Illegal address' };
+    return request.to.map((to) => refuseRecipient(to, strictSes.accepted.length)).find(Boolean);
+  },
+);
+process.env.HERALD_SES_ENDPOINT = strictSes.url;
+afterAll(() => strictSes.close());
 
 const local = useLocalStack();
 const web = () => local.stack.config.endpoints.web;
@@ -415,8 +435,76 @@ describe('undo after a one-click unsubscribe', () => {
     const expiry = Number.parseInt(undo!.split('.')[2]!, 36) * 1000;
     expect(expiry - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(expiry - Date.now()).toBeLessThanOrEqual(15 * 60_000);
-    const back = await fetch(url, { method: 'POST', body: new URLSearchParams({ undo }) });
+    const back = await fetch(url, { method: 'POST', body: new URLSearchParams({ undo: undo! }) });
     expect(back.status).toBe(200);
     expect((await store.get(reader.id))?.status).toBe('confirmed');
+  });
+});
+
+describe('SES refusals, by whose fault they are', () => {
+  it('a publisher name in Cyrillic is RFC 2047-encoded, so SES takes the From and no reader is blamed', async () => {
+    await addReader(local.stack, 'cyrillic@example.org', 'en');
+    const response = await postJson('api/subscribe', { email: 'new-reader@example.org', language: 'ru' });
+    expect(response.status).toBe(202);
+    const [mail] = await waitFor('the confirmation mail', async () => {
+      const mails = await mailTo(local.stack, 'new-reader@example.org');
+      return mails.length > 0 && mails;
+    });
+    expect(mail!.from).toBe('=?UTF-8?B?0J/RgNC10YHRgS3RgdC70YPQttCx0LA=?= <news@example.org>');
+    expect(strictSes.refused.filter((r) => r.type === 'BadRequestException')).toEqual([]);
+  });
+
+  it('an account-level refusal pauses the digest with the reason, and suppresses nobody', async () => {
+    refuseRecipient = (to) =>
+      to.endsWith('@pause.example.org')
+        ? {
+            status: 400,
+            type: 'MessageRejected',
+            message:
+              'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.org',
+          }
+        : undefined;
+    try {
+      const readers = ['a@pause.example.org', 'b@pause.example.org', 'c@pause.example.org'];
+      for (const email of readers) await addReader(local.stack, email, 'zh');
+      await upload(local.stack, 'documents/grain/zh.md', fixtureDocument('markdown/grain-corridor.zh.md'));
+      const digests = new AwsDigestStore(table(), local.stack.config.bucket);
+      const paused = await waitFor('the paused digest', async () =>
+        (await digests.listRecords(20)).find((d) => d.lang === 'zh' && d.control === 'paused'),
+      );
+      expect(paused.controlReason).toMatch(/SES refused: AccountRefused|not verified/);
+      const suppressions = new DynamoSuppressionList(table());
+      const store = new DynamoSubscriberStore(table());
+      for (const email of readers) {
+        expect(await suppressions.has(addressHash(stackAddressKey(), email))).toBe(false);
+        expect((await store.get(stackIdFor(email)))?.status).toBe('confirmed');
+      }
+    } finally {
+      refuseRecipient = () => undefined;
+    }
+  });
+
+  it("an address SES refuses, once the same From was taken, is that reader's alone: suppressed, the rest mailed", async () => {
+    const readers = ['one@refuse.example.org', 'two@refuse.example.org', 'bad@refuse.example.org'];
+    refuseRecipient = (to, accepted) =>
+      to === 'bad@refuse.example.org' && accepted > 0
+        ? { status: 400, type: 'BadRequestException', message: 'Illegal address' }
+        : undefined;
+    try {
+      for (const email of readers) await addReader(local.stack, email, 'ru');
+      await upload(local.stack, 'documents/grain/ru.md', fixtureDocument('markdown/grain-corridor.ru.md'));
+      await waitFor('the good readers', async () => {
+        const got = await Promise.all(readers.slice(0, 2).map((r) => mailTo(local.stack, r)));
+        return got.every((m) => m.length === 1);
+      });
+      await waitFor('the bad address suppressed', async () =>
+        new DynamoSuppressionList(table()).has(addressHash(stackAddressKey(), 'bad@refuse.example.org')),
+      );
+      expect(await mailTo(local.stack, 'bad@refuse.example.org')).toHaveLength(0);
+      const digests = new AwsDigestStore(table(), local.stack.config.bucket);
+      expect((await digests.listRecords(20)).find((d) => d.lang === 'ru')?.control).not.toBe('paused');
+    } finally {
+      refuseRecipient = () => undefined;
+    }
   });
 });

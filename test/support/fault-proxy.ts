@@ -63,7 +63,7 @@ async function listen(handle: (req: IncomingMessage, res: ServerResponse) => Pro
  */
 export async function startSesFaultProxy(
   target: string | (() => string),
-  decide: (call: number) => Refusal | undefined,
+  decide: (call: number, request: SendRequest) => Refusal | undefined,
 ): Promise<FaultProxy> {
   const accepted: FaultProxy['accepted'] = [];
   const refused: FaultProxy['refused'] = [];
@@ -77,7 +77,7 @@ export async function startSesFaultProxy(
       else if (message.kind === 'accepted') accepted.push({ at: message.at, to: message.to });
       else if (message.kind === 'refused') refused.push({ at: message.at, type: message.type });
       else if (message.kind === 'ask') {
-        const refusal = message.isSend ? decide(calls++) : undefined;
+        const refusal = message.isSend ? decide(calls++, message.request!) : undefined;
         thread.postMessage({
           kind: 'answer',
           id: message.id,
@@ -102,7 +102,13 @@ type ProxyMessage =
   | { kind: 'listening'; url: string }
   | { kind: 'accepted'; at: number; to: string[] }
   | { kind: 'refused'; at: number; type: string }
-  | { kind: 'ask'; id: number; isSend: boolean };
+  | { kind: 'ask'; id: number; isSend: boolean; request?: SendRequest };
+
+/** What a SendEmail call asks of SES, as far as a refusal depends on it. */
+export interface SendRequest {
+  readonly to: readonly string[];
+  readonly from: string;
+}
 
 /** The most calls in any sliding window of `windowMs` (each window starting at a call). */
 export function busiestWindow(times: readonly number[], windowMs: number): number {

@@ -18,18 +18,27 @@ parentPort.on('message', (message) => {
   }
 });
 
-const ask = (isSend) =>
+const ask = (isSend, request) =>
   new Promise((resolve) => {
     const id = nextQuestion++;
     answers.set(id, resolve);
-    parentPort.postMessage({ kind: 'ask', id, isSend });
+    parentPort.postMessage({ kind: 'ask', id, isSend, request });
   });
+
+const sendRequest = (body) => {
+  try {
+    const parsed = JSON.parse(body.toString());
+    return { to: parsed.Destination?.ToAddresses ?? [], from: parsed.FromEmailAddress ?? '' };
+  } catch {
+    return { to: [], from: '' };
+  }
+};
 
 const handle = async (req, res) => {
   const at = performance.timeOrigin + performance.now();
   const isSend = req.method === 'POST' && Boolean(req.url?.startsWith('/v2/email/outbound-emails'));
-  const { refusal, target } = await ask(isSend);
   const body = await readBody(req);
+  const { refusal, target } = await ask(isSend, isSend ? sendRequest(body) : undefined);
   if (refusal) {
     parentPort.postMessage({ kind: 'refused', at, type: refusal.type });
     res.writeHead(refusal.status, { 'content-type': 'application/json', 'x-amzn-errortype': refusal.type });

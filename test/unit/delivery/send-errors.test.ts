@@ -216,9 +216,34 @@ describe('reading SES v2 errors', () => {
       AccountRefusedError,
     ],
     [sdkError('NotFoundException', 'Configuration set herald does not exist.', 404), AccountRefusedError],
-    [sdkError('MessageRejected', 'Illegal address'), RecipientRejectedError],
   ])('%s', (error, kind) => {
     expect(classifySesError(error)).toBeInstanceOf(kind);
+  });
+
+  it.each([
+    ['BadRequestException', 'Illegal address'],
+    ['MessageRejected', 'Illegal address'],
+    ['BadRequestException', "Missing final '@domain'"],
+    ['BadRequestException', 'Domain contains control or whitespace'],
+    ['InvalidParameterValue', 'Local address contains control or whitespace'],
+  ])('%s "%s" blames the reader only once SES has taken the same From before', (name, message) => {
+    expect(classifySesError(sdkError(name, message))).toBeInstanceOf(AccountRefusedError);
+    expect(classifySesError(sdkError(name, message), { fromProven: true })).toBeInstanceOf(
+      RecipientRejectedError,
+    );
+  });
+
+  it.each([
+    ['MessageRejected', 'Message length is more than 10485760 bytes long.'],
+    ['BadRequestException', 'Duplicate header Message-ID.'],
+    ['BadRequestException', 'Invalid From address: the display name must be encoded.'],
+    [
+      'MessageRejected',
+      'Email address is not verified. The following identities failed the check: reader@example.org',
+    ],
+  ])('%s "%s" is about Herald or the account, never the reader, whatever went before', (name, message) => {
+    for (const fromProven of [false, true])
+      expect(classifySesError(sdkError(name, message), { fromProven })).toBeInstanceOf(AccountRefusedError);
   });
 
   it('leaves anything else as it is (a transient error, retried)', () => {
