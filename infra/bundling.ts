@@ -116,6 +116,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaExtras>> = {
   'my-data': { templates: true },
   suggest: { templates: true },
   'suggestions-stop': { templates: true },
+  'public-mail': { templates: true },
   article: { templates: true },
   'digest-page': { templates: true },
   archive: { templates: true },

@@ -26,6 +26,17 @@ const heraldContext = z.object({
   dailyQuota: z.number().int().positive().optional(),
   /** Approval mode: every digest waits for `herald digest approve`. */
   requireApproval: z.boolean().default(false),
+  /** Mails the public may cause (confirmations, welcomes, data links, suggestions), per hour and per day. */
+  publicMailsPerHour: z.number().int().positive().default(200),
+  publicMailsPerDay: z.number().int().positive().default(1000),
+  /** Mails a second for the public's mails; never more than a tenth of the account's rate. */
+  publicMailRate: z.number().positive().default(2),
+  /** Where subscribing needs a proof of work: Herald's own page (default), the API too, or nowhere. */
+  subscribeProof: z.enum(['page', 'all', 'off']).default('page'),
+  /** The mean number of SHA-256 rounds a proof of work takes to solve. */
+  proofCost: z.number().int().min(1000).max(10_000_000).default(100_000),
+  /** Whether a suggestion may carry a short plain-text note. */
+  suggestNotes: z.boolean().default(true),
   apiRateLimit: z.number().positive().default(50),
   apiBurstLimit: z.number().int().positive().default(100),
   corsOrigins: z.array(z.url().startsWith('https://', 'each CORS origin must be https://')).default([]),

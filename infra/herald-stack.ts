@@ -4,6 +4,7 @@ import type { HeraldConfig } from './config.ts';
 import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
 import { Observability } from './constructs/observability.ts';
+import { PublicMail } from './constructs/public-mail.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SesEvents } from './constructs/ses-events.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
@@ -28,6 +29,12 @@ export class HeraldStack extends Stack {
       HERALD_TIME_ZONE: config.timeZone,
       HERALD_MAX_ARTICLES_PER_DIGEST: String(config.maxArticlesPerDigest),
       HERALD_REQUIRE_APPROVAL: String(config.requireApproval),
+      HERALD_PUBLIC_MAIL_RATE: String(config.publicMailRate),
+      HERALD_PUBLIC_MAILS_PER_HOUR: String(config.publicMailsPerHour),
+      HERALD_PUBLIC_MAILS_PER_DAY: String(config.publicMailsPerDay),
+      HERALD_SUBSCRIBE_PROOF: config.subscribeProof,
+      HERALD_PROOF_COST: String(config.proofCost),
+      HERALD_SUGGEST_NOTES: String(config.suggestNotes),
       ...(config.postalAddress ? { HERALD_POSTAL_ADDRESS: config.postalAddress } : {}),
     };
 
@@ -45,6 +52,19 @@ export class HeraldStack extends Stack {
       configurationSetName: ses.configurationSetName,
     };
 
+    const publicMail = new PublicMail(this, 'PublicMail', {
+      table: state.table,
+      tokenKeys: state.tokenKeys,
+      addressKey: state.addressKey,
+      sesSend,
+      environment: {
+        ...shared,
+        HERALD_FROM_ADDRESS: config.fromAddress,
+        ...(config.maxSendRate ? { HERALD_MAX_SEND_RATE: String(config.maxSendRate) } : {}),
+        ...(config.dailyQuota ? { HERALD_DAILY_QUOTA: String(config.dailyQuota) } : {}),
+      },
+    });
+
     const api = new SubscriptionApi(this, 'SubscriptionApi', {
       table: state.table,
       tokenKeys: state.tokenKeys,
@@ -53,10 +73,11 @@ export class HeraldStack extends Stack {
       publicBaseUrl: config.publicBaseUrl,
       corsOrigins: config.corsOrigins,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
-      sesSend,
+      publicMail: publicMail.queue,
       environment: { ...shared, HERALD_FROM_ADDRESS: config.fromAddress },
     });
     const { publicBaseUrl } = api;
+    publicMail.function.addEnvironment('HERALD_PUBLIC_BASE_URL', publicBaseUrl);
 
     const delivery = new DigestDelivery(this, 'DigestDelivery', {
       bucket: state.bucket,
@@ -102,6 +123,7 @@ export class HeraldStack extends Stack {
         Ingest: ingest.function,
         Sender: delivery.function,
         ScheduledDigests: scheduled.function,
+        PublicMail: publicMail.function,
         SesEvents: ses.function,
         ...Object.fromEntries(
           Object.entries(api.functions).map(([name, fn]) => [
@@ -110,7 +132,11 @@ export class HeraldStack extends Stack {
           ]),
         ),
       },
-      deadLetterQueues: { Ingest: props.state.ingest.deadLetterQueue, Send: delivery.deadLetterQueue },
+      deadLetterQueues: {
+        Ingest: props.state.ingest.deadLetterQueue,
+        Send: delivery.deadLetterQueue,
+        PublicMail: publicMail.deadLetterQueue,
+      },
     });
     new CfnOutput(this, 'AlarmTopic', {
       description: 'Subscribe to be told when something needs a person',

@@ -1,35 +1,52 @@
+import { createHmac } from 'node:crypto';
 import { createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { claimRow } from '#adapters/dynamodb-table.ts';
-import type { ProofOfWork } from '#ports/index.ts';
+import type { ProofOfWork, ProofVerdict } from '#ports/index.ts';
+
+/** Which form a challenge is for: a proof solved for one is refused by the other. */
+export type ProofForm = 'subscribe' | 'suggest';
 
 /**
  * Proof of work with ALTCHA (self-hosted, no third-party call): signed challenges that expire after ten
- * minutes, and a solution that is accepted once — its challenge signature is claimed in the table.
+ * minutes, bound to the client that asked (a keyed hash of its address rides in the signed challenge)
+ * and to one form, and a solution that is accepted once — its challenge signature is claimed in the
+ * table. One server cannot solve proofs for many visitors: each proof works only from where it was
+ * asked for. `cost` is the mean number of SHA-256 rounds a solution takes (a phone does about a
+ * second's worth by default; see the README).
  */
 export class AltchaProofOfWork implements ProofOfWork {
   constructor(
     private readonly table: string,
     private readonly secret: string,
-    private readonly difficulty: { readonly min: number; readonly max: number } = {
-      min: 20_000,
-      max: 80_000,
-    },
+    private readonly cost: number,
   ) {}
 
-  async challenge(now: Date): Promise<object> {
+  private clientTag(client: string, form: ProofForm): string {
+    return createHmac('sha256', this.secret)
+      .update(`herald:proof-client:${form}:${client}`)
+      .digest('hex')
+      .slice(0, 32);
+  }
+
+  async challenge(now: Date, client: string, form: ProofForm): Promise<object> {
+    const min = Math.max(1, Math.floor(this.cost / 2));
     return createChallenge({
       algorithm: 'SHA-256',
       cost: 1,
-      counter: randomInt(this.difficulty.min, this.difficulty.max),
+      counter: randomInt(min + this.cost, min),
+      data: { client: this.clientTag(client, form), form },
       deriveKey,
       hmacSignatureSecret: this.secret,
       expiresAt: new Date(now.getTime() + 600_000),
     } as Parameters<typeof createChallenge>[0]);
   }
 
-  async verify(proof: string, now: Date): Promise<'ok' | 'invalid' | 'replayed'> {
-    let payload: { challenge?: { signature?: string }; solution?: unknown };
+  async verify(proof: string, now: Date, client: string, form: ProofForm): Promise<ProofVerdict> {
+    let payload: {
+      challenge?: { signature?: string; parameters?: { data?: Record<string, unknown> } };
+      solution?: unknown;
+    };
     try {
       payload = JSON.parse(Buffer.from(proof, 'base64').toString('utf8'));
     } catch {
@@ -43,6 +60,9 @@ export class AltchaProofOfWork implements ProofOfWork {
       hmacSignatureSecret: this.secret,
     } as Parameters<typeof verifySolution>[0]).catch(() => ({ verified: false, expired: false }));
     if (!result.verified || result.expired) return 'invalid';
+    // Signed, so these are the server's own values: the client and the form it was given to.
+    const data = payload.challenge.parameters?.data ?? {};
+    if (data.form !== form || data.client !== this.clientTag(client, form)) return 'foreign';
     const fresh = await claimRow(
       this.table,
       {

@@ -39,19 +39,24 @@ export class DynamoSuppressionList implements SuppressionList {
 export class DynamoRateLimiter implements RateLimiter {
   constructor(private readonly table: string) {}
 
-  async take(scope: string, key: string, limit: number, windowSeconds: number, now: Date) {
+  async take(scope: string, key: string, limit: number, windowSeconds: number, now: Date, cost = 1) {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const window = nowSeconds - (nowSeconds % windowSeconds);
     const retryAfterSeconds = window + windowSeconds - nowSeconds;
+    if (cost > limit) return { allowed: false, retryAfterSeconds };
     try {
       await dynamoDocumentClient().send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.rate(scope, key, window),
-          UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          UpdateExpression: 'ADD #count :cost SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count <= :room',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': window + 2 * windowSeconds },
+          ExpressionAttributeValues: {
+            ':cost': cost,
+            ':room': limit - cost,
+            ':expires': window + 2 * windowSeconds,
+          },
         }),
       );
       return { allowed: true, retryAfterSeconds: 0 };

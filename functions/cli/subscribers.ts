@@ -188,7 +188,7 @@ export function subscribersCommand(): Command {
                     tokenKeys: keys,
                     addressKey,
                     confirmHours: 72,
-                    limits: { perClientPerHour: 1_000_000, confirmationsPerAddressPerDay: 1 },
+                    limits: { confirmationsPerMailboxPerDay: 1, confirmationsPerDomainPerHour: 1_000_000 },
                   },
                   { email, lang, cadence, topics, clientAddress: 'operator-import', source: 'api' },
                   new Date(),

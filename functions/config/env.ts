@@ -56,11 +56,32 @@ export const env = {
     ),
   ),
   HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: count(20),
-  HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: count(3),
+  /** Confirmation mails per target mailbox (its aliases counted together) per day. */
+  HERALD_CONFIRMATIONS_PER_MAILBOX_PER_DAY: count(3),
+  /** Confirmation mails per target domain per hour. */
+  HERALD_CONFIRMATIONS_PER_DOMAIN_PER_HOUR: count(100),
   HERALD_SOFT_BOUNCE_LIMIT: count(3),
   HERALD_SUGGEST_PER_CLIENT_PER_HOUR: count(10),
+  /** Per sender mailbox (aliases counted together). */
   HERALD_SUGGEST_PER_SENDER_PER_HOUR: count(5),
+  /** Per friend mailbox (aliases counted together). */
   HERALD_SUGGEST_PER_FRIEND_PER_DAY: count(2),
+  HERALD_SUGGEST_PER_DOMAIN_PER_HOUR: count(20),
+  /** Whether a suggestion may carry a note (plain text, neutralized); `false` refuses notes. */
+  HERALD_SUGGEST_NOTES: z._default(z.stringbool(), true),
+  /** The mean number of SHA-256 rounds a proof of work takes to solve (about a second on a phone). */
+  HERALD_PROOF_COST: count(100_000, 10_000_000),
+  /** Where subscribing needs a proof of work: `page` (Herald's own form), `all` (the API too), or `off`. */
+  HERALD_SUBSCRIBE_PROOF: z._default(z.enum(['page', 'all', 'off']), 'page'),
+  /** The public-mail queue: every mail the public can cause waits there for the public-mail worker. */
+  HERALD_PUBLIC_MAIL_QUEUE_URL: z.url({ error: 'must be the URL of the public-mail queue' }),
+  /** Mails the public may cause, as a whole, per hour and per day (beyond: 429 with Retry-After). */
+  HERALD_PUBLIC_MAILS_PER_HOUR: count(200),
+  HERALD_PUBLIC_MAILS_PER_DAY: count(1000),
+  /** Mails a second for the public-mail worker; never more than a tenth of the account's rate. */
+  HERALD_PUBLIC_MAIL_RATE: z._default(z.coerce.number().check(z.positive()), 2),
+  /** Public-mail workers running at once (on AWS: the event source's maximum concurrency); each paces at its share. */
+  HERALD_PUBLIC_MAIL_CONCURRENCY: count(1),
   /** Mails per second for all senders together; on AWS, when unset, the SES account's MaxSendRate. */
   HERALD_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
   /**

@@ -3,7 +3,7 @@ import { isLanguage } from '#core/languages.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { confirmSubscription } from '#core/subscriptions/subscribe.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, withHttpErrors } from '#handlers/shared/http.ts';
+import { html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
@@ -19,6 +19,7 @@ export const handler = withHttpErrors(
     if (!token) throw new HttpError(400, 'the link has no token: copy the whole link from the mail');
     try {
       if (event.requestContext.http.method === 'POST') {
+        refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
         const { outcome, subscriber } = await confirmSubscription(site, site.tokenKeys, token, new Date());
         logger.info('subscription confirmed', { subscriberId: subscriber.id, outcome });
         const t = await site.messagesFor(subscriber.lang);

@@ -2,7 +2,7 @@ import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import { eraseSubscriber, exportSubscriber } from '#core/subscriptions/lifecycle.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { type HttpEvent, html, withHttpErrors } from '#handlers/shared/http.ts';
+import { type HttpEvent, html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
@@ -49,6 +49,7 @@ export const handler = withHttpErrors(
     }
     const { token, subscriber } = await holder(event, 'erase');
     if (event.requestContext.http.method === 'POST') {
+      refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
       const forgotten = await eraseSubscriber(site, site.addressKey, subscriber, new Date());
       logger.info('subscriber erased', { subscriberId: subscriber.id, ...forgotten });
       return html(200, await site.page(subscriber.lang, 'eraseButton', ['erasedDone']));

@@ -1,17 +1,22 @@
 import { z } from 'zod';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import { LANGUAGES, nativeName } from '#core/languages.ts';
-import { pageUrl } from '#core/pages/urls.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { CADENCES, type Subscriber } from '#core/subscriptions/subscriber.ts';
-import { signToken, verifyToken } from '#core/tokens.ts';
-import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
+import { verifyToken } from '#core/tokens.ts';
+import {
+  type HttpEvent,
+  html,
+  originOf,
+  readForm,
+  refuseCrossSite,
+  withHttpErrors,
+} from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
 const site = await siteFromEnv();
 const { escape: escapeHtml } = site;
-const LINK_MINUTES = 60;
 
 const choices = z.object({
   lang: z.enum(LANGUAGES, { error: 'choose one of the six languages' }),
@@ -95,27 +100,17 @@ export const handler = withHttpErrors(
     const subscriber = await subscriberFor(event);
     const action = `${event.rawPath}?t=${encodeURIComponent(event.queryStringParameters?.t ?? '')}`;
     if (event.requestContext.http.method !== 'POST') return html(200, await page(subscriber, action));
+    refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
     const form = Object.fromEntries(await readForm(event));
     if (form.action === 'data' || form.action === 'erase') {
-      const now = new Date();
-      const limit = await site.limits.take('data-link', subscriber.id, 3, 3600, now);
+      const limit = await site.limits.take('data-link', subscriber.id, 3, 3600, new Date());
       if (!limit.allowed)
         throw new HttpError(
           429,
           `too many links asked for: try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes`,
         );
-      const token = signToken(
-        site.tokenKeys,
-        form.action,
-        subscriber.id,
-        new Date(now.getTime() + LINK_MINUTES * 60_000),
-      );
-      const path = form.action === 'data' ? 'my-data' : 'erase';
-      await site.notices.link(
-        subscriber,
-        form.action,
-        pageUrl(site.config.HERALD_PUBLIC_BASE_URL, `${path}?t=${encodeURIComponent(token)}`),
-      );
+      // The link is signed (valid an hour) and mailed by the public-mail worker.
+      await site.notices.link(subscriber, form.action);
       logger.info('data link sent', { subscriberId: subscriber.id, kind: form.action });
       return html(200, await page(subscriber, action, 'linkSent'));
     }

@@ -17,6 +17,7 @@ import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.
 import { SendPace } from '#core/delivery/pace.ts';
 import { JobDeferredError } from '#core/delivery/send-errors.ts';
 import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
+import { digestRate } from '#core/public-mail/rate.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { cachedFor } from '#handlers/shared/cache.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -34,6 +35,7 @@ const config = readEnv({
   HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
   HERALD_SEND_QUEUE_URL: env.HERALD_SEND_QUEUE_URL,
   HERALD_MAX_SEND_RATE: env.HERALD_MAX_SEND_RATE,
+  HERALD_PUBLIC_MAIL_RATE: env.HERALD_PUBLIC_MAIL_RATE,
   HERALD_SENDER_CONCURRENCY: env.HERALD_SENDER_CONCURRENCY,
   HERALD_THROTTLE_DEFER_SECONDS: env.HERALD_THROTTLE_DEFER_SECONDS,
   HERALD_PAUSE_DEFER_SECONDS: env.HERALD_PAUSE_DEFER_SECONDS,
@@ -52,9 +54,10 @@ const account =
     ? await sesSendQuota()
     : undefined;
 const accountRate = config.HERALD_MAX_SEND_RATE ?? account!.maxSendRate;
-// This sender's share of the account's rate: all senders together stay under SES's MaxSendRate.
-const sendShare = accountRate / config.HERALD_SENDER_CONCURRENCY;
-// 5 % of the day's quota is left for the subscription notices, which are not counted here.
+// This sender's share of the account's rate: all senders together, with the public-mail worker, stay
+// under SES's MaxSendRate.
+const sendShare = digestRate(accountRate, config.HERALD_PUBLIC_MAIL_RATE) / config.HERALD_SENDER_CONCURRENCY;
+// The quota is shared with the public's mails, which reserve in it too; 5 % of the account's is kept back.
 const dailyQuota = config.HERALD_DAILY_QUOTA ?? Math.floor(account!.max24HourSend * 0.95);
 const sendQueue = new SqsSendQueue(config.HERALD_SEND_QUEUE_URL);
 

@@ -1,25 +1,40 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
+import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage, LANGUAGES, type Language, nativeName } from '#core/languages.ts';
-import { ClientLimitedError, requestSubscription } from '#core/subscriptions/subscribe.ts';
+import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
+import { acceptSubscription, ClientLimitedError } from '#core/subscriptions/subscribe.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import {
+  describeIssues,
   type HttpEvent,
   type HttpResult,
   header,
   html,
   jsonMessage,
+  originOf,
   readJsonOrForm,
+  refuseCrossSite,
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
+import { proofOfWork } from '#handlers/shared/suggesting.ts';
 
 const site = await siteFromEnv();
 const { config, escape: escapeHtml } = site;
-const MAX_BODY = 4096;
+const settings = readEnv({
+  HERALD_PROOF_COST: env.HERALD_PROOF_COST,
+  HERALD_SUBSCRIBE_PROOF: env.HERALD_SUBSCRIBE_PROOF,
+});
+const proofs = proofOfWork(config.HERALD_TABLE, site.addressKey, settings.HERALD_PROOF_COST);
+const ownOrigin = originOf(config.HERALD_PUBLIC_BASE_URL);
+/** Whether a request through this door must carry a proof of work. */
+const proofRequired = (api: boolean) =>
+  settings.HERALD_SUBSCRIBE_PROOF === 'all' || (settings.HERALD_SUBSCRIBE_PROOF === 'page' && !api);
+const MAX_BODY = 8192;
 
 const subscribeBody = z.strictObject({
   email: z.string({ error: 'email is required' }).max(320, 'email is longer than 320 characters'),
@@ -34,6 +49,7 @@ const subscribeBody = z.strictObject({
     .max(10, 'at most 10 topics')
     .default([]),
   website: z.string().max(200).optional(),
+  proof: z.string().max(4000, 'the proof of work is not valid').optional(),
 });
 
 function corsHeaders(event: HttpEvent): Record<string, string> {
@@ -51,11 +67,12 @@ function corsHeaders(event: HttpEvent): Record<string, string> {
 async function readBody(event: HttpEvent): Promise<Record<string, unknown>> {
   const body = await readJsonOrForm(event, MAX_BODY, 'send {"email", "language", "cadence", "topics"}');
   if (body.kind === 'json') return body.value;
-  const topics = body.value.topics
+  const { altcha, ...fields } = body.value;
+  const topics = fields.topics
     ?.split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  return { ...body.value, ...(topics ? { topics } : {}) };
+  return { ...fields, ...(topics ? { topics } : {}), ...(altcha ? { proof: altcha } : {}) };
 }
 
 async function subscribePage(lang: Language, notice?: string): Promise<string> {
@@ -79,9 +96,11 @@ async function subscribePage(lang: Language, notice?: string): Promise<string> {
 ${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"${i === 0 ? ' checked' : ''}> ${escapeHtml(t(cadenceLabel[c]))}</label><br>`).join('\n')}
 </fieldset>
 <div aria-hidden="true" style="position:absolute;left:-10000px;"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
+${proofRequired(false) ? `<altcha-widget challenge="/api/subscribe/challenge" language="${lang}" auto="onload"></altcha-widget>` : ''}
 <p><button type="submit">${escapeHtml(t('subscribeButton'))}</button></p>
 </form>`;
   return site.page(lang, 'subscribeTitle', ['subscribeIntro'], {
+    scripts: notice || !proofRequired(false) ? [] : ['/assets/altcha.js'],
     trustedHtml: `<nav aria-label="${escapeHtml(t('prefsLanguage'))}"><p>${switcher}</p></nav>\n${form}`,
   });
 }
@@ -91,38 +110,45 @@ ${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"
  * a form, for embedded forms) ask for a subscription. The answer is the same neutral message whatever
  * becomes of the address; only too many requests from one client answer 429.
  */
+/** The page, with Herald's own proof-of-work widget when the form needs a proof. */
+function subscribeHtml(page: string): HttpResult {
+  const result = html(200, page);
+  if (!proofRequired(false)) return result;
+  return {
+    ...result,
+    headers: {
+      ...result.headers,
+      'content-security-policy':
+        "default-src 'none'; script-src 'self'; worker-src 'self' data: blob:; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'",
+    },
+  };
+}
+
+/**
+ * `GET /subscribe?lang=xx` shows the form; `POST /subscribe` (the form) and `POST /api/subscribe` (JSON or
+ * a form, for embedded forms) ask for a subscription; `GET /api/subscribe/challenge` gives a proof-of-work
+ * challenge. The request is only queued here, so the answer — the same neutral message — takes the same
+ * time whatever becomes of the address; only the client's limit and the public-mail budget answer 429.
+ */
 export const handler = withHttpErrors(
   async (event): Promise<HttpResult> => {
     const method = event.requestContext.http.method;
     const api = event.rawPath.startsWith('/api/');
     const pageLang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
     if (method === 'OPTIONS') return { statusCode: 204, headers: corsHeaders(event) };
-    if (method === 'GET' && !api) return html(200, await subscribePage(pageLang));
+    if (method === 'GET' && event.rawPath.endsWith('/challenge')) return proofs.challenge(event, 'subscribe');
+    if (method === 'GET' && !api) return subscribeHtml(await subscribePage(pageLang));
     if (method !== 'POST') throw new HttpError(405, 'use POST to subscribe');
+    refuseCrossSite(event, api ? [ownOrigin, ...config.HERALD_CORS_ORIGINS] : [ownOrigin]);
 
     const parsed = subscribeBody.safeParse(await readBody(event));
-    if (!parsed.success) {
-      throw new HttpError(
-        400,
-        parsed.error.issues
-          .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-          .join('; '),
-      );
-    }
-    const { email, language, cadence, topics, website } = parsed.data;
+    if (!parsed.success) throw new HttpError(400, describeIssues(parsed.error));
+    const { email, language, cadence, topics, website, proof } = parsed.data;
+    if (proofRequired(api) || proof) await proofs.require(event, proof, 'subscribe');
     try {
-      const outcome = await requestSubscription(
+      const outcome = await acceptSubscription(
         site,
-        {
-          publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
-          tokenKeys: site.tokenKeys,
-          addressKey: site.addressKey,
-          confirmHours: 48,
-          limits: {
-            perClientPerHour: config.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,
-            confirmationsPerAddressPerDay: config.HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
-          },
-        },
+        { perClientPerHour: config.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR, budget: site.budget },
         {
           email,
           lang: language,
@@ -135,10 +161,14 @@ export const handler = withHttpErrors(
         new Date(),
       );
       logger.info('subscribe request', { outcome });
-      if (outcome !== 'sent') metrics.addMetric(`subscribe_${outcome}`, MetricUnit.Count, 1);
+      if (outcome !== 'queued') metrics.addMetric(`subscribe_${outcome}`, MetricUnit.Count, 1);
     } catch (error) {
-      if (error instanceof ClientLimitedError) {
-        metrics.addMetric('subscribe_client_limited', MetricUnit.Count, 1);
+      if (error instanceof ClientLimitedError || error instanceof PublicBudgetSpentError) {
+        metrics.addMetric(
+          error instanceof ClientLimitedError ? 'subscribe_client_limited' : 'publicBudgetSpent',
+          MetricUnit.Count,
+          1,
+        );
         return {
           statusCode: 429,
           headers: {

@@ -1,39 +1,46 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { SesMailer } from '#adapters/ses-mailer.ts';
 import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage, LANGUAGES } from '#core/languages.ts';
 import { articleUrl } from '#core/pages/urls.ts';
+import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import {
+  acceptSuggestion,
   MAX_FRIENDS,
   MAX_NAME,
   MAX_NOTE,
   SuggestionLimitedError,
-  suggestArticle,
 } from '#core/suggestions/suggest.ts';
 import {
+  describeIssues,
   type HttpEvent,
   type HttpResult,
   header,
   html,
   jsonMessage,
+  originOf,
   readJsonOrForm,
+  refuseCrossSite,
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
-import { suggestionStores } from '#handlers/shared/suggesting.ts';
+import { proofOfWork, suggestionStores } from '#handlers/shared/suggesting.ts';
 
 const site = await siteFromEnv();
-const limits = readEnv({
+const settings = readEnv({
   HERALD_SUGGEST_PER_CLIENT_PER_HOUR: env.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
   HERALD_SUGGEST_PER_SENDER_PER_HOUR: env.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
   HERALD_SUGGEST_PER_FRIEND_PER_DAY: env.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
+  HERALD_SUGGEST_PER_DOMAIN_PER_HOUR: env.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
+  HERALD_SUGGEST_NOTES: env.HERALD_SUGGEST_NOTES,
+  HERALD_PROOF_COST: env.HERALD_PROOF_COST,
 });
-const stores = suggestionStores(site.config.HERALD_TABLE, site.addressKey);
-const mailer = new SesMailer(site.config.HERALD_SES_CONFIGURATION_SET);
+const stores = suggestionStores(site.config.HERALD_TABLE);
+const proofs = proofOfWork(site.config.HERALD_TABLE, site.addressKey, settings.HERALD_PROOF_COST);
+const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
 const MAX_BODY = 8192;
 
 const oneLine = (field: string, max: number) =>
@@ -60,10 +67,7 @@ const suggestionBody = z.strictObject({
     .max(MAX_NOTE, `note is longer than ${MAX_NOTE} characters`)
     .refine((v) => !/<\/?[a-z!][^>]*>/i.test(v), 'note is plain text: no HTML')
     .optional(),
-  proof: z
-    .string({ error: 'proof of work is missing: let the form solve its challenge first' })
-    .min(1)
-    .max(4000),
+  proof: z.string().max(4000, 'the proof of work is not valid').optional(),
 });
 
 async function readBody(event: HttpEvent): Promise<{ body: Record<string, unknown>; form: boolean }> {
@@ -88,55 +92,26 @@ async function readBody(event: HttpEvent): Promise<{ body: Record<string, unknow
  */
 export const handler = withHttpErrors(
   async (event): Promise<HttpResult> => {
-    const now = new Date();
-    if (event.requestContext.http.method === 'GET') {
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        body: JSON.stringify(await stores.proofs.challenge(now)),
-      };
-    }
+    if (event.requestContext.http.method === 'GET') return proofs.challenge(event, 'suggest');
+    refuseCrossSite(event, [ownOrigin]);
     const { body, form } = await readBody(event);
     const parsed = suggestionBody.safeParse(body);
-    if (!parsed.success) {
-      throw new HttpError(
-        400,
-        parsed.error.issues
-          .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-          .join('; '),
-      );
-    }
+    if (!parsed.success) throw new HttpError(400, describeIssues(parsed.error));
     const input = parsed.data;
-    const proof = await stores.proofs.verify(input.proof, now);
-    if (proof !== 'ok') {
-      throw new HttpError(
-        400,
-        proof === 'replayed'
-          ? 'this proof of work was already used: solve a new challenge'
-          : 'the proof of work is not valid',
-      );
-    }
+    if (input.note && !settings.HERALD_SUGGEST_NOTES)
+      throw new HttpError(400, 'notes are switched off on this site: send the suggestion without one');
+    await proofs.require(event, input.proof, 'suggest');
     try {
-      const { sent } = await suggestArticle(
+      const { queued } = await acceptSuggestion(
+        { articles: stores.articles, limits: site.limits, queue: site.queue },
         {
-          articles: stores.articles,
-          suppressions: site.suppressions,
-          optOuts: stores.optOuts,
-          limits: site.limits,
-          mailer,
-          templates: site.templates,
-        },
-        {
-          from: site.config.HERALD_FROM_ADDRESS,
-          publisher: site.config.HERALD_PUBLISHER_NAME,
-          publicBaseUrl: site.config.HERALD_PUBLIC_BASE_URL,
-          postalAddress: site.config.HERALD_POSTAL_ADDRESS,
-          tokenKeys: site.tokenKeys,
           addressKey: site.addressKey,
+          budget: site.budget,
           limits: {
-            perClientPerHour: limits.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
-            perSenderPerHour: limits.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
-            perFriendPerDay: limits.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
+            perClientPerHour: settings.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
+            perSenderPerHour: settings.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
+            perFriendPerDay: settings.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
+            perDomainPerHour: settings.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
           },
         },
         {
@@ -148,18 +123,17 @@ export const handler = withHttpErrors(
           note: input.note,
           clientAddress: event.requestContext.http.sourceIp,
         },
-        now,
+        new Date(),
       );
-      logger.info('suggestion', {
-        articleId: input.article,
-        lang: input.language,
-        sent,
-        asked: input.friendEmails.length,
-      });
-      metrics.addMetric('suggestions_sent', MetricUnit.Count, sent);
+      logger.info('suggestion', { articleId: input.article, lang: input.language, queued });
+      metrics.addMetric('suggestions_queued', MetricUnit.Count, queued);
     } catch (error) {
-      if (error instanceof SuggestionLimitedError) {
-        metrics.addMetric('suggestions_limited', MetricUnit.Count, 1);
+      if (error instanceof SuggestionLimitedError || error instanceof PublicBudgetSpentError) {
+        metrics.addMetric(
+          error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestions_limited',
+          MetricUnit.Count,
+          1,
+        );
         return {
           statusCode: 429,
           ...jsonMessage(error.message, { 'retry-after': String(error.retryAfterSeconds) }),

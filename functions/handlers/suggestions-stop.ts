@@ -1,13 +1,14 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import { isLanguage } from '#core/languages.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, withHttpErrors } from '#handlers/shared/http.ts';
+import { html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { suggestionStores } from '#handlers/shared/suggesting.ts';
 
 const site = await siteFromEnv();
-const { optOuts } = suggestionStores(site.config.HERALD_TABLE, site.addressKey);
+const { optOuts } = suggestionStores(site.config.HERALD_TABLE);
+const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
 
 /**
  * `GET /suggestions/stop?t=…` (the link in every suggestion mail) shows one button; `POST` puts the
@@ -26,6 +27,7 @@ export const handler = withHttpErrors(
     }
     const lang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
     if (event.requestContext.http.method === 'POST') {
+      refuseCrossSite(event, [ownOrigin]);
       await optOuts.add(hash, 'operator', new Date());
       logger.info('suggestions stopped for an address');
       return html(200, await site.page(lang, 'neverSuggestTitle', ['neverSuggestDone']));

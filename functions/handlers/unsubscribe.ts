@@ -9,11 +9,19 @@ import { renderPage } from '#core/pages/page.ts';
 import { resubscribeByToken, undoToken } from '#core/subscriptions/lifecycle.ts';
 import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { type HttpEvent, html, readForm, withHttpErrors } from '#handlers/shared/http.ts';
+import {
+  type HttpEvent,
+  html,
+  originOf,
+  readForm,
+  refuseCrossSite,
+  withHttpErrors,
+} from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
   HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
   HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
@@ -62,6 +70,9 @@ export const handler = withHttpErrors(
         const form = await readForm(event);
         const undo = form.get('undo');
         if (undo !== undefined) {
+          // Undo is the page's own button: never from another site. (The one-click POST below comes
+          // from mail providers' servers, with no such headers, and carries its own token.)
+          refuseCrossSite(event, [originOf(config.HERALD_PUBLIC_BASE_URL)]);
           const subscriber = await resubscribeByToken(subscribers, tokenKeys, undo, now);
           logger.info('unsubscribe undone', { subscriberId: subscriber?.id ?? 'unknown' });
           return html(200, await page(subscriber?.lang ?? 'en', 'welcomeHeading', 'resubscribed'));

@@ -10,7 +10,9 @@ export interface LocalConfig {
   readonly bucket: string;
   readonly documentsPrefix: string;
   readonly table: string;
-  readonly queues: Readonly<Record<'ingest' | 'ingestDlq' | 'send' | 'sendDlq', string>>;
+  readonly queues: Readonly<
+    Record<'ingest' | 'ingestDlq' | 'send' | 'sendDlq' | 'publicMail' | 'publicMailDlq', string>
+  >;
   /** The base of the links in mail (the web server unless HERALD_PUBLIC_BASE_URL says otherwise). */
   readonly publicBaseUrl: string;
   readonly endpoints: {
@@ -124,6 +126,7 @@ export function handlerEnvironment(config: LocalConfig): Record<string, string> 
     HERALD_BUCKET: config.bucket,
     HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
     HERALD_SEND_QUEUE_URL: config.queues.send,
+    HERALD_PUBLIC_MAIL_QUEUE_URL: config.queues.publicMail,
     // The SES emulator has no limits: pace and count as a modest production account would. The senders
     // share one process here, and so one pace.
     HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || '50',

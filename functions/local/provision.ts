@@ -16,6 +16,8 @@ export interface LocalResources {
     readonly ingestDlq: string;
     readonly send: string;
     readonly sendDlq: string;
+    readonly publicMail: string;
+    readonly publicMailDlq: string;
   };
 }
 
@@ -53,6 +55,7 @@ export async function provision(names: { bucket: string; table: string }): Promi
   };
   const ingest = await queueWithDlq('herald-ingest', 60);
   const send = await queueWithDlq('herald-send', 60);
+  const publicMail = await queueWithDlq('herald-public-mail', 60);
 
   const dynamo = new DynamoDBClient({});
   try {
@@ -102,6 +105,13 @@ export async function provision(names: { bucket: string; table: string }): Promi
   return {
     bucket: names.bucket,
     table: names.table,
-    queues: { ingest: ingest.url, ingestDlq: ingest.dlq, send: send.url, sendDlq: send.dlq },
+    queues: {
+      ingest: ingest.url,
+      ingestDlq: ingest.dlq,
+      send: send.url,
+      sendDlq: send.dlq,
+      publicMail: publicMail.url,
+      publicMailDlq: publicMail.dlq,
+    },
   };
 }

@@ -101,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucket: BUCKET,
       documentsPrefix: DOCUMENTS_PREFIX,
       table: TABLE,
-      queues: { ingest: '', ingestDlq: '', send: '', sendDlq: '' },
+      queues: { ingest: '', ingestDlq: '', send: '', sendDlq: '', publicMail: '', publicMailDlq: '' },
       publicBaseUrl: '',
       endpoints: {
         s3: emulators.endpoints.s3,
@@ -157,6 +157,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         concurrency: 1,
         visibilityTimeoutSeconds: 60,
         onError: (error) => log(`ingest: ${describe(error)}`),
+      }),
+      // The public's mails (confirmations, welcomes, data links, suggestions): one worker, as its pace assumes.
+      new SqsPoller({
+        name: 'herald-public-mail',
+        queueUrl: resources.queues.publicMail,
+        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-public-mail`,
+        region: REGION,
+        handler: sqsHandler(() => import('#handlers/public-mail.ts')),
+        batchSize: 10,
+        batchWindowMs: 0,
+        concurrency: 1,
+        visibilityTimeoutSeconds: 60,
+        onError: (error) => log(`public mail: ${describe(error)}`),
       }),
       ...(options.senderProcess
         ? []
@@ -286,6 +299,7 @@ function webRoutes(): Route[] {
     route(['GET', 'POST'], '/preferences', () => import('#handlers/preferences.ts')),
     route(['GET', 'POST'], '/subscribe', () => import('#handlers/subscribe.ts')),
     route(['POST', 'OPTIONS'], '/api/subscribe', () => import('#handlers/subscribe.ts')),
+    route(['GET'], '/api/subscribe/challenge', () => import('#handlers/subscribe.ts')),
     route(['GET', 'POST'], '/confirm', () => import('#handlers/confirm.ts')),
     route(['GET'], '/my-data', () => import('#handlers/my-data.ts')),
     route(['GET', 'POST'], '/erase', () => import('#handlers/my-data.ts')),

@@ -254,12 +254,17 @@ export interface SuppressionList {
 
 /** Fixed-window counters: `take` counts one and says whether the limit still allows it. */
 export interface RateLimiter {
+  /**
+   * Counts `cost` (1 by default) against `limit` in the current fixed window of `scope`/`key`, only if
+   * it fits; `retryAfterSeconds` says when the window ends.
+   */
   take(
     scope: string,
     key: string,
     limit: number,
     windowSeconds: number,
     now: Date,
+    cost?: number,
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
@@ -272,6 +277,10 @@ export interface Notices {
 
 /** A proof of work for public forms: challenges to solve in the page, each solution accepted once. */
 export interface ProofOfWork {
-  challenge(now: Date): Promise<object>;
-  verify(proof: string, now: Date): Promise<'ok' | 'invalid' | 'replayed'>;
+  /** A challenge for `client` (its address) to solve for `form`. */
+  challenge(now: Date, client: string, form: 'subscribe' | 'suggest'): Promise<object>;
+  verify(proof: string, now: Date, client: string, form: 'subscribe' | 'suggest'): Promise<ProofVerdict>;
 }
+
+/** `foreign`: a genuine proof, but solved for another client or another form. */
+export type ProofVerdict = 'ok' | 'invalid' | 'replayed' | 'foreign';

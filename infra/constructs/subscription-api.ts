@@ -2,10 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
 
@@ -20,12 +20,8 @@ export interface SubscriptionApiProps {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Origins whose pages may post the subscribe API (the embeddable form). */
   readonly corsOrigins: readonly string[];
-  /** SES sending for the confirmation, welcome and data-link mails. */
-  readonly sesSend: {
-    readonly identityArn: string;
-    readonly configurationSetArn: string;
-    readonly configurationSetName: string;
-  };
+  /** Where the pages queue the mails the public causes (they send none themselves). */
+  readonly publicMail: IQueue;
   readonly environment: Record<string, string>;
 }
 
@@ -105,7 +101,7 @@ export class SubscriptionApi extends Construct {
     const tokens = {
       HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
       HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn,
-      HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
+      HERALD_PUBLIC_MAIL_QUEUE_URL: props.publicMail.queueUrl,
       HERALD_CORS_ORIGINS: props.corsOrigins.join(','),
     };
     this.functions = {
@@ -192,6 +188,7 @@ export class SubscriptionApi extends Construct {
     });
     const extra: Array<[string, HttpMethod[], HeraldFunction]> = [
       ['/api/suggest/challenge', [HttpMethod.GET], this.functions.suggest],
+      ['/api/subscribe/challenge', [HttpMethod.GET], this.functions.subscribe],
       ['/assets/altcha.js', [HttpMethod.GET], this.functions.assets],
       ['/archive/{lang}/feed.atom', [HttpMethod.GET], this.functions.archive],
     ];
@@ -208,15 +205,8 @@ export class SubscriptionApi extends Construct {
       props.tokenKeys.grantRead(fn);
       props.addressKey.grantRead(fn);
     }
-    // Only these send mail (confirmation, welcome, data links), and only from the configured identity.
-    for (const fn of [preferences, subscribe, confirm, suggest]) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [props.sesSend.identityArn, props.sesSend.configurationSetArn],
-        }),
-      );
-    }
+    // None of them sends mail: these queue what the public causes, for the public-mail worker.
+    for (const fn of [preferences, subscribe, confirm, suggest]) props.publicMail.grantSendMessages(fn);
     for (const fn of [this.functions.article, this.functions.digest, this.functions.archive])
       props.table.grantReadData(fn);
     props.bucket.grantRead(this.functions.digest, 'digests/*');

@@ -29,9 +29,11 @@ describe('bundles', () => {
     expect(sender.has('@aws-sdk/client-sesv2')).toBe(true);
   });
 
-  it('put mjml in the functions that render mail, in the mjml worker for those that render digests', async () => {
-    expect((await bundledPackages('subscribe')).has('mjml')).toBe(true);
-    expect((await bundledPackages('suggest')).has('mjml')).toBe(true);
+  it("put mjml in the function that renders the public's mail, in the mjml worker for those that render digests", async () => {
+    expect((await bundledPackages('public-mail')).has('mjml')).toBe(true);
+    // The public pages only queue mail: no renderer.
+    for (const page of ['subscribe', 'suggest', 'confirm', 'preferences'])
+      expect((await bundledPackages(page)).has('mjml'), page).toBe(false);
     for (const planner of ['ingest', 'scheduled-digest']) {
       expect(LAMBDA_ENTRIES[planner]?.mjmlWorker, planner).toBe(true);
       expect((await bundledPackages(planner)).has('mjml'), planner).toBe(false);

@@ -26,8 +26,8 @@ describe('the function construct, bundling for real', () => {
     expect(existsSync(path.join(asset, 'templates/digest.mjml'))).toBe(true);
   }, 120_000);
 
-  it('gives the subscribe function mjml in its own bundle, and no worker', () => {
-    const asset = bundledAsset('subscribe');
+  it('gives the public-mail function mjml in its own bundle, and no worker', () => {
+    const asset = bundledAsset('public-mail');
     expect(existsSync(path.join(asset, 'mjml-worker.mjs'))).toBe(false);
     expect(readFileSync(path.join(asset, 'index.mjs'), 'utf8')).toContain('mj-accordion');
   }, 120_000);

@@ -107,7 +107,7 @@ describe('queues and functions', () => {
       ...stateTemplate.findResources('AWS::SQS::Queue'),
     };
     const withRedrive = Object.values(queues).filter((q) => q.Properties?.RedrivePolicy);
-    expect(withRedrive).toHaveLength(2);
+    expect(withRedrive).toHaveLength(3);
     for (const queue of withRedrive) expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
   });
 
@@ -115,7 +115,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(15);
+    expect(functions).toHaveLength(16);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -125,9 +125,9 @@ describe('queues and functions', () => {
     }
   });
 
-  it('report partial batch failures from both SQS event sources', () => {
+  it('report partial batch failures from every SQS event source', () => {
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     for (const mapping of mappings)
       expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
@@ -340,7 +340,7 @@ describe('function defaults', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter(
       (g) => g.Properties.RetentionInDays === 30,
     );
-    expect(logGroups.length).toBeGreaterThanOrEqual(15);
+    expect(logGroups.length).toBeGreaterThanOrEqual(16);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
   });
@@ -350,8 +350,8 @@ describe('observability', () => {
   it('alarms on every dead-letter queue, on function errors, on SES reputation well below its limits, and on paused sending', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
-    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(named('Errors').length).toBe(15);
+    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(named('Errors').length).toBe(16);
     expect(named('Reputation.BounceRate')[0]).toMatchObject({ Threshold: 0.02, Namespace: 'AWS/SES' });
     expect(named('Reputation.ComplaintRate')[0]).toMatchObject({ Threshold: 0.0005 });
     expect(named('sendingPaused')[0]).toMatchObject({ Namespace: 'Herald', Threshold: 1 });

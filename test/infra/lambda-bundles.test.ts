@@ -69,6 +69,11 @@ const calls: Record<string, { event: unknown; expect: (result: unknown) => void 
     event: http('POST', '/api/suggest', undefined, '[]'),
     expect: (r) => expect(r).toMatchObject({ statusCode: 400 }),
   },
+  // A job that is not one: the batch fails whole, and SQS redelivers it (then its DLQ).
+  'public-mail': {
+    event: sqs('{"kind":"nothing"}'),
+    expect: (r) => expect(String(r)).toMatch(/All records failed processing/),
+  },
   'suggestions-stop': {
     event: http('GET', '/suggestions/stop'),
     expect: (r) => expect(r).toMatchObject({ statusCode: 400 }),

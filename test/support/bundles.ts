@@ -62,6 +62,7 @@ export function bundleEnvironment(dir: string): Record<string, string> {
     HERALD_TABLE: 'herald',
     HERALD_BUCKET: 'herald-documents',
     HERALD_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/send',
+    HERALD_PUBLIC_MAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/public-mail',
     HERALD_PUBLIC_BASE_URL: 'https://news.example.org/',
     HERALD_FROM_ADDRESS: 'Press <news@example.org>',
     HERALD_MAX_SEND_RATE: '14',

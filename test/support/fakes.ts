@@ -2,6 +2,8 @@ import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/languages.ts';
+import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
+import type { PublicMailQueue } from '#core/public-mail/ports.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import type {
   ArticleRef,
@@ -403,12 +405,12 @@ export class MemorySuppressionList implements SuppressionList {
 
 export class MemoryRateLimiter implements RateLimiter {
   readonly counts = new Map<string, number>();
-  async take(scope: string, key: string, limit: number, windowSeconds: number, now: Date) {
+  async take(scope: string, key: string, limit: number, windowSeconds: number, now: Date, cost = 1) {
     const window = Math.floor(now.getTime() / 1000 / windowSeconds);
     const id = `${scope}/${key}/${window}`;
     const count = this.counts.get(id) ?? 0;
-    if (count >= limit) return { allowed: false, retryAfterSeconds: windowSeconds };
-    this.counts.set(id, count + 1);
+    if (count + cost > limit) return { allowed: false, retryAfterSeconds: windowSeconds };
+    this.counts.set(id, count + cost);
     return { allowed: true, retryAfterSeconds: 0 };
   }
 }
@@ -423,6 +425,14 @@ export class RecordingNotices implements Notices {
   }
   async link(subscriber: Subscriber, kind: 'data' | 'erase', url: string) {
     this.sent.push({ kind, to: subscriber.email, url });
+  }
+}
+
+/** The public-mail queue, in memory: what the request path queued, in order. */
+export class MemoryPublicMailQueue implements PublicMailQueue {
+  readonly jobs: QueuedPublicMail[] = [];
+  async enqueue(jobs: readonly QueuedPublicMail[]) {
+    this.jobs.push(...jobs);
   }
 }
 

@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from '#core/languages.ts';
 import { fillMail } from '#core/mail/fill.ts';
 import { type MailTemplate, renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
+import { neutralize } from '#core/suggestions/neutralize.ts';
 import type { TemplateSource } from '#ports/index.ts';
 
 interface SampleSet {
@@ -117,8 +118,8 @@ export async function renderSample(
     template,
     frame,
     {
-      senderName,
-      note,
+      senderName: neutralize(senderName),
+      note: neutralize(note),
       article: {
         title: article.title,
         summary: article.summary,
@@ -130,6 +131,6 @@ export async function renderSample(
   return {
     template,
     lang,
-    ...fillMail(mail, t('suggestSubject', { name: senderName }), article.title, links),
+    ...fillMail(mail, t('suggestSubject'), article.title, links),
   };
 }

@@ -1,7 +1,15 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
 import { pageUrl } from '#core/pages/urls.ts';
-import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
+import type { PublicMailQueue } from '#core/public-mail/ports.ts';
+import {
+  type AddressKey,
+  addressHash,
+  domainHash,
+  mailboxHash,
+  subscriberIdFor,
+} from '#core/subscriptions/address-hash.ts';
 import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
 import type { Notices, RateLimiter, SubscriberStore, SuppressionList } from '#ports/index.ts';
@@ -10,14 +18,14 @@ export interface SubscriptionPorts {
   readonly subscribers: SubscriberStore;
   readonly suppressions: SuppressionList;
   readonly limits: RateLimiter;
-  readonly notices: Notices;
+  readonly notices: Pick<Notices, 'confirmation'>;
 }
 
 export interface SubscriptionLimits {
-  /** Subscribe requests per client address per hour (answered 429 beyond). */
-  readonly perClientPerHour: number;
-  /** Confirmation mails per target address per day (beyond: the usual answer, and nothing is sent). */
-  readonly confirmationsPerAddressPerDay: number;
+  /** Confirmation mails per target mailbox (aliases counted together) per day (beyond: nothing is sent). */
+  readonly confirmationsPerMailboxPerDay: number;
+  /** Confirmation mails per target domain per hour (beyond: nothing is sent). */
+  readonly confirmationsPerDomainPerHour: number;
 }
 
 export interface SubscriptionSettings {
@@ -37,12 +45,10 @@ export interface SubscribeRequest {
   readonly clientAddress: string;
   /** Where the request came from: `page` (the subscribe page) or `api` (an embedded form, a script). */
   readonly source: 'page' | 'api';
-  /** A hidden form field people never fill: anything in it marks a robot. */
-  readonly honeypot?: string;
 }
 
 /** Why a subscribe request sent nothing; never shown to the caller, only logged and counted. */
-export type Silent = 'sent' | 'honeypot' | 'suppressed' | 'already-confirmed' | 'target-limited';
+export type Silent = 'sent' | 'suppressed' | 'already-confirmed' | 'target-limited';
 
 /** Too many requests from this client: the one limit that may answer differently (429). */
 export class ClientLimitedError extends HttpError {
@@ -56,9 +62,38 @@ export class ClientLimitedError extends HttpError {
 }
 
 /**
- * Double opt-in, step one. Whatever the address — unknown, pending, confirmed, suppressed, limited — the
- * caller gets the same answer, so the form reveals nothing about who subscribes. Only a pending (or
- * new, or formerly unsubscribed) address gets a confirmation mail; a confirmed one is never downgraded.
+ * Double opt-in, step zero, on the request path: the address is checked, the client's limit and the
+ * public-mail budget are taken (the only limits that may answer otherwise: 429), and the request is
+ * queued. Nothing here depends on who the address belongs to, so neither the answer nor its time tells
+ * whether it is subscribed.
+ */
+export async function acceptSubscription(
+  ports: { readonly limits: RateLimiter; readonly queue: PublicMailQueue },
+  settings: { readonly perClientPerHour: number; readonly budget: PublicMailBudget },
+  request: SubscribeRequest & { readonly honeypot?: string },
+  now: Date,
+): Promise<'queued' | 'honeypot'> {
+  const email = normalizeEmail(request.email);
+  if (request.honeypot) return 'honeypot';
+  const client = await ports.limits.take(
+    'subscribe-client',
+    request.clientAddress,
+    settings.perClientPerHour,
+    3600,
+    now,
+  );
+  if (!client.allowed) throw new ClientLimitedError(client.retryAfterSeconds);
+  await takePublicBudget(ports.limits, settings.budget, 1, now);
+  const { lang, cadence, topics, clientAddress, source } = request;
+  await ports.queue.enqueue([{ kind: 'subscribe', email, lang, cadence, topics, clientAddress, source }]);
+  return 'queued';
+}
+
+/**
+ * Double opt-in, step one, in the public-mail worker. Whatever the address — unknown, pending,
+ * confirmed, suppressed, limited — the caller got the same answer already. Only a pending (or new, or
+ * formerly unsubscribed) address gets a confirmation mail, within the limits per mailbox (its aliases
+ * counted together) and per domain; a confirmed one is never downgraded.
  */
 export async function requestSubscription(
   ports: SubscriptionPorts,
@@ -67,29 +102,28 @@ export async function requestSubscription(
   now: Date,
 ): Promise<Silent> {
   const email = normalizeEmail(request.email);
-  if (request.honeypot) return 'honeypot';
-  const client = await ports.limits.take(
-    'subscribe-client',
-    request.clientAddress,
-    settings.limits.perClientPerHour,
-    3600,
-    now,
-  );
-  if (!client.allowed) throw new ClientLimitedError(client.retryAfterSeconds);
   if (await ports.suppressions.has(addressHash(settings.addressKey, email))) return 'suppressed';
 
   const id = subscriberIdFor(settings.addressKey, email);
   const existing = await ports.subscribers.get(id);
   if (existing?.status === 'confirmed') return 'already-confirmed';
   if (existing?.status === 'suppressed') return 'suppressed';
-  const target = await ports.limits.take(
-    'confirm-target',
-    id,
-    settings.limits.confirmationsPerAddressPerDay,
+  const mailbox = await ports.limits.take(
+    'confirm-mailbox',
+    mailboxHash(settings.addressKey, email),
+    settings.limits.confirmationsPerMailboxPerDay,
     86_400,
     now,
   );
-  if (!target.allowed) return 'target-limited';
+  if (!mailbox.allowed) return 'target-limited';
+  const domain = await ports.limits.take(
+    'confirm-domain',
+    domainHash(settings.addressKey, email),
+    settings.limits.confirmationsPerDomainPerHour,
+    3600,
+    now,
+  );
+  if (!domain.allowed) return 'target-limited';
 
   const at = now.toISOString();
   const pending: Subscriber = {
@@ -122,7 +156,7 @@ export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
  * mail follows.
  */
 export async function confirmSubscription(
-  ports: Pick<SubscriptionPorts, 'subscribers' | 'notices'>,
+  ports: { readonly subscribers: SubscriberStore; readonly notices: Pick<Notices, 'welcome'> },
   keys: TokenKeys,
   token: string,
   now: Date,

@@ -4,38 +4,26 @@ import type { Language } from '#core/languages.ts';
 import { fillMail } from '#core/mail/fill.ts';
 import { renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
-import { type AddressKey, addressHash } from '#core/subscriptions/address-hash.ts';
+import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
+import type { PublicMailQueue } from '#core/public-mail/ports.ts';
+import { type AddressKey, addressHash, domainHash, mailboxHash } from '#core/subscriptions/address-hash.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
+import { neutralize } from '#core/suggestions/neutralize.ts';
 import { signToken, type TokenKeys } from '#core/tokens.ts';
 import type { ArticleStore, Mailer, RateLimiter, SuppressionList, TemplateSource } from '#ports/index.ts';
 
 export const MAX_FRIENDS = 3;
 export const MAX_NAME = 60;
-export const MAX_NOTE = 500;
+export const MAX_NOTE = 280;
 
-export interface SuggestionPorts {
-  readonly articles: Pick<ArticleStore, 'getVersions' | 'countSuggestion'>;
-  /** Addresses never to mail (bounced, complained, erased). */
-  readonly suppressions: Pick<SuppressionList, 'has'>;
-  /** Addresses that asked for no more suggestions. */
-  readonly optOuts: SuppressionList;
-  readonly limits: RateLimiter;
-  readonly mailer: Mailer;
-  readonly templates: TemplateSource;
-}
-
-export interface SuggestionSettings {
-  readonly from: string;
-  readonly publisher: string;
-  readonly publicBaseUrl: string;
-  readonly postalAddress?: string;
-  readonly tokenKeys: TokenKeys;
-  readonly addressKey: AddressKey;
-  readonly limits: {
-    readonly perClientPerHour: number;
-    readonly perSenderPerHour: number;
-    readonly perFriendPerDay: number;
-  };
+export interface SuggestionLimits {
+  readonly perClientPerHour: number;
+  /** Per sender mailbox (aliases counted together). */
+  readonly perSenderPerHour: number;
+  /** Per friend mailbox (aliases counted together): beyond it, silently nothing. */
+  readonly perFriendPerDay: number;
+  /** Per friend domain: beyond it, silently nothing. */
+  readonly perDomainPerHour: number;
 }
 
 export interface Suggestion {
@@ -59,33 +47,35 @@ export class SuggestionLimitedError extends HttpError {
   }
 }
 
-/** Text that mail programs would turn into a link stays text: a zero-width space breaks the pattern. */
-export function unlinkable(text: string): string {
-  return text
-    .replace(/:\/\//g, ':/\u200b/')
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
-    .replace(/@/g, '@\u200b');
-}
-
 /**
- * "Suggest to a friend" that cannot be turned into a spam relay: a fixed template in the article's
- * language (who suggested it, title, summary, link, an optional plain-text note that no mail program
- * turns into links), From Herald and Reply-To the sender, at most three friends, limits per client and
- * per sender (429) and per friend (silently nothing). Suppressed addresses and those who asked for no
- * suggestions get nothing, and the sender is not told. No friend's address is kept.
+ * "Suggest to a friend", on the request path: the article must exist, the client's and the sender's
+ * limits (429) and the public-mail budget are taken, and one job per friend is queued. The friends'
+ * fate (suppressed, opted out, limited) is decided by the worker, so the answer never tells it.
  */
-export async function suggestArticle(
-  ports: SuggestionPorts,
-  settings: SuggestionSettings,
+export async function acceptSuggestion(
+  ports: {
+    readonly articles: Pick<ArticleStore, 'getVersions'>;
+    readonly limits: RateLimiter;
+    readonly queue: PublicMailQueue;
+  },
+  settings: {
+    readonly addressKey: AddressKey;
+    readonly limits: SuggestionLimits;
+    readonly budget: PublicMailBudget;
+  },
   suggestion: Suggestion,
   now: Date,
-): Promise<{ sent: number }> {
+): Promise<{ queued: number }> {
   const article = (await ports.articles.getVersions(suggestion.articleId)).find(
     (v) => v.lang === suggestion.lang && !v.withdrawnAt,
   );
   if (!article) throw new HttpError(404, 'there is no such article in that language');
   const senderEmail = normalizeEmail(suggestion.senderEmail);
-  const friends = [...new Set(suggestion.friendEmails.map((email) => normalizeEmail(email)))];
+  const friends = new Map<string, string>();
+  for (const email of suggestion.friendEmails) {
+    const friend = normalizeEmail(email);
+    friends.set(mailboxHash(settings.addressKey, friend), friend);
+  }
 
   const client = await ports.limits.take(
     'suggest-client',
@@ -97,53 +87,117 @@ export async function suggestArticle(
   if (!client.allowed) throw new SuggestionLimitedError(client.retryAfterSeconds, 'from your network');
   const sender = await ports.limits.take(
     'suggest-sender',
-    addressHash(settings.addressKey, senderEmail),
+    mailboxHash(settings.addressKey, senderEmail),
     settings.limits.perSenderPerHour,
     3600,
     now,
   );
   if (!sender.allowed) throw new SuggestionLimitedError(sender.retryAfterSeconds, 'from this address');
+  await takePublicBudget(ports.limits, settings.budget, friends.size, now);
+
+  const senderName = suggestion.senderName.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  const note = suggestion.note?.trim().slice(0, MAX_NOTE);
+  await ports.queue.enqueue(
+    [...friends.values()].map((friend) => ({
+      kind: 'suggestion' as const,
+      articleId: article.articleId,
+      lang: article.lang,
+      senderName,
+      ...(note ? { note } : {}),
+      friend,
+    })),
+  );
+  return { queued: friends.size };
+}
+
+export interface SuggestionPorts {
+  readonly articles: Pick<ArticleStore, 'getVersions' | 'countSuggestion'>;
+  /** Addresses never to mail (bounced, complained, erased). */
+  readonly suppressions: Pick<SuppressionList, 'has'>;
+  /** Addresses (and mailboxes) that asked for no more suggestions. */
+  readonly optOuts: Pick<SuppressionList, 'has'>;
+  readonly limits: RateLimiter;
+  readonly mailer: Mailer;
+  readonly templates: TemplateSource;
+}
+
+export interface SuggestionSettings {
+  readonly from: string;
+  readonly publisher: string;
+  readonly publicBaseUrl: string;
+  readonly postalAddress?: string;
+  readonly tokenKeys: TokenKeys;
+  readonly addressKey: AddressKey;
+  readonly limits: Pick<SuggestionLimits, 'perFriendPerDay' | 'perDomainPerHour'>;
+}
+
+export type SuggestionOutcome = 'sent' | 'withdrawn' | 'suppressed' | 'opted-out' | 'limited';
+
+/**
+ * One friend's suggestion mail, in the public-mail worker. It cannot be turned into a phishing tool
+ * under the publisher's name: the subject is fixed text of the article's language, with nothing the
+ * visitor typed; the name they gave appears only in the body, said to be a name a visitor gave; the
+ * note is plain text with every host-, URL- and address-like token neutralized; there is no Reply-To
+ * (nobody proved they own the sender's address). Suppressed and opted-out mailboxes get nothing, and
+ * each mailbox and domain has its own limit — aliases of one mailbox counted together.
+ */
+export async function deliverSuggestion(
+  ports: SuggestionPorts,
+  settings: SuggestionSettings,
+  job: { articleId: string; lang: Language; senderName: string; note?: string; friend: string },
+  now: Date,
+): Promise<SuggestionOutcome> {
+  const article = (await ports.articles.getVersions(job.articleId)).find(
+    (v) => v.lang === job.lang && !v.withdrawnAt,
+  );
+  if (!article) return 'withdrawn';
+  const friend = normalizeEmail(job.friend);
+  const exact = addressHash(settings.addressKey, friend);
+  const mailbox = mailboxHash(settings.addressKey, friend);
+  if ((await ports.suppressions.has(exact)) || (await ports.suppressions.has(mailbox))) return 'suppressed';
+  if ((await ports.optOuts.has(exact)) || (await ports.optOuts.has(mailbox))) return 'opted-out';
+  const perMailbox = await ports.limits.take(
+    'suggest-mailbox',
+    mailbox,
+    settings.limits.perFriendPerDay,
+    86_400,
+    now,
+  );
+  if (!perMailbox.allowed) return 'limited';
+  const perDomain = await ports.limits.take(
+    'suggest-domain',
+    domainHash(settings.addressKey, friend),
+    settings.limits.perDomainPerHour,
+    3600,
+    now,
+  );
+  if (!perDomain.allowed) return 'limited';
 
   const messages = await loadMessages(ports.templates, article.lang);
-  const t = (key: string, values: Record<string, string> = {}) =>
-    formatMessage(messages, article.lang, key, { publisher: settings.publisher, ...values });
-  const senderName = suggestion.senderName.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  const t = (key: string) => formatMessage(messages, article.lang, key, { publisher: settings.publisher });
   const url = articleUrl(settings.publicBaseUrl, article.articleId, article.lang);
-  let sent = 0;
-  for (const friend of friends) {
-    const hash = addressHash(settings.addressKey, friend);
-    if ((await ports.suppressions.has(hash)) || (await ports.optOuts.has(hash))) continue;
-    if (
-      !(await ports.limits.take('suggest-friend', hash, settings.limits.perFriendPerDay, 86_400, now)).allowed
-    )
-      continue;
-    const mail = await renderMail(
-      ports.templates,
-      'suggestion',
-      { lang: article.lang, publisher: settings.publisher, postalAddress: settings.postalAddress },
-      {
-        senderName: unlinkable(senderName),
-        note: suggestion.note ? unlinkable(suggestion.note.trim().slice(0, MAX_NOTE)) : undefined,
-        article: { title: article.title, summary: article.summary, url },
-      },
-      ['neverSuggestUrl'],
-    );
-    const neverSuggestUrl = pageUrl(
-      settings.publicBaseUrl,
-      `suggestions/stop?t=${encodeURIComponent(signToken(settings.tokenKeys, 'never-suggest', hash))}&lang=${article.lang}`,
-    );
-    const filled = fillMail(mail, t('suggestSubject', { name: senderName }), article.title, {
-      neverSuggestUrl,
-    });
-    await ports.mailer.send({
-      from: settings.from,
-      to: friend,
-      replyTo: senderEmail,
-      ...filled,
-      headers: [],
-    });
-    sent++;
-  }
-  await ports.articles.countSuggestion(article.articleId, sent);
-  return { sent };
+  const mail = await renderMail(
+    ports.templates,
+    'suggestion',
+    { lang: article.lang, publisher: settings.publisher, postalAddress: settings.postalAddress },
+    {
+      senderName: neutralize(job.senderName.slice(0, MAX_NAME)),
+      note: job.note ? neutralize(job.note.slice(0, MAX_NOTE)) : undefined,
+      article: { title: article.title, summary: article.summary, url },
+    },
+    ['neverSuggestUrl'],
+  );
+  // The opt-out names the mailbox, so it covers every alias of it.
+  const neverSuggestUrl = pageUrl(
+    settings.publicBaseUrl,
+    `suggestions/stop?t=${encodeURIComponent(signToken(settings.tokenKeys, 'never-suggest', mailbox))}&lang=${article.lang}`,
+  );
+  await ports.mailer.send({
+    from: settings.from,
+    to: friend,
+    ...fillMail(mail, t('suggestSubject'), article.title, { neverSuggestUrl }),
+    headers: [],
+  });
+  await ports.articles.countSuggestion(article.articleId, 1);
+  return 'sent';
 }

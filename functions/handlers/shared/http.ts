@@ -139,6 +139,41 @@ export function unframeable(result: HttpResult): HttpResult {
   return { ...result, headers };
 }
 
+/** A validation failure as one message that names each field and what to fix. */
+export function describeIssues(error: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+}): string {
+  return error.issues
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** The origin of the public base URL: the site whose own pages may post Herald's forms. */
+export function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/**
+ * Refuses a state-changing request that another site's page made a browser send (CSRF: it would spread
+ * one client's limits over every visitor of that page): `Sec-Fetch-Site` when the browser sends it, else
+ * `Origin`, checked against `allowedOrigins` (the site's own origin, and for the embeddable form the
+ * CORS allow-list). A request with neither header is not from a browser's page — a mail provider's
+ * RFC 8058 one-click POST, a script — and goes on: its own limits and tokens apply.
+ */
+export function refuseCrossSite(event: HttpEvent, allowedOrigins: readonly string[]): void {
+  const site = header(event, 'sec-fetch-site')?.trim().toLowerCase();
+  if (site === 'same-origin' || site === 'none') return;
+  const origin = header(event, 'origin')?.trim();
+  if (origin && allowedOrigins.includes(origin)) return;
+  if (!site && !origin) return;
+  throw new HttpError(
+    403,
+    origin && origin !== 'null'
+      ? `this form cannot be sent from a page of ${origin.slice(0, 100)}: use the form on this site`
+      : 'this form cannot be sent from another site: use the form on this site',
+  );
+}
+
 /** A JSON answer `{ message }` for API callers. */
 export function jsonMessage(message: string, headers: Record<string, string> = {}): HttpResult {
   return { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ message }) };

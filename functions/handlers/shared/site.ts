@@ -3,13 +3,13 @@ import { DynamoReaderHistory } from '#adapters/dynamodb-reader-history.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { SesMailer } from '#adapters/ses-mailer.ts';
+import { SqsPublicMailQueue } from '#adapters/sqs-send-queue.ts';
 import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import type { Language } from '#core/languages.ts';
 import { type PageContent, renderPage } from '#core/pages/page.ts';
-import type { Notices } from '#ports/index.ts';
+import { QueuedNotices } from '#core/public-mail/queued-notices.ts';
 
 /** What the subscription pages share: configuration, stores, notices and localized page rendering. */
 export async function siteFromEnv() {
@@ -18,8 +18,6 @@ export async function siteFromEnv() {
     HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
     HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
     HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
-    HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS,
-    HERALD_SES_CONFIGURATION_SET: env.HERALD_SES_CONFIGURATION_SET,
     HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
     HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
     HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
@@ -27,33 +25,19 @@ export async function siteFromEnv() {
     HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
     HERALD_CORS_ORIGINS: env.HERALD_CORS_ORIGINS,
     HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: env.HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR,
-    HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY: env.HERALD_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
-    HERALD_SOFT_BOUNCE_LIMIT: env.HERALD_SOFT_BOUNCE_LIMIT,
+    HERALD_PUBLIC_MAIL_QUEUE_URL: env.HERALD_PUBLIC_MAIL_QUEUE_URL,
+    HERALD_PUBLIC_MAILS_PER_HOUR: env.HERALD_PUBLIC_MAILS_PER_HOUR,
+    HERALD_PUBLIC_MAILS_PER_DAY: env.HERALD_PUBLIC_MAILS_PER_DAY,
   });
   const tokenKeys = await loadTokenKeys(config);
   const addressKey = await loadAddressKey(config);
   const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
   const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
-  // The mail renderer (and mjml in it) loads on the first mail, not at cold start: most requests send none.
-  let renderer: Promise<Notices> | undefined;
-  const mailNotices = () => {
-    renderer ??= import('#core/mail/notices.ts').then(
-      ({ MailNotices }) =>
-        new MailNotices(templates, new SesMailer(config.HERALD_SES_CONFIGURATION_SET), {
-          from: config.HERALD_FROM_ADDRESS,
-          publisher: config.HERALD_PUBLISHER_NAME,
-          publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
-          postalAddress: config.HERALD_POSTAL_ADDRESS,
-          tokenKeys,
-        }),
-    );
-    return renderer;
-  };
-  const notices: Notices = {
-    confirmation: async (subscriber, url) => (await mailNotices()).confirmation(subscriber, url),
-    welcome: async (subscriber) => (await mailNotices()).welcome(subscriber),
-    link: async (subscriber, kind, url) => (await mailNotices()).link(subscriber, kind, url),
-  };
+  const limits = new DynamoRateLimiter(config.HERALD_TABLE);
+  // Mail the public causes is only queued here; the public-mail worker renders and sends it.
+  const queue = new SqsPublicMailQueue(config.HERALD_PUBLIC_MAIL_QUEUE_URL);
+  const budget = { perHour: config.HERALD_PUBLIC_MAILS_PER_HOUR, perDay: config.HERALD_PUBLIC_MAILS_PER_DAY };
+  const notices = new QueuedNotices(queue, limits, budget);
   const publisher = config.HERALD_PUBLISHER_NAME;
 
   /** `t(key)` for a language, with the publisher filled in; raw text (pages escape it). */
@@ -80,7 +64,9 @@ export async function siteFromEnv() {
     subscribers,
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     history: new DynamoReaderHistory(config.HERALD_TABLE),
-    limits: new DynamoRateLimiter(config.HERALD_TABLE),
+    limits,
+    queue,
+    budget,
     notices,
     messagesFor,
     page,

@@ -1,15 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '#core/errors.ts';
+import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import { eraseSubscriber, exportSubscriber, suppressAddress } from '#core/subscriptions/lifecycle.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import { handleSesEvent } from '#core/subscriptions/ses-events.ts';
 import {
+  acceptSubscription,
   ClientLimitedError,
   confirmSubscription,
   requestSubscription,
 } from '#core/subscriptions/subscribe.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 import {
+  MemoryPublicMailQueue,
   MemoryRateLimiter,
   MemorySubscriberStore,
   MemorySuppressionList,
@@ -24,8 +27,9 @@ const settings = {
   tokenKeys: keys,
   addressKey,
   confirmHours: 48,
-  limits: { perClientPerHour: 5, confirmationsPerAddressPerDay: 2 },
+  limits: { confirmationsPerMailboxPerDay: 2, confirmationsPerDomainPerHour: 4 },
 };
+const accepting = { perClientPerHour: 5, budget: { perHour: 8, perDay: 20 } };
 const t0 = new Date('2026-11-20T10:00:00Z');
 const later = (hours: number) => new Date(t0.getTime() + hours * 3_600_000);
 
@@ -34,6 +38,7 @@ let ports: {
   suppressions: MemorySuppressionList;
   limits: MemoryRateLimiter;
   notices: RecordingNotices;
+  queue: MemoryPublicMailQueue;
 };
 beforeEach(() => {
   ports = {
@@ -41,16 +46,23 @@ beforeEach(() => {
     suppressions: new MemorySuppressionList(),
     limits: new MemoryRateLimiter(),
     notices: new RecordingNotices(),
+    queue: new MemoryPublicMailQueue(),
   };
 });
 
-const subscribe = (email: string, clientAddress = '203.0.113.7', now = t0, extra = {}) =>
-  requestSubscription(
+/** A subscribe request as it goes: accepted on the request path, then decided by the public-mail worker. */
+const subscribe = async (email: string, clientAddress = '203.0.113.7', now = t0, extra = {}) => {
+  const accepted = await acceptSubscription(
     ports,
-    settings,
+    accepting,
     { email, lang: 'fr', cadence: 'immediate', topics: [], clientAddress, source: 'page', ...extra },
     now,
   );
+  if (accepted === 'honeypot') return accepted;
+  const job = ports.queue.jobs.shift()!;
+  if (job.kind !== 'subscribe') throw new Error(`queued ${job.kind}`);
+  return requestSubscription(ports, settings, job, now);
+};
 const confirmToken = (n = -1) =>
   new URL(ports.notices.sent.filter((m) => m.kind === 'confirmation').at(n)!.url!).searchParams.get('t')!;
 
@@ -103,8 +115,43 @@ describe('double opt-in', () => {
     expect(ports.notices.sent).toHaveLength(2);
   });
 
+  it('counts the aliases of one mailbox together: +tags, case, and dots at Gmail', async () => {
+    expect(await subscribe('victim+1@gmail.com', '192.0.2.1')).toBe('sent');
+    expect(await subscribe('V.ictim+2@googlemail.com', '192.0.2.2')).toBe('sent');
+    for (const alias of ['vic.tim@gmail.com', 'victim+3@gmail.com', 'VICTIM@GMAIL.COM'])
+      expect(await subscribe(alias, '192.0.2.3')).toBe('target-limited');
+    expect(ports.notices.sent).toHaveLength(2);
+  });
+
+  it('sends at most the configured confirmations to one domain in an hour, then nothing, with the usual answer', async () => {
+    for (let i = 0; i < 4; i++)
+      expect(await subscribe(`reader${i}@small.example`, `192.0.2.${i}`)).toBe('sent');
+    expect(await subscribe('reader9@small.example', '192.0.2.9')).toBe('target-limited');
+    expect(await subscribe('reader9@small.example', '192.0.2.9', later(1.01))).toBe('sent');
+  });
+
+  it('answers 429 with a retry hint once the public-mail budget of the hour is spent, and queues nothing', async () => {
+    for (let i = 0; i < 8; i++) await subscribe(`b${i}@example.org`, `198.51.100.${i}`);
+    const spent = acceptSubscription(
+      ports,
+      accepting,
+      {
+        email: 'late@example.org',
+        lang: 'fr',
+        cadence: 'immediate',
+        topics: [],
+        clientAddress: '198.51.100.99',
+        source: 'api',
+      },
+      t0,
+    );
+    await expect(spent).rejects.toBeInstanceOf(PublicBudgetSpentError);
+    await expect(spent).rejects.toMatchObject({ statusCode: 429 });
+    expect(ports.queue.jobs).toHaveLength(0);
+  });
+
   it('answers 429 with a retry hint only for too many requests from one client', async () => {
-    for (let i = 0; i < 5; i++) await subscribe(`reader${i}@example.org`, '203.0.113.50');
+    for (let i = 0; i < 5; i++) await subscribe(`reader${i}@example${i}.org`, '203.0.113.50');
     const flood = subscribe('one-more@example.org', '203.0.113.50');
     await expect(flood).rejects.toBeInstanceOf(ClientLimitedError);
     await expect(flood).rejects.toMatchObject({ statusCode: 429, retryAfterSeconds: 3600 });
