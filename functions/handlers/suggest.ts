@@ -11,7 +11,7 @@ import {
   MAX_NAME,
   MAX_NOTE,
   SuggestionLimitedError,
-} from '#core/suggestions/suggest.ts';
+} from '#core/suggestions/accept.ts';
 import {
   describeIssues,
   type HttpEvent,

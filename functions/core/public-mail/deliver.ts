@@ -3,11 +3,8 @@ import { pageUrl } from '#core/pages/urls.ts';
 import type { PublicMailJob } from '#core/public-mail/jobs.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import { requestSubscription, type Silent, type SubscriptionLimits } from '#core/subscriptions/subscribe.ts';
-import {
-  deliverSuggestion,
-  type SuggestionLimits,
-  type SuggestionOutcome,
-} from '#core/suggestions/suggest.ts';
+import type { SuggestionLimits } from '#core/suggestions/accept.ts';
+import { deliverSuggestion, type SuggestionOutcome } from '#core/suggestions/deliver.ts';
 import { signToken } from '#core/tokens.ts';
 import type {
   ArticleStore,
