@@ -46,7 +46,8 @@ describe.skipIf(!hasChromium)('(needs Chromium) the article page', () => {
         return mails.length > 0 && mails;
       });
       expect(mail!.from).toBe('Herald <digest@herald.example.org>');
-      expect(mail!.subject).toBe('Claire Dupont vous suggère un article de Herald');
+      expect(mail!.subject).toBe('On vous suggère un article de Herald');
+      expect(mail!.body.html).toContain('le nom « Claire Dupont »');
       expect(mail!.body.html).toContain(`href="${articleUrl('fr')}"`);
       expect(mail!.body.html).not.toContain('href="https://evil.example');
     } finally {
