@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
@@ -32,6 +35,18 @@ import {
 
 // Hostile input against the public doors of the local stack, one group per attack. Every answer must be
 // a 4xx that says what is wrong (never a 5xx), and nothing may reach a reader that should not.
+
+// Read by the handlers when they first load, in this process: the limits per client and sender are
+// out of the way, so what is tried here is what stands behind them (per mailbox, per domain, proofs).
+Object.assign(process.env, {
+  HERALD_SUBSCRIBE_PER_CLIENT_PER_HOUR: '500',
+  HERALD_SUGGEST_PER_CLIENT_PER_HOUR: '500',
+  HERALD_SUGGEST_PER_SENDER_PER_HOUR: '500',
+  HERALD_SUGGEST_PER_DOMAIN_PER_HOUR: '5',
+  HERALD_PROOF_COST: '20000',
+  HERALD_CORS_ORIGINS: 'https://friends.example',
+  HERALD_PUBLIC_MAILS_PER_HOUR: '400',
+});
 
 // Every mail of this file goes through a proxy that refuses what SES refuses: a From whose display name
 // is not RFC 2047-encoded. The From has a Cyrillic name, as a Russian publisher's would.
@@ -506,5 +521,356 @@ describe('SES refusals, by whose fault they are', () => {
     } finally {
       refuseRecipient = () => undefined;
     }
+  });
+});
+
+/** A solved proof of work for `form`, asked for from `localAddress` (another loopback address is another client). */
+async function solvedProof(form: 'subscribe' | 'suggest', localAddress = '127.0.0.1'): Promise<string> {
+  const url = new URL(`${web()}api/${form}/challenge`);
+  const challenge = await new Promise<unknown>((resolve, reject) => {
+    request({ host: url.hostname, port: url.port, path: url.pathname, localAddress }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve(JSON.parse(body)));
+    })
+      .on('error', reject)
+      .end();
+  });
+  const solution = await solveChallenge({ challenge, deriveKey } as Parameters<typeof solveChallenge>[0]);
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+}
+
+const suggestion = (overrides: Record<string, unknown> = {}) => ({
+  article: 'grain-corridor',
+  language: 'en',
+  senderName: 'Ada',
+  senderEmail: 'ada@example.org',
+  friendEmails: ['friend@example.org'],
+  ...overrides,
+});
+
+describe('cross-site requests', () => {
+  const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+
+  it('are refused with 403 and why, on every form that changes something, and nothing is queued', async () => {
+    await addReader(local.stack, 'csrf@example.org', 'en');
+    const id = stackIdFor('csrf@example.org');
+    const keys = stackTokenKeys();
+    const soon = new Date(Date.now() + 600_000);
+    const forms: Array<[string, BodyInit]> = [
+      ['subscribe?lang=en', new URLSearchParams({ email: 'x@example.org', language: 'en' })],
+      ['api/subscribe', JSON.stringify({ email: 'x@example.org', language: 'en' })],
+      ['api/suggest', JSON.stringify(suggestion())],
+      [
+        `preferences?t=${encodeURIComponent(signToken(keys, 'preferences', id))}`,
+        new URLSearchParams({ action: 'data' }),
+      ],
+      [
+        `confirm?t=${encodeURIComponent(signToken(keys, 'confirm', id, soon))}`,
+        new URLSearchParams({ confirm: 'yes' }),
+      ],
+      [
+        `erase?t=${encodeURIComponent(signToken(keys, 'erase', id, soon))}`,
+        new URLSearchParams({ erase: 'yes' }),
+      ],
+      [
+        `suggestions/stop?t=${encodeURIComponent(signToken(keys, 'never-suggest', 'a'.repeat(64)))}`,
+        new URLSearchParams({ stop: 'yes' }),
+      ],
+      [
+        `unsubscribe?t=${encodeURIComponent(signToken(keys, 'unsubscribe', id))}`,
+        new URLSearchParams({ undo: signToken(keys, 'undo-unsubscribe', id, soon) }),
+      ],
+    ];
+    const before = (await outbox(local.stack)).length;
+    for (const [route, body] of forms) {
+      for (const headers of [
+        crossSite,
+        { origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'same-site', origin: 'https://news.evil.example' },
+        { origin: 'null' },
+      ]) {
+        const response = await fetch(`${web()}${route}`, {
+          method: 'POST',
+          headers: {
+            ...headers,
+            ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+          },
+          body,
+        });
+        expect(response.status, `${route} ${JSON.stringify(headers)}`).toBe(403);
+        expect(await response.text()).toMatch(/cannot be sent from (a page of https:\/\/|another site)/);
+      }
+    }
+    expect((await new DynamoSubscriberStore(table()).get(id))?.status).toBe('confirmed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await outbox(local.stack)).length).toBe(before);
+  });
+
+  it("are accepted from the site itself, from an origin of the embeddable form's allow-list, and from servers", async () => {
+    const allowed = await postJson(
+      'api/subscribe',
+      { email: 'embedded@example.org', language: 'en' },
+      {
+        origin: 'https://friends.example',
+        'sec-fetch-site': 'cross-site',
+      },
+    );
+    expect(allowed.status).toBe(202);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://friends.example');
+    const sameOrigin = await postJson(
+      'api/subscribe',
+      { email: 'own@example.org', language: 'en' },
+      {
+        origin: web().replace(/\/$/, ''),
+        'sec-fetch-site': 'same-origin',
+      },
+    );
+    expect(sameOrigin.status).toBe(202);
+    // The embeddable form's origin may not post suggestions: its allow-list is for subscribing.
+    const suggestFromThere = await postJson('api/suggest', suggestion(), {
+      origin: 'https://friends.example',
+    });
+    expect(suggestFromThere.status).toBe(403);
+
+    // RFC 8058: a mail provider's server posts the one-click unsubscribe with no such headers.
+    await addReader(local.stack, 'one-click@example.org', 'en');
+    const token = signToken(stackTokenKeys(), 'unsubscribe', stackIdFor('one-click@example.org'));
+    const form = new FormData();
+    form.set('List-Unsubscribe', 'One-Click');
+    const oneClick = await fetch(`${web()}unsubscribe?t=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(oneClick.status).toBe(200);
+    expect((await new DynamoSubscriberStore(table()).get(stackIdFor('one-click@example.org')))?.status).toBe(
+      'unsubscribed',
+    );
+  });
+});
+
+describe('proofs of work', () => {
+  it('are bound to the client that asked: a proof solved elsewhere is refused', async () => {
+    await upload(local.stack, 'documents/grain/en.md', fixtureDocument('markdown/grain-corridor.en.md'));
+    await waitFor(
+      'the article',
+      async () => (await fetch(`${web()}articles/grain-corridor/en`)).status === 200,
+    );
+    const elsewhere = await solvedProof('suggest', '127.0.0.2');
+    const refused = await postJson('api/suggest', suggestion({ proof: elsewhere }));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/solved elsewhere/);
+    const here = await postJson(
+      'api/suggest',
+      suggestion({ friendEmails: ['bound@example.org'], proof: await solvedProof('suggest') }),
+    );
+    expect(here.status).toBe(202);
+  });
+
+  it("are bound to one form: a suggestion's proof does not subscribe, nor the other way round", async () => {
+    const subscribeForm = await fetch(`${web()}subscribe?lang=en`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        email: 'cross-proof@example.org',
+        language: 'en',
+        altcha: await solvedProof('suggest'),
+      }),
+    });
+    expect(subscribeForm.status).toBe(400);
+    expect(await subscribeForm.text()).toMatch(/another form/);
+    const suggest = await postJson('api/suggest', suggestion({ proof: await solvedProof('subscribe') }));
+    expect(suggest.status).toBe(400);
+  });
+
+  it("guard Herald's own subscribe form, and cost what the configuration says", async () => {
+    const page = await fetch(`${web()}subscribe?lang=fr`);
+    const html = await page.text();
+    expect(html).toContain('<altcha-widget challenge="/api/subscribe/challenge"');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const without = await fetch(`${web()}subscribe?lang=en`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'no-proof@example.org', language: 'en' }),
+    });
+    expect(without.status).toBe(400);
+    expect(await without.text()).toMatch(/proof of work is missing/);
+    const withProof = await fetch(`${web()}subscribe?lang=en`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        email: 'with-proof@example.org',
+        language: 'en',
+        altcha: await solvedProof('subscribe'),
+      }),
+    });
+    expect(withProof.status).toBe(200);
+    // HERALD_PROOF_COST=20000 for this file: a solution takes 10,000 to 30,000 rounds.
+    const counters = [];
+    for (let i = 0; i < 8; i++) {
+      const proof = JSON.parse(Buffer.from(await solvedProof('subscribe'), 'base64').toString()) as {
+        solution: { counter: number };
+      };
+      counters.push(proof.solution.counter);
+    }
+    for (const counter of counters) {
+      expect(counter).toBeGreaterThanOrEqual(10_000);
+      expect(counter).toBeLessThanOrEqual(30_000);
+    }
+  });
+});
+
+describe('one mailbox, many aliases', () => {
+  it('gets at most two suggestions a day, however its address is spelt', async () => {
+    const aliases = Array.from({ length: 18 }, (_, i) =>
+      i % 3 === 0
+        ? `victim+${i}@gmail.com`
+        : i % 3 === 1
+          ? `v.i.c.t.i.m+${i}@googlemail.com`
+          : `Vic.tim+x${i}@Gmail.com`,
+    );
+    for (const [i, alias] of aliases.entries()) {
+      const response = await postJson(
+        'api/suggest',
+        suggestion({
+          senderEmail: `sender${i}@example.org`,
+          friendEmails: [alias],
+          proof: await solvedProof('suggest'),
+        }),
+      );
+      expect(response.status).toBe(202);
+    }
+    const toMailbox = async () =>
+      (await outbox(local.stack)).filter((m) =>
+        m.destination.to.some((to) => /^v\.?i\.?c\.?t\.?i\.?m/i.test(to) && /g(oogle)?mail\.com$/i.test(to)),
+      );
+    await waitFor('the first two', async () => (await toMailbox()).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await toMailbox()).toHaveLength(2);
+  });
+
+  it('gets at most three confirmation mails a day through its aliases', async () => {
+    const aliases = [
+      'target+a@example.net',
+      'TARGET+b@example.net',
+      'target+c@Example.NET',
+      'target@example.net',
+      'target+e@example.net',
+    ];
+    for (const email of aliases)
+      expect((await postJson('api/subscribe', { email, language: 'en' })).status).toBe(202);
+    const toMailbox = async () =>
+      (await outbox(local.stack)).filter((m) => m.destination.to.some((to) => /^target/i.test(to)));
+    await waitFor('three confirmations', async () => (await toMailbox()).length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await toMailbox()).toHaveLength(3);
+  });
+
+  it('and one domain gets at most the hourly share of suggestions', async () => {
+    for (let i = 0; i < 9; i++) {
+      const response = await postJson(
+        'api/suggest',
+        suggestion({
+          senderEmail: `d${i}@example.org`,
+          friendEmails: [`person${i}@one-domain.example`],
+          proof: await solvedProof('suggest'),
+        }),
+      );
+      expect(response.status).toBe(202);
+    }
+    const toDomain = async () =>
+      (await outbox(local.stack)).filter((m) =>
+        m.destination.to.some((to) => to.endsWith('@one-domain.example')),
+      );
+    await waitFor('five', async () => (await toDomain()).length >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await toDomain()).toHaveLength(5);
+  });
+});
+
+describe('what the visitor writes into a suggestion', () => {
+  it('never reaches the subject, is shown as a name a visitor gave, and links nowhere; nobody gets a Reply-To', async () => {
+    const senderName = 'Bank Security: act now at evil-bank.example';
+    const note =
+      'Your account is locked. Unlock at evil-bank.example/unlock or evil-bank.example:443/a, https://evil.example/x, www.evil.example, or mail help@evil-bank.example';
+    const response = await postJson(
+      'api/suggest',
+      suggestion({
+        senderName,
+        note,
+        senderEmail: 'phisher@example.org',
+        friendEmails: ['mark@example.org'],
+        proof: await solvedProof('suggest'),
+      }),
+    );
+    expect(response.status).toBe(202);
+    const [mail] = await waitFor('the suggestion', async () => {
+      const mails = await mailTo(local.stack, 'mark@example.org');
+      return mails.length > 0 && mails;
+    });
+    expect(mail!.subject).toBe('An article from Herald was suggested to you');
+    expect((mail as unknown as { replyTo?: string[] }).replyTo ?? []).toEqual([]);
+    for (const part of [mail!.body.html!, mail!.body.text!].map((p) => p.replace(/\s+/g, ' '))) {
+      expect(part).not.toMatch(/evil-bank\.example|evil\.example|help@/);
+      expect(part).toContain('evil-bank[.]example/unlock');
+      expect(part).toContain('evil-bank[.]example[:]443/a');
+      expect(part).toContain('help[at]evil-bank[.]example');
+      expect(part).toMatch(/gave the name “Bank Security: act now at evil-bank\[\.\]example”/);
+    }
+    const hrefs = [...mail!.body.html!.matchAll(/href="([^"]+)"/g)].map(
+      (m) => new URL(m[1]!.replaceAll('&amp;', '&')).host,
+    );
+    expect(new Set(hrefs)).toEqual(new Set([new URL(web()).host]));
+  });
+
+  it.each([
+    ['a __proto__ key', '{"__proto__":{"admin":true},"email":"a@example.org","language":"en"}'],
+    ['a constructor key', '{"constructor":{"prototype":{}},"email":"a@example.org","language":"en"}'],
+    [
+      'deep nesting',
+      `{"email":"a@example.org","language":"en","topics":${'['.repeat(2000)}${']'.repeat(2000)}}`,
+    ],
+  ])('refuses %s in a JSON body with 400, on both APIs', async (_what, body) => {
+    for (const route of ['api/subscribe', 'api/suggest']) {
+      const response = await fetch(`${web()}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status, route).toBe(400);
+    }
+  });
+
+  it('refuses a __proto__ form field with 400', async () => {
+    const response = await fetch(`${web()}subscribe?lang=en`, {
+      method: 'POST',
+      body: new URLSearchParams({ __proto__: 'x', email: 'proto@example.org', language: 'en' }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('the time a subscribe request takes', () => {
+  it('is the same for a confirmed address and a new one: the answer is queued before anything about the address is read', async () => {
+    await addReader(local.stack, 'timing-known@example.org', 'en');
+    const time = async (email: string) => {
+      const start = performance.now();
+      const response = await postJson('api/subscribe', { email, language: 'en' });
+      const elapsed = performance.now() - start;
+      return { elapsed, status: response.status, body: await response.text() };
+    };
+    const known: number[] = [];
+    const fresh: number[] = [];
+    const answers = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const a = await time('timing-known@example.org');
+      const b = await time(`timing-new-${i}@example.org`);
+      known.push(a.elapsed);
+      fresh.push(b.elapsed);
+      answers.add(`${a.status} ${a.body}`).add(`${b.status} ${b.body}`);
+    }
+    expect(answers.size).toBe(1);
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    // Measured as it was before: 16–24 ms against 34–69 ms. Now the same work: only noise between them.
+    expect(Math.abs(median(known) - median(fresh))).toBeLessThan(Math.max(5, 0.25 * median(fresh)));
   });
 });
