@@ -6,6 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import { grantPartitions } from './table-access.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** Public-mail workers running at once (the SQS event source's maximum concurrency; 2 is its least). */
@@ -68,7 +69,10 @@ export class PublicMail extends Construct {
         resources: [props.sesSend.identityArn, props.sesSend.configurationSetArn],
       }),
     );
-    props.table.grantReadWriteData(this.function);
+    grantPartitions(props.table, this.function, {
+      read: ['suppressions', 'noSuggestions'],
+      write: ['subscribers', 'limits', 'articles', 'quota'],
+    });
     props.tokenKeys.grantRead(this.function);
     props.addressKey.grantRead(this.function);
   }

@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import { grantPartitions } from './table-access.ts';
 
 export interface SesEventsProps {
   readonly table: ITableV2;
@@ -96,7 +97,7 @@ export class SesEvents extends Construct {
       description: 'Herald: bounces and complaints suppress addresses',
       environment: { ...props.environment, HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn },
     });
-    props.table.grantReadWriteData(this.function);
+    grantPartitions(props.table, this.function, { write: ['subscribers', 'suppressions'] });
     props.addressKey.grantRead(this.function);
     new Rule(this, 'BouncesAndComplaints', {
       description: 'SES bounces and complaints of Herald mail',

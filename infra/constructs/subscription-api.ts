@@ -8,6 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import { grantPartitions } from './table-access.ts';
 
 export interface SubscriptionApiProps {
   readonly table: ITableV2;
@@ -201,14 +202,25 @@ export class SubscriptionApi extends Construct {
     }
     const { unsubscribe, preferences, subscribe, confirm, myData, suggest, suggestionsStop } = this.functions;
     for (const fn of [unsubscribe, preferences, subscribe, confirm, myData, suggest, suggestionsStop]) {
-      props.table.grantReadWriteData(fn);
       props.tokenKeys.grantRead(fn);
       props.addressKey.grantRead(fn);
     }
-    // None of them sends mail: these queue what the public causes, for the public-mail worker.
-    for (const fn of [preferences, subscribe, confirm, suggest]) props.publicMail.grantSendMessages(fn);
-    for (const fn of [this.functions.article, this.functions.digest, this.functions.archive])
-      props.table.grantReadData(fn);
+    // Each function reaches the table's partitions it uses, and no others (see README: Least privilege).
+    const { table } = props;
+    grantPartitions(table, unsubscribe, { write: ['subscribers'] });
+    grantPartitions(table, preferences, { write: ['subscribers', 'limits'] });
+    grantPartitions(table, subscribe, { write: ['limits', 'proofs'] });
+    grantPartitions(table, confirm, { write: ['subscribers', 'limits'] });
+    // Erasure: the profile, the suppression of its hash, and its rows in the ledger and the receipts.
+    grantPartitions(table, myData, {
+      read: ['digestIndex', 'published'],
+      write: ['subscribers', 'suppressions', 'digests', 'articles'],
+    });
+    grantPartitions(table, suggest, { read: ['articles'], write: ['limits', 'proofs'] });
+    grantPartitions(table, suggestionsStop, { write: ['noSuggestions'] });
+    grantPartitions(table, this.functions.article, { read: ['articles'] });
+    grantPartitions(table, this.functions.archive, { read: ['archive'] });
+    grantPartitions(table, this.functions.digest, { read: ['articles'] });
     props.bucket.grantRead(this.functions.digest, 'digests/*');
   }
 }
