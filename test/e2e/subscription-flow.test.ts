@@ -33,14 +33,16 @@ async function checkPage(page: Page, lang: string, name: string) {
 }
 
 async function flow(lang: 'fr' | 'ar', email: string) {
-  // bypassCSP lets axe-core be injected; the pages' own CSP forbids any script.
+  // bypassCSP lets axe-core be injected; the pages' own CSP allows only Herald's own scripts.
   const page = await browser.newPage({ viewport: { width: 375, height: 800 }, bypassCSP: true });
   try {
     await page.goto(`${local.stack.config.endpoints.web}subscribe?lang=${lang}`);
     await checkPage(page, lang, 'subscribe');
     await page.fill('input[name=email]', email);
     await page.check('input[name=cadence][value=immediate]');
+    // The form solves its proof of work when sent, then goes: the reader waits a moment, nothing more.
     await page.click('button[type=submit]');
+    await page.waitForSelector('[role=status]', { timeout: 20_000 });
     expect(await page.locator('[role=status]').count()).toBe(1);
     await checkPage(page, lang, 'subscribed');
 
