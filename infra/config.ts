@@ -34,7 +34,7 @@ const heraldContext = z.object({
   /** Where subscribing needs a proof of work: Herald's own page (default), the API too, or nowhere. */
   subscribeProof: z.enum(['page', 'all', 'off']).default('page'),
   /** The mean number of SHA-256 rounds a proof of work takes to solve. */
-  proofCost: z.number().int().min(1000).max(10_000_000).default(100_000),
+  proofCost: z.number().int().min(1000).max(10_000_000).default(50_000),
   /** Whether a suggestion may carry a short plain-text note. */
   suggestNotes: z.boolean().default(true),
   apiRateLimit: z.number().positive().default(50),

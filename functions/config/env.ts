@@ -70,7 +70,7 @@ export const env = {
   /** Whether a suggestion may carry a note (plain text, neutralized); `false` refuses notes. */
   HERALD_SUGGEST_NOTES: z._default(z.stringbool(), true),
   /** The mean number of SHA-256 rounds a proof of work takes to solve (about a second on a phone). */
-  HERALD_PROOF_COST: count(100_000, 10_000_000),
+  HERALD_PROOF_COST: count(50_000, 10_000_000),
   /** Where subscribing needs a proof of work: `page` (Herald's own form), `all` (the API too), or `off`. */
   HERALD_SUBSCRIBE_PROOF: z._default(z.enum(['page', 'all', 'off']), 'page'),
   /** The public-mail queue: every mail the public can cause waits there for the public-mail worker. */
