@@ -6,6 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HeraldFunction } from './herald-function.ts';
+import type { SesSend } from './ses-send.ts';
 import { grantPartitions } from './table-access.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -16,11 +17,7 @@ export interface PublicMailProps {
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
   readonly addressKey: ISecret;
-  readonly sesSend: {
-    readonly identityArn: string;
-    readonly configurationSetArn: string;
-    readonly configurationSetName: string;
-  };
+  readonly sesSend: SesSend;
   readonly environment: Record<string, string>;
 }
 

@@ -929,3 +929,62 @@ describe('the public-mail budget', () => {
     );
   });
 });
+
+describe('any public route, tried with hostile paths, parameters and bodies', () => {
+  it('answers 4xx (or a page), never 5xx', async () => {
+    const values = [
+      '__proto__',
+      'constructor',
+      'toString',
+      '..%2F..%2Fetc%2Fpasswd',
+      '%00',
+      'a'.repeat(3000),
+      '%E0%A4%A',
+    ];
+    const paths = values.flatMap((v) => [
+      `articles/${v}/en`,
+      `articles/grain-corridor/${v}`,
+      `archive/${v}`,
+      `archive/${v}/feed.atom`,
+      `digests/${v}`,
+      `preview/${v}/en`,
+      `preview/digest/${v}`,
+      `subscribe?lang=${v}`,
+      `unsubscribe?t=${v}`,
+      `preferences?t=${v}`,
+      `confirm?t=${v}&lang=${v}`,
+      `my-data?t=${v}`,
+      `suggestions/stop?t=${v}&lang=${v}`,
+      `api/suggest/challenge?${v}=1`,
+      `${v}`,
+    ]);
+    const failures: string[] = [];
+    for (const path of paths) {
+      const get = await fetch(`${web()}${path}`);
+      if (get.status >= 500) failures.push(`GET /${path.slice(0, 80)}: ${get.status}`);
+      const post = await fetch(`${web()}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `__proto__=1&constructor=2&email=${encodeURIComponent('a@example.org')}`,
+      });
+      if (post.status >= 500) failures.push(`POST /${path.slice(0, 80)}: ${post.status}`);
+    }
+    for (const contentType of [
+      'application/json',
+      'multipart/form-data',
+      'multipart/form-data; boundary=x',
+      'text/plain',
+      'application/x-www-form-urlencoded; charset=utf-7',
+    ]) {
+      for (const route of ['api/subscribe', 'api/suggest', 'subscribe', 'unsubscribe?t=x']) {
+        const response = await fetch(`${web()}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body: '--x\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\n{"a":\r\n--x--',
+        });
+        if (response.status >= 500) failures.push(`POST /${route} as ${contentType}: ${response.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

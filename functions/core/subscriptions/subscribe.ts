@@ -1,5 +1,6 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
+import { firstSpentLimit } from '#core/limits.ts';
 import { pageUrl } from '#core/pages/urls.ts';
 import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
@@ -108,22 +109,25 @@ export async function requestSubscription(
   const existing = await ports.subscribers.get(id);
   if (existing?.status === 'confirmed') return 'already-confirmed';
   if (existing?.status === 'suppressed') return 'suppressed';
-  const mailbox = await ports.limits.take(
-    'confirm-mailbox',
-    mailboxHash(settings.addressKey, email),
-    settings.limits.confirmationsPerMailboxPerDay,
-    86_400,
+  const spent = await firstSpentLimit(
+    ports.limits,
+    [
+      {
+        scope: 'confirm-mailbox',
+        key: mailboxHash(settings.addressKey, email),
+        limit: settings.limits.confirmationsPerMailboxPerDay,
+        windowSeconds: 86_400,
+      },
+      {
+        scope: 'confirm-domain',
+        key: domainHash(settings.addressKey, email),
+        limit: settings.limits.confirmationsPerDomainPerHour,
+        windowSeconds: 3600,
+      },
+    ],
     now,
   );
-  if (!mailbox.allowed) return 'target-limited';
-  const domain = await ports.limits.take(
-    'confirm-domain',
-    domainHash(settings.addressKey, email),
-    settings.limits.confirmationsPerDomainPerHour,
-    3600,
-    now,
-  );
-  if (!domain.allowed) return 'target-limited';
+  if (spent) return 'target-limited';
 
   const at = now.toISOString();
   const pending: Subscriber = {

@@ -1,5 +1,6 @@
 import { HttpError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
+import { firstSpentLimit } from '#core/limits.ts';
 import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
 import { type AddressKey, mailboxHash } from '#core/subscriptions/address-hash.ts';
@@ -71,22 +72,29 @@ export async function acceptSuggestion(
     friends.set(mailboxHash(settings.addressKey, friend), friend);
   }
 
-  const client = await ports.limits.take(
-    'suggest-client',
-    suggestion.clientAddress,
-    settings.limits.perClientPerHour,
-    3600,
+  const spent = await firstSpentLimit(
+    ports.limits,
+    [
+      {
+        scope: 'suggest-client',
+        key: suggestion.clientAddress,
+        limit: settings.limits.perClientPerHour,
+        windowSeconds: 3600,
+      },
+      {
+        scope: 'suggest-sender',
+        key: mailboxHash(settings.addressKey, senderEmail),
+        limit: settings.limits.perSenderPerHour,
+        windowSeconds: 3600,
+      },
+    ],
     now,
   );
-  if (!client.allowed) throw new SuggestionLimitedError(client.retryAfterSeconds, 'from your network');
-  const sender = await ports.limits.take(
-    'suggest-sender',
-    mailboxHash(settings.addressKey, senderEmail),
-    settings.limits.perSenderPerHour,
-    3600,
-    now,
-  );
-  if (!sender.allowed) throw new SuggestionLimitedError(sender.retryAfterSeconds, 'from this address');
+  if (spent)
+    throw new SuggestionLimitedError(
+      spent.retryAfterSeconds,
+      spent.check.scope === 'suggest-client' ? 'from your network' : 'from this address',
+    );
   await takePublicBudget(ports.limits, settings.budget, friends.size, now);
 
   const senderName = suggestion.senderName.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);

@@ -1,5 +1,6 @@
 import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import type { Language } from '#core/languages.ts';
+import { firstSpentLimit } from '#core/limits.ts';
 import { fillMail } from '#core/mail/fill.ts';
 import { renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
@@ -56,22 +57,25 @@ export async function deliverSuggestion(
   const mailbox = mailboxHash(settings.addressKey, friend);
   if ((await ports.suppressions.has(exact)) || (await ports.suppressions.has(mailbox))) return 'suppressed';
   if ((await ports.optOuts.has(exact)) || (await ports.optOuts.has(mailbox))) return 'opted-out';
-  const perMailbox = await ports.limits.take(
-    'suggest-mailbox',
-    mailbox,
-    settings.limits.perFriendPerDay,
-    86_400,
+  const spent = await firstSpentLimit(
+    ports.limits,
+    [
+      {
+        scope: 'suggest-mailbox',
+        key: mailbox,
+        limit: settings.limits.perFriendPerDay,
+        windowSeconds: 86_400,
+      },
+      {
+        scope: 'suggest-domain',
+        key: domainHash(settings.addressKey, friend),
+        limit: settings.limits.perDomainPerHour,
+        windowSeconds: 3600,
+      },
+    ],
     now,
   );
-  if (!perMailbox.allowed) return 'limited';
-  const perDomain = await ports.limits.take(
-    'suggest-domain',
-    domainHash(settings.addressKey, friend),
-    settings.limits.perDomainPerHour,
-    3600,
-    now,
-  );
-  if (!perDomain.allowed) return 'limited';
+  if (spent) return 'limited';
 
   const messages = await loadMessages(ports.templates, article.lang);
   const t = (key: string) => formatMessage(messages, article.lang, key, { publisher: settings.publisher });
