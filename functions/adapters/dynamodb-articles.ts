@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -7,22 +8,49 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '#adapters/clients.ts';
+import { dynamoDocumentClient, s3Client } from '#adapters/clients.ts';
 import { claimRow, keys } from '#adapters/dynamodb-table.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { ArticleRef, ArticleStore } from '#ports/index.ts';
 
+/** Where bodies too large for an item are kept, named by the content's hash. */
+export const ARTICLE_BODIES_PREFIX = 'article-bodies/';
+
 const stripKeys = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
 
+/** A body larger than this is kept in S3 beside the item, well under DynamoDB's 400 KB per item. */
+export const INLINE_BODY_BYTES = 100 * 1024;
+/** How long Herald's own removal of a rejected upload is expected (its delete event comes in seconds). */
+const EXPECTED_REMOVAL_MS = 3_600_000;
+
 export class DynamoArticleStore implements ArticleStore {
-  constructor(private readonly table: string) {}
+  /** `bucket`: where large bodies are kept (`article-bodies/`); needed to store or read one. */
+  constructor(
+    private readonly table: string,
+    private readonly bucket?: string,
+  ) {}
 
   async putVersion(version: ArticleVersion): Promise<void> {
     const client = dynamoDocumentClient();
+    let stored: ArticleVersion = version;
+    if (Buffer.byteLength(version.bodyHtml) > INLINE_BODY_BYTES) {
+      if (!this.bucket) throw new Error('a large body needs the bucket to be kept in');
+      // Named by the content, so the live version's body is never overwritten by another upload.
+      const bodyKey = `${ARTICLE_BODIES_PREFIX}${version.contentHash}.html`;
+      await s3Client().send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: bodyKey,
+          Body: version.bodyHtml,
+          ContentType: 'text/html; charset=utf-8',
+        }),
+      );
+      stored = { ...version, bodyHtml: '', bodyKey };
+    }
     await client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.articleVersion(version.articleId, version.lang), ...version },
+        Item: { ...keys.articleVersion(version.articleId, version.lang), ...stored },
       }),
     );
     await client.send(
@@ -83,6 +111,84 @@ export class DynamoArticleStore implements ArticleStore {
       }),
     );
     return Items.map((item) => stripKeys(item) as unknown as ArticleVersion);
+  }
+
+  async loadBody(version: ArticleVersion): Promise<string> {
+    if (!version.bodyKey) return version.bodyHtml;
+    if (!this.bucket) throw new Error('a large body needs the bucket it is kept in');
+    const object = await s3Client().send(new GetObjectCommand({ Bucket: this.bucket, Key: version.bodyKey }));
+    return object.Body!.transformToString('utf8');
+  }
+
+  async liveVersionFrom(sourceKey: string) {
+    const client = dynamoDocumentClient();
+    const { Item } = await client.send(
+      new GetCommand({ TableName: this.table, Key: keys.source(sourceKey), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { Item: version } = await client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.articleVersion(Item.articleId as string, Item.lang as string),
+        ConsistentRead: true,
+        ProjectionExpression: 'articleId, lang, title, sourceKey, withdrawnAt',
+      }),
+    );
+    if (!version || version.sourceKey !== sourceKey || version.withdrawnAt) return undefined;
+    return {
+      articleId: version.articleId as string,
+      lang: version.lang as ArticleRef['lang'],
+      title: version.title as string,
+    };
+  }
+
+  async expectRemoval(sourceKey: string, now: Date, versionId?: string): Promise<void> {
+    const item = {
+      ...keys.expectedRemoval(sourceKey),
+      at: now.getTime(),
+      ...(versionId ? { versionId } : {}),
+      expiresAt: Math.floor((now.getTime() + EXPECTED_REMOVAL_MS) / 1000),
+    };
+    if (!versionId) {
+      await dynamoDocumentClient().send(new PutCommand({ TableName: this.table, Item: item }));
+      return;
+    }
+    // Only while the announcement stands: its event may have been handled (and the note taken) already.
+    await dynamoDocumentClient()
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.expectedRemoval(sourceKey),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET versionId = :v',
+          ExpressionAttributeValues: { ':v': versionId },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  async takeExpectedRemoval(sourceKey: string, versionId: string | undefined, now: Date): Promise<boolean> {
+    try {
+      await dynamoDocumentClient().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.expectedRemoval(sourceKey),
+          // The announced removal, recent, and (where S3 keeps versions) this very delete marker.
+          ConditionExpression: `attribute_exists(pk) AND #at > :since AND (attribute_not_exists(versionId)${versionId ? ' OR versionId = :v' : ''})`,
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':since': now.getTime() - EXPECTED_REMOVAL_MS,
+            ...(versionId ? { ':v': versionId } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async withdrawBySource(sourceKey: string, now: Date): Promise<ArticleRef | undefined> {

@@ -18,6 +18,8 @@ export const keys = {
   mailing: (articleId: string, lang: string) => ({ pk: `ART#${articleId}`, sk: `MAIL#${lang}` }),
   contentMailing: (hash: string) => ({ pk: `CONTENT#${hash}`, sk: 'MAIL' }),
   source: (key: string) => ({ pk: `SRC#${key}`, sk: 'SOURCE' }),
+  /** Herald's own removal of `key` (a quarantine), announced so its delete event withdraws nothing. */
+  expectedRemoval: (key: string) => ({ pk: `SRC#${key}`, sk: 'REMOVAL' }),
   receipt: (articleId: string, subscriberId: string) => ({
     pk: `ART#${articleId}`,
     sk: `RCV#${subscriberId}`,

@@ -7,29 +7,57 @@ import {
   PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { z } from 'zod';
 import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
 import { sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
 import type { DocumentSource, Quarantine, QuarantineReason } from '#ports/index.ts';
 
 export const QUARANTINE_PREFIX = 'quarantine/';
+/** The reasons, apart from the documents: no document's name can collide with one. */
+export const QUARANTINE_REASONS_PREFIX = 'quarantine-reasons/';
 export const DIGESTS_PREFIX = 'digests/';
-const REASON_SUFFIX = '.reason.json';
 
 const copySource = (bucket: string, key: string) =>
   `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+
+/** A reason file is named by the hash of the quarantined document's key. */
+const reasonKey = (quarantineKey: string) =>
+  `${QUARANTINE_REASONS_PREFIX}${sha256Hex(quarantineKey).slice(0, 32)}.json`;
+
+const storedReason = z.object({
+  key: z.string(),
+  quarantineKey: z.string(),
+  reason: z.string(),
+  message: z.string(),
+  at: z.string(),
+  replaces: z.object({ articleId: z.string(), lang: z.string(), title: z.string() }).optional(),
+});
+export type QuarantineEntry = QuarantineReason & { readonly quarantineKey: string };
 
 /** Documents in the bucket. */
 export class S3DocumentSource implements DocumentSource {
   constructor(private readonly bucket: string) {}
 
-  async get(key: string) {
+  async get(
+    key: string,
+    maxBytes?: number,
+  ): Promise<{ bytes: Uint8Array; metadata: Record<string, string> } | undefined> {
     try {
-      const object = await s3Client().send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const object = await s3Client().send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          // One byte past the limit is enough to know the object is over it.
+          ...(maxBytes !== undefined ? { Range: `bytes=0-${maxBytes}` } : {}),
+        }),
+      );
       const bytes = await object.Body!.transformToByteArray();
       return { bytes, metadata: object.Metadata ?? {} };
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
+      // An empty object has no byte 0 to start a range at.
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) return this.get(key);
       throw error;
     }
   }
@@ -37,7 +65,7 @@ export class S3DocumentSource implements DocumentSource {
 
 /**
  * Moves a rejected document to `quarantine/<original key>` — outside the documents prefix, so the
- * move triggers nothing — and writes the reason beside it as `<key>.reason.json`.
+ * move triggers nothing — and keeps its reason in `quarantine-reasons/`, named by a hash of that key.
  */
 export class S3Quarantine implements Quarantine {
   constructor(
@@ -45,24 +73,31 @@ export class S3Quarantine implements Quarantine {
     private readonly documentsPrefix: string,
   ) {}
 
-  /** Every quarantined document with its reason, oldest first. */
-  async list(): Promise<Array<QuarantineReason & { quarantineKey: string }>> {
+  /** Every quarantined document with its reason, oldest first (a reason file that is not one is skipped). */
+  async list(): Promise<QuarantineEntry[]> {
     const client = s3Client();
-    const entries: Array<QuarantineReason & { quarantineKey: string }> = [];
+    const entries: QuarantineEntry[] = [];
     let token: string | undefined;
     do {
       const page = await client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
-          Prefix: QUARANTINE_PREFIX,
+          Prefix: QUARANTINE_REASONS_PREFIX,
           ContinuationToken: token,
         }),
       );
       for (const object of page.Contents ?? []) {
-        if (!object.Key?.endsWith(REASON_SUFFIX)) continue;
+        if (!object.Key?.endsWith('.json')) continue;
         const body = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: object.Key }));
-        const reason = JSON.parse(await body.Body!.transformToString()) as QuarantineReason;
-        entries.push({ ...reason, quarantineKey: object.Key.slice(0, -REASON_SUFFIX.length) });
+        let value: unknown;
+        try {
+          value = JSON.parse(await body.Body!.transformToString());
+        } catch {
+          continue;
+        }
+        const entry = storedReason.safeParse(value);
+        if (entry.success && reasonKey(entry.data.quarantineKey) === object.Key)
+          entries.push(entry.data as QuarantineEntry);
       }
       token = page.NextContinuationToken;
     } while (token);
@@ -73,12 +108,10 @@ export class S3Quarantine implements Quarantine {
    * Puts a quarantined document back under its original key — its fixed bytes when given, else the
    * quarantined ones — which ingests it again; the quarantined copy and its reason are removed.
    */
-  async retry(quarantineKey: string, fixed?: Uint8Array): Promise<{ key: string }> {
+  async retry(which: string, fixed?: Uint8Array): Promise<{ key: string }> {
     const client = s3Client();
-    const entry = (await this.list()).find(
-      (e) => e.quarantineKey === quarantineKey || e.key === quarantineKey,
-    );
-    if (!entry) throw new Error(`nothing is quarantined as ${quarantineKey}: see "herald quarantine list"`);
+    const entry = (await this.list()).find((e) => e.quarantineKey === which || e.key === which);
+    if (!entry) throw new Error(`nothing is quarantined as ${which}: see "herald quarantine list"`);
     if (fixed) {
       await client.send(new PutObjectCommand({ Bucket: this.bucket, Key: entry.key, Body: fixed }));
     } else {
@@ -91,9 +124,7 @@ export class S3Quarantine implements Quarantine {
       );
     }
     await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: entry.quarantineKey }));
-    await client.send(
-      new DeleteObjectCommand({ Bucket: this.bucket, Key: `${entry.quarantineKey}${REASON_SUFFIX}` }),
-    );
+    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: reasonKey(entry.quarantineKey) }));
     return { key: entry.key };
   }
 
@@ -101,17 +132,18 @@ export class S3Quarantine implements Quarantine {
     const relative = reason.key.startsWith(this.documentsPrefix)
       ? reason.key.slice(this.documentsPrefix.length)
       : reason.key;
-    // A key Herald refuses is not copied under its own name: the reason beside it keeps the original.
+    // A key Herald refuses is not copied under its own name: the reason keeps the original.
     const quarantineKey = unsafeKeyReason(relative)
       ? `${QUARANTINE_PREFIX}unsafe-keys/${sha256Hex(reason.key).slice(0, 16)}`
       : `${QUARANTINE_PREFIX}${relative}`;
     const client = s3Client();
     // A key Herald refuses may not be addressable at all (the local S3 refuses it): then only the reason is kept.
-    const unlessUnaddressable = (step: Promise<unknown>) =>
+    const unlessUnaddressable = <T>(step: Promise<T>) =>
       reason.reason === 'unsafe-key'
         ? step.catch((error: unknown) => {
             if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500))
               throw error;
+            return undefined;
           })
         : step;
     await unlessUnaddressable(
@@ -126,13 +158,15 @@ export class S3Quarantine implements Quarantine {
     await client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
-        Key: `${quarantineKey}${REASON_SUFFIX}`,
-        Body: JSON.stringify(reason, null, 2),
+        Key: reasonKey(quarantineKey),
+        Body: JSON.stringify({ ...reason, quarantineKey }, null, 2),
         ContentType: 'application/json',
       }),
     );
-    await unlessUnaddressable(client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: reason.key })));
-    return { quarantineKey };
+    const removed = await unlessUnaddressable(
+      client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: reason.key })),
+    );
+    return { quarantineKey, ...(removed?.VersionId ? { removedAs: removed.VersionId } : {}) };
   }
 }
 

@@ -22,7 +22,10 @@ export function quarantineCommand(): Command {
       }
       for (const entry of entries) {
         console.log(
-          `${entry.at}  ${entry.key}\n  ${entry.reason}: ${entry.message}\n  kept as ${entry.quarantineKey}`,
+          `${entry.at}  ${entry.key}\n  ${entry.reason}: ${entry.message}\n  kept as ${entry.quarantineKey}` +
+            (entry.replaces
+              ? `\n  meant to replace ${entry.replaces.articleId} (${entry.replaces.lang}) "${entry.replaces.title}", which stays live`
+              : ''),
         );
       }
       console.log(

@@ -42,7 +42,9 @@ export type RejectionReason =
   | 'no-content'
   | 'malformed'
   | 'unknown-format'
-  | 'unsafe-key';
+  | 'unsafe-key'
+  | 'too-deep'
+  | 'unreadable';
 
 /** A token is malformed, forged, for another purpose, or signed with an unknown key. */
 export class InvalidTokenError extends HeraldError {

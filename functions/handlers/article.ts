@@ -11,10 +11,11 @@ import { html, withHttpErrors } from '#handlers/shared/http.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
+  HERALD_BUCKET: env.HERALD_BUCKET,
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
 });
-const articles = new DynamoArticleStore(config.HERALD_TABLE);
+const articles = new DynamoArticleStore(config.HERALD_TABLE, config.HERALD_BUCKET);
 const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
 const escapeHtml = Handlebars.escapeExpression;
 
@@ -71,7 +72,7 @@ ${field('friendEmail1', 'friendEmail', 'email', 'required maxlength="254" dir="l
         lang,
         title: version.title,
         paragraphs: [],
-        trustedHtml: `${meta}\n<article dir="${directionOf(lang)}">${version.bodyHtml}</article>\n${actions}\n${languages}`,
+        trustedHtml: `${meta}\n<article dir="${directionOf(lang)}">${await articles.loadBody(version)}</article>\n${actions}\n${languages}`,
         scripts: print ? [] : ['/assets/altcha.js'],
       }),
     );

@@ -45,6 +45,7 @@ try {
     batchWindowMs,
     log,
     senderProcess: true,
+    workerProcess: true,
   });
   const { config } = stack;
   console.log(`

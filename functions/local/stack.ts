@@ -63,12 +63,19 @@ export interface LocalStackOptions {
    * environment), instead of in this one.
    */
   readonly senderProcess?: boolean;
+  /**
+   * Run ingest, the public-mail worker and the schedule in a child process of their own (restarted when
+   * it dies), so parsing and rendering never hold up the web server's event loop.
+   */
+  readonly workerProcess?: boolean;
 }
 
 export interface LocalStack {
   readonly config: LocalConfig;
   /** The sender's process id, when it runs in a process of its own. */
   senderPid(): number | undefined;
+  /** The worker's process id (ingest, public mail, schedule), when it runs in a process of its own. */
+  workerPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -145,32 +152,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emulators.onS3Event((event) => forwarder.handle(event));
     if (fresh) await forwarder.sendTestEvent();
 
+    const batchWindowMs = options.batchWindowMs ?? 1000;
     const pollers = [
-      new SqsPoller({
-        name: 'herald-ingest',
-        queueUrl: resources.queues.ingest,
-        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-ingest`,
-        region: REGION,
-        handler: sqsHandler(() => import('#handlers/ingest.ts')),
-        batchSize: 10,
-        batchWindowMs: options.batchWindowMs ?? 1000,
-        concurrency: 1,
-        visibilityTimeoutSeconds: 60,
-        onError: (error) => log(`ingest: ${describe(error)}`),
-      }),
-      // The public's mails (confirmations, welcomes, data links, suggestions): one worker, as its pace assumes.
-      new SqsPoller({
-        name: 'herald-public-mail',
-        queueUrl: resources.queues.publicMail,
-        queueArn: `arn:aws:sqs:${REGION}:000000000000:herald-public-mail`,
-        region: REGION,
-        handler: sqsHandler(() => import('#handlers/public-mail.ts')),
-        batchSize: 10,
-        batchWindowMs: 0,
-        concurrency: 1,
-        visibilityTimeoutSeconds: 60,
-        onError: (error) => log(`public mail: ${describe(error)}`),
-      }),
+      ...(options.workerProcess ? [] : workPollers(config, batchWindowMs, log)),
       ...(options.senderProcess
         ? []
         : [
@@ -180,22 +164,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ]),
     ];
     for (const poller of pollers) poller.start();
-
-    const schedule = new LocalSchedule({
-      timeZone: process.env.HERALD_TIME_ZONE || 'UTC',
-      dailyAt: process.env.HERALD_DAILY_AT || '08:00',
-      weeklyOn: process.env.HERALD_WEEKLY_ON || 'monday',
-      run: async (cadence) => {
-        const { handler } = await import('#handlers/scheduled-digest.ts');
-        const run = await handler({ cadence });
-        log(`${cadence} digest: ${run.articles} new articles, ${run.digests.length} digests planned`);
-      },
-      onError: (error) => log(`scheduled digest: ${describe(error)}`),
-    });
-    schedule.start();
+    const schedule = options.workerProcess ? undefined : localSchedule(log);
+    schedule?.start();
 
     await writeFile(localConfigPath(home), `${JSON.stringify(config, null, 2)}\n`);
-    const sender = options.senderProcess ? superviseSender(home, log) : undefined;
+    const sender = options.senderProcess ? supervise('sender', 'sender-process.ts', home, log) : undefined;
+    const worker = options.workerProcess
+      ? supervise('worker', 'worker-process.ts', home, log, { HERALD_BATCH_WINDOW_MS: String(batchWindowMs) })
+      : undefined;
 
     // Stop in the order that loses nothing: no new requests; running batches finish (uploads are still
     // accepted and queued meanwhile); then S3 closes, its last events are queued, and every message
@@ -203,7 +179,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stop = async () => {
       await rm(localConfigPath(home), { force: true });
       await web.close();
-      await schedule.stop();
+      await schedule?.stop();
+      await worker?.stop();
       await sender?.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await emulators.closeS3();
@@ -212,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (saved > 0) log(`saved ${saved} queued messages for the next start`);
       await emulators.close();
     };
-    return { config, stop, senderPid: () => sender?.pid() };
+    return { config, stop, senderPid: () => sender?.pid(), workerPid: () => worker?.pid() };
   } catch (error) {
     await stopAll();
     throw error;
@@ -242,9 +219,64 @@ export function senderPoller(
   });
 }
 
-/** Runs the sender process, and starts it again when it dies, until stopped. */
-function superviseSender(home: string, log: (line: string) => void) {
-  const entry = fileURLToPath(new URL('./sender-process.ts', import.meta.url));
+/**
+ * What a local "Lambda" does besides sending: ingest (batched as the event source's batching window
+ * does) and the public-mail worker, each turning its queue's messages into the SQS events AWS would send.
+ */
+export function workPollers(
+  config: Pick<LocalConfig, 'region' | 'queues'>,
+  batchWindowMs: number,
+  log: (line: string) => void,
+): SqsPoller[] {
+  const poller = (
+    name: string,
+    queueUrl: string,
+    load: () => Promise<{ handler: SqsHandler }>,
+    windowMs: number,
+  ) =>
+    new SqsPoller({
+      name: `herald-${name}`,
+      queueUrl,
+      queueArn: `arn:aws:sqs:${config.region}:000000000000:herald-${name}`,
+      region: config.region,
+      handler: sqsHandler(load),
+      batchSize: 10,
+      batchWindowMs: windowMs,
+      concurrency: 1,
+      visibilityTimeoutSeconds: 60,
+      onError: (error) => log(`${name}: ${describe(error)}`),
+    });
+  return [
+    poller('ingest', config.queues.ingest, () => import('#handlers/ingest.ts'), batchWindowMs),
+    // The public's mails (confirmations, welcomes, data links, suggestions): one worker, as its pace assumes.
+    poller('public-mail', config.queues.publicMail, () => import('#handlers/public-mail.ts'), 0),
+  ];
+}
+
+/** The local stand-in for EventBridge Scheduler: daily and weekly digests at their time. */
+export function localSchedule(log: (line: string) => void): LocalSchedule {
+  return new LocalSchedule({
+    timeZone: process.env.HERALD_TIME_ZONE || 'UTC',
+    dailyAt: process.env.HERALD_DAILY_AT || '08:00',
+    weeklyOn: process.env.HERALD_WEEKLY_ON || 'monday',
+    run: async (cadence) => {
+      const { handler } = await import('#handlers/scheduled-digest.ts');
+      const run = await handler({ cadence });
+      log(`${cadence} digest: ${run.articles} new articles, ${run.digests.length} digests planned`);
+    },
+    onError: (error) => log(`scheduled digest: ${describe(error)}`),
+  });
+}
+
+/** Runs a process of the local stack (`entry` beside this file), and starts it again when it dies, until stopped. */
+function supervise(
+  name: string,
+  file: string,
+  home: string,
+  log: (line: string) => void,
+  environment: Record<string, string> = {},
+) {
+  const entry = fileURLToPath(new URL(`./${file}`, import.meta.url));
   let child: ChildProcess | undefined;
   let stopping = false;
   const start = () => {
@@ -252,15 +284,17 @@ function superviseSender(home: string, log: (line: string) => void) {
     const loader = process.execArgv.some((arg) => arg.includes('tsx')) ? [] : ['--import', 'tsx'];
     const options = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
     child = spawn(process.execPath, [...options, ...loader, entry], {
-      env: { ...process.env, HERALD_HOME: home },
+      env: { ...process.env, ...environment, HERALD_HOME: home },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    log(`sender running (pid ${child.pid})`);
+    log(`${name} running (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
-      if (stopping) return;
-      log(`sender exited (${signal ?? `code ${code}`}): starting a new one`);
+      // A signal to the whole process group (Ctrl-C) reaches the child first: wait to see whether the
+      // stack is stopping too before saying anything.
       setTimeout(() => {
-        if (!stopping) start();
+        if (stopping) return;
+        log(`${name} exited (${signal ?? `code ${code}`}): starting a new one`);
+        start();
       }, 500);
     });
   };

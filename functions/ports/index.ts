@@ -6,8 +6,14 @@ import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/
 
 /** Where documents are read from (the documents bucket). */
 export interface DocumentSource {
-  /** The object's bytes, or undefined when it no longer exists. */
-  get(key: string): Promise<{ bytes: Uint8Array; metadata: Readonly<Record<string, string>> } | undefined>;
+  /**
+   * The object's bytes, or undefined when it no longer exists. With `maxBytes`, no more than one byte
+   * beyond it is read (so a size over the limit shows, without reading it all).
+   */
+  get(
+    key: string,
+    maxBytes?: number,
+  ): Promise<{ bytes: Uint8Array; metadata: Readonly<Record<string, string>> } | undefined>;
 }
 
 export interface QuarantineReason {
@@ -15,11 +21,14 @@ export interface QuarantineReason {
   readonly reason: RejectionReason;
   readonly message: string;
   readonly at: string;
+  /** The live version the rejected upload was meant to replace (it stays live). */
+  readonly replaces?: ArticleRef & { readonly title: string };
 }
 
-/** Moves a rejected document out of the documents prefix, with the reason beside it. */
+/** Moves a rejected document out of the documents prefix, with the reason kept apart from it. */
 export interface Quarantine {
-  quarantine(reason: QuarantineReason): Promise<{ quarantineKey: string }>;
+  /** `removedAs`: the version id of the removal (a delete marker), when the bucket keeps versions. */
+  quarantine(reason: QuarantineReason): Promise<{ quarantineKey: string; removedAs?: string }>;
 }
 
 export interface ArticleRef {
@@ -39,6 +48,17 @@ export interface ArticleStore {
   countSuggestion(articleId: string, count: number): Promise<void>;
   /** Every stored version of an article (all languages). */
   getVersions(articleId: string): Promise<ArticleVersion[]>;
+  /** The live version that came from `sourceKey`, if any. */
+  liveVersionFrom(sourceKey: string): Promise<(ArticleRef & { readonly title: string }) | undefined>;
+  /**
+   * Notes that Herald itself is about to remove `sourceKey` (quarantine), as `versionId` once known, so
+   * the delete event that follows withdraws nothing.
+   */
+  expectRemoval(sourceKey: string, now: Date, versionId?: string): Promise<void>;
+  /** True (once) when this removal of `sourceKey` is the one Herald announced. */
+  takeExpectedRemoval(sourceKey: string, versionId: string | undefined, now: Date): Promise<boolean>;
+  /** A version's body HTML, from the item or from where a large one is kept. */
+  loadBody(version: ArticleVersion): Promise<string>;
   /** Marks the version that came from `sourceKey` withdrawn; undefined when no version came from it. */
   withdrawBySource(sourceKey: string, now: Date): Promise<ArticleRef | undefined>;
   /** Which of these versions are withdrawn. */

@@ -46,6 +46,9 @@ export class DocumentIngest extends Construct {
     props.bucket.grantRead(this.function, `${props.documentsPrefix}*`);
     props.bucket.grantDelete(this.function, `${props.documentsPrefix}*`);
     props.bucket.grantPut(this.function, 'quarantine/*');
+    props.bucket.grantPut(this.function, 'quarantine-reasons/*');
+    // Bodies too large for a DynamoDB item are kept beside it.
+    props.bucket.grantPut(this.function, 'article-bodies/*');
     props.bucket.grantPut(this.function, 'digests/*');
     props.table.grantReadWriteData(this.function);
     props.sendQueue.grantSendMessages(this.function);

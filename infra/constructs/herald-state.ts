@@ -46,6 +46,7 @@ export class HeraldState extends Construct {
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90) },
         { prefix: 'quarantine/', expiration: Duration.days(180) },
+        { prefix: 'quarantine-reasons/', expiration: Duration.days(180) },
         { prefix: 'digests/', expiration: Duration.days(400) },
       ],
     });

@@ -222,5 +222,6 @@ export class SubscriptionApi extends Construct {
     grantPartitions(table, this.functions.archive, { read: ['archive'] });
     grantPartitions(table, this.functions.digest, { read: ['articles'] });
     props.bucket.grantRead(this.functions.digest, 'digests/*');
+    props.bucket.grantRead(this.functions.article, 'article-bodies/*');
   }
 }

@@ -358,6 +358,27 @@ export class MemoryArticleStore implements ArticleStore {
     this.claims.set(`${version.articleId}/${version.lang}`, 'planned');
     this.claims.set(`content/${version.contentHash}`, 'planned');
   }
+  async liveVersionFrom(sourceKey: string) {
+    const ref = this.sources.get(sourceKey);
+    const version = ref && this.versions.get(`${ref.articleId}/${ref.lang}`);
+    return version && version.sourceKey === sourceKey && !version.withdrawnAt
+      ? { articleId: version.articleId, lang: version.lang, title: version.title }
+      : undefined;
+  }
+  readonly expectedRemovals = new Map<string, string | undefined>();
+  async expectRemoval(sourceKey: string, _now: Date, versionId?: string) {
+    this.expectedRemovals.set(sourceKey, versionId);
+  }
+  async takeExpectedRemoval(sourceKey: string, versionId: string | undefined) {
+    if (!this.expectedRemovals.has(sourceKey)) return false;
+    const expected = this.expectedRemovals.get(sourceKey);
+    if (expected !== undefined && expected !== versionId) return false;
+    this.expectedRemovals.delete(sourceKey);
+    return true;
+  }
+  async loadBody(version: ArticleVersion) {
+    return version.bodyHtml;
+  }
 }
 
 export class MemoryReceipts implements Receipts {
@@ -382,8 +403,11 @@ export class MemoryBucket implements DocumentSource, Quarantine {
   put(key: string, body: string | Uint8Array, metadata: Record<string, string> = {}) {
     this.objects.set(key, { bytes: typeof body === 'string' ? Buffer.from(body) : body, metadata });
   }
-  async get(key: string) {
-    return this.objects.get(key);
+  async get(key: string, maxBytes?: number) {
+    const object = this.objects.get(key);
+    return object && maxBytes !== undefined
+      ? { ...object, bytes: object.bytes.subarray(0, maxBytes + 1) }
+      : object;
   }
   async quarantine(reason: QuarantineReason) {
     const quarantineKey = `quarantine/${reason.key.replace(/^documents\//, '')}`;

@@ -46,7 +46,7 @@ export async function tempHome(): Promise<{ home: string; remove(): Promise<void
 export function startTestStack(
   home: string,
   ports: LocalPorts = ANY_FREE_PORTS,
-  options: { senderProcess?: boolean } = {},
+  options: { senderProcess?: boolean; workerProcess?: boolean } = {},
 ): Promise<LocalStack> {
   // HERALD_TEST_LOG=1 shows the stack's own progress lines (handler errors included) while a test runs.
   const log = process.env.HERALD_TEST_LOG ? (line: string) => console.error(`[stack] ${line}`) : undefined;
@@ -120,7 +120,7 @@ export function header(mail: OutboxMail, name: string): string | undefined {
  * One embedded stack for a whole test file, on free ports in a fresh HERALD_HOME, stopped and wiped
  * afterwards. Read `stack` and `home` inside tests (they are set before the first one runs).
  */
-export function useLocalStack(options: { senderProcess?: boolean } = {}): {
+export function useLocalStack(options: { senderProcess?: boolean; workerProcess?: boolean } = {}): {
   readonly stack: LocalStack;
   readonly home: string;
 } {

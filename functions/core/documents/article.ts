@@ -25,8 +25,11 @@ export interface ParsedDocument {
   readonly archiveOnly: boolean;
 }
 
-/** One language version of an article, as stored. */
-export interface ArticleVersion extends ParsedDocument {
+/**
+ * One language version of an article, as stored. Its plain-text paragraphs served the summary and are
+ * not kept; a large body is kept beside the item (`bodyKey`), since DynamoDB items hold 400 KB at most.
+ */
+export interface ArticleVersion extends Omit<ParsedDocument, 'paragraphs'> {
   readonly articleId: string;
   readonly summary: string;
   readonly sourceKey: string;
@@ -34,6 +37,8 @@ export interface ArticleVersion extends ParsedDocument {
   readonly contentHash: string;
   readonly timeZone: string;
   readonly ingestedAt: string;
+  /** Where the body is kept when it is too large to store with the item (then `bodyHtml` is empty). */
+  readonly bodyKey?: string;
   /** Set when the source object was deleted: the version is withdrawn from anything not yet sent. */
   readonly withdrawnAt?: string;
 }

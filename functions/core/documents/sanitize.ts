@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
+import { checkHtmlDepth } from '#core/documents/depth.ts';
 
 /**
  * The allow-list for document HTML that reaches a template: structure and emphasis only, links to
@@ -61,7 +62,9 @@ const POLICY: sanitizeHtml.IOptions = {
   allowedClasses: {},
 };
 
+/** Document HTML through the allow-list; HTML nested too deep to walk safely is refused first. */
 export function sanitizeBody(html: string): string {
+  checkHtmlDepth(html, 'HTML body');
   return sanitizeHtml(html, {
     ...POLICY,
     allowedAttributes: { ...POLICY.allowedAttributes, a: ['href', 'title', 'rel'] },

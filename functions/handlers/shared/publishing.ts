@@ -25,7 +25,7 @@ export function publishingFromEnv(environment: NodeJS.ProcessEnv = process.env) 
     environment,
   );
   const ports: PublishPorts = {
-    articles: new DynamoArticleStore(config.HERALD_TABLE),
+    articles: new DynamoArticleStore(config.HERALD_TABLE, config.HERALD_BUCKET),
     digests: new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET),
     subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
     receipts: new DynamoReceipts(config.HERALD_TABLE),

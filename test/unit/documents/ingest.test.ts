@@ -56,7 +56,7 @@ describe('ingesting a document', () => {
     bucket.put('documents/harbour.en.md', corrected);
     const outcome = await ingest(created('documents/harbour.en.md'));
     expect(outcome).toMatchObject({ kind: 'stored', mail: false });
-    expect((await articles.getVersions('harbour-forum'))[0]?.paragraphs[0]).toContain('forty-two ports');
+    expect((await articles.getVersions('harbour-forum'))[0]?.bodyHtml).toContain('forty-two ports');
   });
 
   it('does not mail the same bytes again under another key', async () => {

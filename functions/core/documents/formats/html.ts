@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { ParsedDocument } from '#core/documents/article.ts';
+import { checkHtmlDepth } from '#core/documents/depth.ts';
 import {
   isTruthyFlag,
   optionalArticleId,
@@ -26,6 +27,7 @@ const CHROME =
  * "Suggest to a friend" / "Print" links removed; then sanitized.
  */
 export function parseHtml(text: string, langHint: Language | undefined, timeZone: string): ParsedDocument {
+  checkHtmlDepth(text, 'HTML page');
   const $ = cheerio.load(text);
   const meta = (selector: string) => $(selector).first().attr('content')?.trim() || undefined;
 

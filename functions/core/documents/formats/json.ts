@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ParsedDocument } from '#core/documents/article.ts';
+import { checkJsonDepth } from '#core/documents/depth.ts';
 import {
   isTruthyFlag,
   optionalArticleId,
@@ -12,6 +13,7 @@ import {
   requireLanguage,
   requireTitle,
 } from '#core/documents/formats/fields.ts';
+import { plainFields } from '#core/documents/formats/front-matter.ts';
 import { htmlToParagraphs, paragraphsToHtml, sanitizeBody } from '#core/documents/sanitize.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
@@ -27,6 +29,7 @@ export function parseJsonDocument(
   langHint: Language | undefined,
   timeZone: string,
 ): ParsedDocument {
+  checkJsonDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,7 +46,9 @@ export function parseJsonDocument(
       'a JSON document must be an object: see the README for its fields',
     );
   }
-  const data = shape.data as Record<string, unknown> & z.infer<typeof jsonDocument>;
+  const { paragraphs: _p, body: _b, ...fields } = value as Record<string, unknown>;
+  const data = { ...plainFields(fields, 'JSON document'), ...shape.data } as Record<string, unknown> &
+    z.infer<typeof jsonDocument>;
   const plain = (data.paragraphs ?? []).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
   const bodyHtml = data.body !== undefined ? sanitizeBody(data.body) : paragraphsToHtml(plain);
   const paragraphs = data.body !== undefined ? htmlToParagraphs(bodyHtml) : plain;

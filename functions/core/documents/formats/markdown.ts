@@ -1,6 +1,6 @@
-import matter from 'gray-matter';
 import { marked } from 'marked';
 import type { ParsedDocument } from '#core/documents/article.ts';
+import { checkMarkdownDepth } from '#core/documents/depth.ts';
 import {
   isTruthyFlag,
   optionalArticleId,
@@ -13,13 +13,9 @@ import {
   requireLanguage,
   requireTitle,
 } from '#core/documents/formats/fields.ts';
+import { readFrontMatter } from '#core/documents/formats/front-matter.ts';
 import { htmlToParagraphs, sanitizeBody } from '#core/documents/sanitize.ts';
-import { DocumentRejectedError } from '#core/errors.ts';
 import type { Language } from '#core/languages.ts';
-
-const refuseEngine = () => {
-  throw new Error('only YAML front matter is accepted');
-};
 
 /**
  * Markdown with YAML front matter: `title`, `date`, `lang`, `id`, `topics`, `canonical_url`,
@@ -31,18 +27,8 @@ export function parseMarkdown(
   langHint: Language | undefined,
   timeZone: string,
 ): ParsedDocument {
-  let data: Record<string, unknown>;
-  let content: string;
-  try {
-    ({ data, content } = matter(text, {
-      engines: { js: refuseEngine, javascript: refuseEngine, coffee: refuseEngine },
-    }));
-  } catch (error) {
-    throw new DocumentRejectedError(
-      'malformed',
-      `the front matter cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : 'invalid YAML'}`,
-    );
-  }
+  const { data, content } = readFrontMatter(text);
+  checkMarkdownDepth(content);
   const bodyHtml = sanitizeBody(marked.parse(content, { async: false, gfm: true }) as string);
   const paragraphs = htmlToParagraphs(bodyHtml);
   const parsed: ParsedDocument = {
