@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sesModule from 'aws-ses-v2-local';
@@ -62,25 +63,62 @@ function refuseUnsafeKeys(s3: S3rver): void {
         (segment, i, all) => segment === '..' || segment === '.' || (segment === '' && i < all.length - 1),
       );
   };
-  middleware.unshift(
-    async (
-      ctx: { path: string; get(name: string): string; status: number; type: string; body: string },
-      next: () => Promise<void>,
-    ) => {
-      const copySource = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
-      if (
-        unsafe(ctx.path) ||
-        (copySource && unsafe(copySource.startsWith('/') ? copySource : `/${copySource}`))
-      ) {
-        ctx.status = 400;
-        ctx.type = 'application/xml';
-        ctx.body =
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Herald\'s local S3 refuses object keys with a ".", ".." or empty segment</Message></Error>';
-        return;
-      }
-      await next();
-    },
-  );
+  middleware.unshift(async (ctx: KoaContext, next: () => Promise<void>) => {
+    if (ctx.method === 'DELETE' && !('delete' in ctx.query)) return deleteMarker(s3, ctx, next);
+    const copySource = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
+    if (
+      unsafe(ctx.path) ||
+      (copySource && unsafe(copySource.startsWith('/') ? copySource : `/${copySource}`))
+    ) {
+      ctx.status = 400;
+      ctx.type = 'application/xml';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Herald\'s local S3 refuses object keys with a ".", ".." or empty segment</Message></Error>';
+      return;
+    }
+    await next();
+  });
+}
+
+interface KoaContext {
+  path: string;
+  method: string;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  ip: string;
+  get(name: string): string;
+  status: number;
+  type: string;
+  body: string;
+}
+
+// s3rver's own event record, for the one event it does not send.
+const S3Event = createRequire(import.meta.url)('s3rver/lib/models/event.js') as new (
+  data: { bucket: string; eventType: 'Delete'; S3Item: { key: string } },
+  request: { reqHeaders: unknown; sourceIp: string },
+) => object;
+
+/**
+ * A delete of a key that holds no object: s3rver answers 204 and says nothing more, but Herald's bucket on
+ * AWS keeps versions, where such a delete makes a delete marker and an `ObjectRemoved` event. The local
+ * S3 sends that event too, so deleting a document whose upload was quarantined still withdraws its
+ * article, as on AWS.
+ */
+async function deleteMarker(s3: S3rver, ctx: KoaContext, next: () => Promise<void>): Promise<void> {
+  const [bucket, ...rest] = decodeURIComponent(ctx.path).replace(/^\//, '').split('/');
+  const key = rest.join('/');
+  const store = (s3 as unknown as { store: { existsObject(b: string, k: string): Promise<boolean> } }).store;
+  const existed =
+    key !== '' && bucket !== undefined && (await store.existsObject(bucket, key).catch(() => true));
+  await next();
+  if (key !== '' && bucket && !existed && ctx.status === 204)
+    s3.emit(
+      'event',
+      new S3Event(
+        { bucket, eventType: 'Delete', S3Item: { key } },
+        { reqHeaders: ctx.headers, sourceIp: ctx.ip },
+      ),
+    );
 }
 
 const urlOf = (server: Server) => `http://${HOST}:${(server.address() as AddressInfo).port}`;

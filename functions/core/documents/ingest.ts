@@ -80,7 +80,8 @@ export async function ingestDocument(
       'too-large',
       `document is ${change.size} bytes; the limit is ${settings.maxDocumentBytes} bytes`,
     );
-  const object = await ports.documents.get(key, settings.maxDocumentBytes);
+  // Read at most one byte past the limit (an empty object has no byte to start a range at).
+  const object = await ports.documents.get(key, change.size === 0 ? undefined : settings.maxDocumentBytes);
   if (!object) return { kind: 'ignored', key, why: 'the object no longer exists' };
 
   const facts = readKey(key.slice(settings.documentsPrefix.length));
