@@ -10,6 +10,7 @@ import { renderDigest } from '#core/digests/render-digest.ts';
 import { sampleArticles } from '#core/mail/samples.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { fanout } from './fanout.ts';
+import { ingest } from './ingest.ts';
 import { proof } from './proof.ts';
 
 const median = (values: number[]) => {
@@ -95,7 +96,7 @@ async function bundles() {
   return { scenario: 'lambda-bundles', senderKb: functions.sender?.kb, functions };
 }
 
-const scenarios = { 'digest-render': digestRender, 'lambda-bundles': bundles, proof, fanout };
+const scenarios = { 'digest-render': digestRender, ingest, 'lambda-bundles': bundles, proof, fanout };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { recipients: { type: 'string' }, help: { type: 'boolean' } },
