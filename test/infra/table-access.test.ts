@@ -117,3 +117,37 @@ describe('table access of the public functions', () => {
     expect(allows(stop, 'dynamodb:GetItem', 'SUB#r_1')).toBe(false);
   });
 });
+
+describe('bucket access for large bodies and quarantine reasons', () => {
+  /** The S3 statements of a function's role: actions and the key patterns they name. */
+  function bucketGrants(description: RegExp): Array<{ actions: string[]; keys: string }> {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const fn = Object.values(functions).find((f) => description.test(f.Properties.Description ?? ''))!;
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+      .flatMap((s) =>
+        [s.Resource]
+          .flat()
+          .map((resource) => ({ actions: [s.Action].flat(), keys: JSON.stringify(resource) })),
+      );
+  }
+
+  it('lets ingest keep a large body and a reason, and the article page read the body, and nothing more', () => {
+    const ingest = bucketGrants(/documents → articles/);
+    for (const prefix of ['article-bodies/*', 'quarantine-reasons/*', 'quarantine/*'])
+      expect(
+        ingest.some((g) => g.keys.includes(prefix) && g.actions.some((a) => a.startsWith('s3:PutObject'))),
+      ).toBe(true);
+    const article = bucketGrants(/web version of an article/);
+    expect(article.length).toBeGreaterThan(0);
+    // Objects of article-bodies/ only (the bucket itself is named too, for listing), and only to read.
+    const objects = article.filter((g) => g.keys.includes('/'));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const grant of objects) expect(grant.keys).toContain('/article-bodies/*');
+    for (const grant of article)
+      expect(grant.actions.every((a) => a.startsWith('s3:Get') || a.startsWith('s3:List'))).toBe(true);
+  });
+});
