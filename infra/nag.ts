@@ -21,8 +21,13 @@ export function acknowledgeNagFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        "Functions may touch only objects under Herald's own prefixes (documents/, quarantine/, digests/).",
-      appliesTo: [{ regex: '/^Resource::.*Bucket.*\\/(documents|quarantine|digests)\\/\\*$/g' }],
+        "Functions may touch only objects under Herald's own prefixes (documents/, quarantine/, quarantine-reasons/, digests/, article-bodies/).",
+      appliesTo: [
+        {
+          regex:
+            '/^Resource::.*Bucket.*\\/(documents|quarantine|quarantine-reasons|digests|article-bodies)\\/\\*$/g',
+        },
+      ],
     },
     {
       id: 'AwsSolutions-IAM5',
@@ -37,7 +42,7 @@ export function acknowledgeNagFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-SMG4',
       reason:
-        'Token keys are versioned by hand ("current" + older keys verify) so old unsubscribe links keep working; rotation is documented.',
+        'Token keys are versioned by hand ("current" + older keys verify) so old unsubscribe links keep working; rotation is documented. The address key must never rotate: suppressed addresses would become mailable again.',
     },
     {
       id: 'AwsSolutions-IAM4',

@@ -7,7 +7,8 @@ import {
   PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+// zod/mini: this module is in the sender's bundle (rendered digests), which keeps full zod out.
+import * as z from 'zod/mini';
 import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
 import { sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
@@ -31,7 +32,7 @@ const storedReason = z.object({
   reason: z.string(),
   message: z.string(),
   at: z.string(),
-  replaces: z.object({ articleId: z.string(), lang: z.string(), title: z.string() }).optional(),
+  replaces: z.optional(z.object({ articleId: z.string(), lang: z.string(), title: z.string() })),
 });
 export type QuarantineEntry = QuarantineReason & { readonly quarantineKey: string };
 
@@ -141,8 +142,8 @@ export class S3Quarantine implements Quarantine {
     const unlessUnaddressable = <T>(step: Promise<T>) =>
       reason.reason === 'unsafe-key'
         ? step.catch((error: unknown) => {
-            if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500))
-              throw error;
+            const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+            if (status === undefined || status >= 500) throw error;
             return undefined;
           })
         : step;

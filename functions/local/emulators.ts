@@ -64,7 +64,6 @@ function refuseUnsafeKeys(s3: S3rver): void {
       );
   };
   middleware.unshift(async (ctx: KoaContext, next: () => Promise<void>) => {
-    if (ctx.method === 'DELETE' && !('delete' in ctx.query)) return deleteMarker(s3, ctx, next);
     const copySource = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
     if (
       unsafe(ctx.path) ||
@@ -76,6 +75,7 @@ function refuseUnsafeKeys(s3: S3rver): void {
         '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Herald\'s local S3 refuses object keys with a ".", ".." or empty segment</Message></Error>';
       return;
     }
+    if (ctx.method === 'DELETE' && !('delete' in ctx.query)) return deleteMarker(s3, ctx, next);
     await next();
   });
 }
