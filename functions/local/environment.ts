@@ -136,3 +136,29 @@ export function handlerEnvironment(config: LocalConfig): Record<string, string> 
     HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
   };
 }
+
+/**
+ * For a process of the local stack started beside it (the sender, the worker): points the SDK at the
+ * running stack of HERALD_HOME and sets what the handlers read, keys included.
+ */
+export function joinLocalStack(): LocalConfig {
+  const home = heraldHome();
+  const config = readLocalConfig(home);
+  applyLocalEnvironment(config);
+  Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
+  // HERALD_SES_ENDPOINT: send through another endpoint (a fault proxy in front of the emulator, say).
+  if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
+  return config;
+}
+
+/** Runs `stop` on SIGTERM or SIGINT, then exits (1 when stopping failed). */
+export function exitOnSignals(stop: () => Promise<unknown>): void {
+  const exit = () => {
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', exit);
+  process.on('SIGINT', exit);
+}

@@ -1,10 +1,4 @@
-import {
-  applyLocalEnvironment,
-  handlerEnvironment,
-  heraldHome,
-  localKeysIn,
-  readLocalConfig,
-} from '#local/environment.ts';
+import { exitOnSignals, joinLocalStack } from '#local/environment.ts';
 import { senderPoller } from '#local/stack.ts';
 
 /**
@@ -15,11 +9,7 @@ import { senderPoller } from '#local/stack.ts';
  * Environment: HERALD_HOME (the running stack's), HERALD_SES_ENDPOINT (send through another endpoint,
  * e.g. a fault proxy), HERALD_SEND_VISIBILITY_SECONDS (how long a batch a dead sender held stays hidden).
  */
-const home = heraldHome();
-const config = readLocalConfig(home);
-applyLocalEnvironment(config);
-Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
-if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
+const config = joinLocalStack();
 
 // A batch whose jobs all failed was logged job by job by the handler already; anything else is news.
 const poller = senderPoller(config, (error) => {
@@ -29,11 +19,4 @@ const poller = senderPoller(config, (error) => {
 poller.start();
 process.send?.('ready');
 
-const stop = () => {
-  poller.stop().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+exitOnSignals(() => poller.stop());

@@ -1,10 +1,4 @@
-import {
-  applyLocalEnvironment,
-  handlerEnvironment,
-  heraldHome,
-  localKeysIn,
-  readLocalConfig,
-} from '#local/environment.ts';
+import { exitOnSignals, joinLocalStack } from '#local/environment.ts';
 import { localSchedule, workPollers } from '#local/stack.ts';
 
 /**
@@ -14,10 +8,7 @@ import { localSchedule, workPollers } from '#local/stack.ts';
  *
  * Environment: HERALD_HOME (the running stack's), HERALD_BATCH_WINDOW_MS (the ingest batching window).
  */
-const home = heraldHome();
-const config = readLocalConfig(home);
-applyLocalEnvironment(config);
-Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
+const config = joinLocalStack();
 
 const say = (line: string) => console.error(`[worker] ${line}`);
 const pollers = workPollers(config, Number(process.env.HERALD_BATCH_WINDOW_MS || 1000), (line) => {
@@ -27,11 +18,4 @@ for (const poller of pollers) poller.start();
 const schedule = localSchedule(say);
 schedule.start();
 
-const stop = () => {
-  Promise.all([schedule.stop(), ...pollers.map((poller) => poller.stop())]).then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+exitOnSignals(() => Promise.all([schedule.stop(), ...pollers.map((poller) => poller.stop())]));
