@@ -73,8 +73,8 @@ export interface RenderedDigest extends Omit<RenderedMail, 'nonce'> {
     readonly lang: Language;
     readonly title: string;
   }>;
-  /** The subject when more than one article remains, with `{count}` still to fill. */
-  readonly subjectMany: string;
+  /** The subject when `n` articles remain is `subjects[n - 1]` (with one, its title is the subject). */
+  readonly subjects: readonly string[];
   readonly segment: string;
   readonly text: { readonly head: string; readonly articles: readonly string[]; readonly foot: string };
 }

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import type { Language } from '#core/languages.ts';
 import type { TemplateSource } from '#ports/index.ts';
 
@@ -20,7 +21,13 @@ export class MissingMessageError extends Error {
   override readonly name = 'MissingMessageError';
 }
 
-/** Looks a message up and fills its `{name}` placeholders (raw text: callers escape for their context). */
+const compiled = new Map<string, IntlMessageFormat>();
+
+/**
+ * Looks a message up and formats it with ICU MessageFormat (intl-messageformat): `{name}` placeholders,
+ * and plurals by the language's own rules — `{count, plural, one {…} few {…} many {…} other {…}}`, six
+ * forms in Arabic, three in Russian. Raw text: callers escape for their context.
+ */
 export function formatMessage(
   messages: Messages,
   lang: Language,
@@ -30,9 +37,13 @@ export function formatMessage(
   const template = Object.hasOwn(messages, key) ? messages[key] : undefined;
   if (template === undefined)
     throw new MissingMessageError(`message "${key}" is missing for language ${lang}`);
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(values, name) && values[name] !== undefined ? String(values[name]) : whole,
-  );
+  const id = `${lang}\u0000${template}`;
+  let format = compiled.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(template, lang, undefined, { ignoreTag: true });
+    compiled.set(id, format);
+  }
+  return String(format.format(values));
 }
 
 /** The name of a language in that language ("français", "中文"), for language links. */

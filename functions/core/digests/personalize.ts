@@ -13,6 +13,12 @@ function cut(html: string, start: string, end: string): string {
   return from >= 0 && to > from ? html.slice(0, from) + html.slice(to + end.length + 7) : html;
 }
 
+/** A digest rendered by an earlier version, with one subject and `{count}` still to fill. */
+function legacySubject(rendered: RenderedDigest, count: number): string {
+  const old = (rendered as unknown as { subjectMany?: string }).subjectMany ?? '';
+  return old.replace('{count}', String(count));
+}
+
 /** What stays of a digest once the articles at `skip` (withdrawn since the render) are left out. */
 function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
   let html = rendered.html;
@@ -20,7 +26,9 @@ function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
     html = cut(html, `${rendered.segment}-${index}-start`, `${rendered.segment}-${index}-end`);
   const kept = rendered.articles.filter((_, i) => !skip.has(i));
   const subject =
-    kept.length === 1 ? kept[0]!.title : rendered.subjectMany.replace('{count}', String(kept.length));
+    kept.length === 1
+      ? kept[0]!.title
+      : (rendered.subjects?.[kept.length - 1] ?? legacySubject(rendered, kept.length));
   html = html
     .replaceAll(rendered.subjectMarker, escapeHtml(subject))
     .replaceAll(rendered.previewMarker, escapeHtml(kept.map((a) => a.title).join(' · ')));

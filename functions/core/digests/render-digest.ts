@@ -102,14 +102,15 @@ export async function renderDigest(
     digestId: digest.id,
     lang,
     articles: shown.map((a) => ({ articleId: a.articleId, lang: a.lang, title: a.title })),
-    subjectMany: formatMessage(
-      messages,
-      lang,
-      digest.cadence === 'immediate' ? 'digestSubjectMany' : `${digest.cadence}Subject`,
-      {
-        publisher: settings.publisher,
-        count: '{count}',
-      },
+    // The subject for every number of articles that may remain (the sender picks one when some were
+    // withdrawn since): plurals are the renderer's work, never the sender's.
+    subjects: shown.map((_, index) =>
+      formatMessage(
+        messages,
+        lang,
+        digest.cadence === 'immediate' ? 'digestSubjectMany' : `${digest.cadence}Subject`,
+        { publisher: settings.publisher, count: index + 1 },
+      ),
     ),
     segment: `herald-${segment}`,
     text: {
