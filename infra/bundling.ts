@@ -118,6 +118,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaExtras>> = {
   'suggestions-stop': { templates: true },
   'public-mail': { templates: true },
   article: { templates: true },
+  home: { templates: true },
   'digest-page': { templates: true },
   archive: { templates: true },
   assets: { widget: true },

@@ -45,6 +45,8 @@ export const env = {
   ),
   HERALD_MAX_DOCUMENT_BYTES: count(1024 * 1024),
   HERALD_TEMPLATES_DIR: z.optional(z.string()),
+  /** Locally only: the SES emulator's outbox, linked from the home page. */
+  HERALD_LOCAL_OUTBOX_URL: z.optional(z.string()),
   /** Origins allowed to post the subscribe API from their pages (comma-separated), for the embeddable form. */
   HERALD_CORS_ORIGINS: z.pipe(
     text(''),

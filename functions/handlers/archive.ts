@@ -1,8 +1,10 @@
+import { Feed } from 'feed';
 import Handlebars from 'handlebars';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { env, readEnv } from '#config/env.ts';
 import { formatMessage, formatPublished, loadMessages } from '#core/digests/messages.ts';
+import { instantOf } from '#core/documents/dates.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage } from '#core/languages.ts';
 import { renderPage } from '#core/pages/page.ts';
@@ -13,6 +15,7 @@ const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
+  HERALD_TIME_ZONE: env.HERALD_TIME_ZONE,
   HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
 });
 const articles = new DynamoArticleStore(config.HERALD_TABLE);
@@ -29,25 +32,33 @@ export const handler = withHttpErrors(
     const list = await articles.listArchive(lang, 100);
     const feedUrl = pageUrl(config.HERALD_PUBLIC_BASE_URL, `archive/${lang}/feed.atom`);
     if (match?.[2]) {
-      const entries = list
-        .map((a) => {
-          const url = escapeHtml(articleUrl(config.HERALD_PUBLIC_BASE_URL, a.articleId, a.lang));
-          return `<entry><title>${escapeHtml(a.title)}</title><link href="${url}"/><id>${url}</id><updated>${a.published}:00Z</updated></entry>`;
-        })
-        .join('\n');
-      const updated = list[0] ? `${list[0].published}:00Z` : new Date(0).toISOString();
+      // RFC 4287: instants with their offset (the publisher's wall clock, in their time zone), an author.
+      const archiveUrl = pageUrl(config.HERALD_PUBLIC_BASE_URL, `archive/${lang}`);
+      const feed = new Feed({
+        title: `${config.HERALD_PUBLISHER_NAME} — ${formatMessage(messages, lang, 'languageName')}`,
+        id: feedUrl,
+        link: archiveUrl,
+        language: lang,
+        updated: list[0] ? instantOf(list[0].published, config.HERALD_TIME_ZONE) : new Date(0),
+        author: { name: config.HERALD_PUBLISHER_NAME, link: config.HERALD_PUBLIC_BASE_URL },
+        copyright: config.HERALD_PUBLISHER_NAME,
+        feedLinks: { atom: feedUrl },
+      });
+      for (const a of list) {
+        const url = articleUrl(config.HERALD_PUBLIC_BASE_URL, a.articleId, a.lang);
+        const at = instantOf(a.published, config.HERALD_TIME_ZONE);
+        feed.addItem({ title: a.title, id: url, link: url, date: at, published: at });
+      }
       return {
         statusCode: 200,
         headers: { 'content-type': 'application/atom+xml; charset=utf-8' },
-        body: `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">
-<title>${escapeHtml(config.HERALD_PUBLISHER_NAME)} — ${escapeHtml(formatMessage(messages, lang, 'languageName'))}</title>
-<link rel="self" href="${escapeHtml(feedUrl)}"/>
-<id>${escapeHtml(feedUrl)}</id>
-<updated>${updated}</updated>
-${entries}
-</feed>
-`,
+        // The feed's language, as `xml:lang` (the library writes it only for RSS).
+        body: feed
+          .atom1()
+          .replace(
+            '<feed xmlns="http://www.w3.org/2005/Atom">',
+            `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">`,
+          ),
       };
     }
     const items = list

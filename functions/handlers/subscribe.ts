@@ -95,7 +95,7 @@ async function subscribePage(lang: Language, notice?: string): Promise<string> {
 <fieldset><legend>${escapeHtml(t('prefsCadence'))}</legend>
 ${CADENCES.map((c, i) => `<label><input type="radio" name="cadence" value="${c}"${i === 0 ? ' checked' : ''}> ${escapeHtml(t(cadenceLabel[c]))}</label><br>`).join('\n')}
 </fieldset>
-<div aria-hidden="true" style="position:absolute;left:-10000px;"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<div aria-hidden="true" style="position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
 ${proofRequired(false) ? `<altcha-widget challenge="/api/subscribe/challenge" language="${lang}" auto="onsubmit"></altcha-widget>` : ''}
 <p><button type="submit">${escapeHtml(t('subscribeButton'))}</button></p>
 </form>`;

@@ -37,7 +37,7 @@ export const handler = withHttpErrors(
       200,
       await site.page(lang, 'neverSuggestTitle', ['neverSuggestQuestion'], {
         form: {
-          action: `${event.rawPath}?t=${encodeURIComponent(token)}`,
+          action: `${event.rawPath}?t=${encodeURIComponent(token)}&lang=${lang}`,
           field: 'stop',
           value: 'yes',
           button: t('neverSuggestButton'),

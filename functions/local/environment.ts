@@ -127,6 +127,7 @@ export function handlerEnvironment(config: LocalConfig): Record<string, string> 
     HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
     HERALD_SEND_QUEUE_URL: config.queues.send,
     HERALD_PUBLIC_MAIL_QUEUE_URL: config.queues.publicMail,
+    HERALD_LOCAL_OUTBOX_URL: config.endpoints.outbox,
     // The SES emulator has no limits: pace and count as a modest production account would. The senders
     // share one process here, and so one pace.
     HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || '50',

@@ -329,6 +329,7 @@ function webRoutes(): Route[] {
     handler: async () => (await module()).handler as HttpHandler,
   });
   return [
+    route(['GET'], '/', () => import('#handlers/home.ts')),
     route(['GET', 'POST'], '/unsubscribe', () => import('#handlers/unsubscribe.ts')),
     route(['GET', 'POST'], '/preferences', () => import('#handlers/preferences.ts')),
     route(['GET', 'POST'], '/subscribe', () => import('#handlers/subscribe.ts')),

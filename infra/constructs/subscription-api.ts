@@ -40,6 +40,7 @@ export class SubscriptionApi extends Construct {
     | 'confirm'
     | 'myData'
     | 'article'
+    | 'home'
     | 'digest'
     | 'archive'
     | 'suggest'
@@ -167,6 +168,9 @@ export class SubscriptionApi extends Construct {
         description: 'Herald: the proof-of-work widget script',
         withWidget: true,
       }),
+      home: route('Home', 'home', 'Herald: the home page, the latest articles in six languages', '/', [
+        HttpMethod.GET,
+      ]),
       article: route('Article', 'article', 'Herald: the web version of an article', '/articles/{id}/{lang}', [
         HttpMethod.GET,
       ]),
@@ -220,6 +224,7 @@ export class SubscriptionApi extends Construct {
     grantPartitions(table, suggestionsStop, { write: ['noSuggestions'] });
     grantPartitions(table, this.functions.article, { read: ['articles'] });
     grantPartitions(table, this.functions.archive, { read: ['archive'] });
+    grantPartitions(table, this.functions.home, { read: ['archive'] });
     grantPartitions(table, this.functions.digest, { read: ['articles'] });
     props.bucket.grantRead(this.functions.digest, 'digests/*');
     props.bucket.grantRead(this.functions.article, 'article-bodies/*');

@@ -115,7 +115,7 @@ describe('queues and functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       f.Properties.Description?.startsWith('Herald'),
     );
-    expect(functions).toHaveLength(16);
+    expect(functions).toHaveLength(17);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -340,7 +340,7 @@ describe('function defaults', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter(
       (g) => g.Properties.RetentionInDays === 30,
     );
-    expect(logGroups.length).toBeGreaterThanOrEqual(16);
+    expect(logGroups.length).toBeGreaterThanOrEqual(17);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
   });
@@ -351,7 +351,7 @@ describe('observability', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
-    expect(named('Errors').length).toBe(16);
+    expect(named('Errors').length).toBe(17);
     expect(named('Reputation.BounceRate')[0]).toMatchObject({ Threshold: 0.02, Namespace: 'AWS/SES' });
     expect(named('Reputation.ComplaintRate')[0]).toMatchObject({ Threshold: 0.0005 });
     expect(named('sendingPaused')[0]).toMatchObject({ Namespace: 'Herald', Threshold: 1 });

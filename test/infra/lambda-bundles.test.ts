@@ -78,6 +78,11 @@ const calls: Record<string, { event: unknown; expect: (result: unknown) => void 
     event: http('GET', '/suggestions/stop'),
     expect: (r) => expect(r).toMatchObject({ statusCode: 400 }),
   },
+  // The home page lists the archives: with no AWS to reach, it answers with the error page.
+  home: {
+    event: http('GET', '/', { lang: 'ar' }),
+    expect: (r) => expect(r).toMatchObject({ statusCode: 500, body: expect.stringContaining('went wrong') }),
+  },
   article: {
     event: http('GET', '/articles/x/de'),
     expect: (r) => expect(r).toMatchObject({ statusCode: 404 }),

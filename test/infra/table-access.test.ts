@@ -63,6 +63,7 @@ const pages: Array<[string, RegExp]> = [
   ['suggestions stop', /no more suggestions/],
   ['public mail', /confirmations, welcomes, data links and suggestions/],
   ['ses events', /bounces and complaints/],
+  ['home', /the home page/],
 ];
 
 describe('table access of the public functions', () => {

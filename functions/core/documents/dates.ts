@@ -52,3 +52,21 @@ function wallClockIn(instant: Date, timeZone: string): string {
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
+
+const asUtc = (wallClock: string) => Date.parse(`${wallClock}:00Z`);
+
+/**
+ * The instant at which a publisher's wall clock in `timeZone` showed `wallClock` (`YYYY-MM-DDTHH:MM`):
+ * what feeds and machines need, where a wall-clock time with a `Z` would be off by the zone's offset.
+ * In the hour a clock goes back or skips, one of the instants around it.
+ */
+export function instantOf(wallClock: string, timeZone: string): Date {
+  const target = asUtc(wallClock);
+  let guess = target;
+  for (let i = 0; i < 3; i++) {
+    const shown = asUtc(wallClockIn(new Date(guess), timeZone));
+    if (shown === target) break;
+    guess += target - shown;
+  }
+  return new Date(guess);
+}
