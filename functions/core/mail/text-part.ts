@@ -5,10 +5,15 @@ const OPTIONS = {
   selectors: [
     // MJML's hidden preview text is for the inbox list, not the body.
     { selector: 'div[style*="display:none"]', format: 'skip' },
+    // What only a browser makes use of (print, suggest, the other languages' pages): the text part keeps
+    // one link per article, its web version, where all of those are.
+    { selector: '.herald-html-only', format: 'skip' },
     { selector: 'title', format: 'skip' },
     { selector: 'style', format: 'skip' },
     { selector: 'h1', options: { uppercase: false } },
     { selector: 'h2', options: { uppercase: false } },
+    // The title links where "Read more" does: the text part gives the address once.
+    { selector: 'a.herald-title', format: 'inline' },
     { selector: 'h3', options: { uppercase: false } },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
   ],
