@@ -9,7 +9,7 @@ import { type IngestOutcome, ingestDocument } from '#core/documents/ingest.ts';
 import { readS3Notification } from '#core/documents/s3-notification.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
 const config = readEnv({
@@ -95,6 +95,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     return response;
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 };

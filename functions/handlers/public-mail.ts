@@ -25,7 +25,7 @@ import { publicMailRate } from '#core/public-mail/rate.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -158,7 +158,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         try {
           const outcome = await deliverPublicMail(ports, settings, job, new Date());
           logger.info('public mail', { kind: job.kind, outcome });
-          metrics.addMetric(`publicMail_${outcome}`, MetricUnit.Count, 1);
+          metrics.addMetric(metricName('publicMail', outcome), MetricUnit.Count, 1);
         } catch (error) {
           if (error instanceof PublicMailWaitError) return wait(job, error.message, error.delaySeconds);
           if (error instanceof DailyQuotaExceededError) return wait(job, error.message, 900);
@@ -178,6 +178,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       { context, processInParallel: false },
     );
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runScheduledDigest, type ScheduledRun } from '#core/digests/scheduled.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { publishMetrics } from '#handlers/shared/metrics.ts';
 import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
 const { ports, settings } = publishingFromEnv();
@@ -21,6 +21,6 @@ export const handler = async (event: unknown): Promise<ScheduledRun> => {
     });
     return run;
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 };

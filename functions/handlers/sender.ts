@@ -21,7 +21,7 @@ import { digestRate } from '#core/public-mail/rate.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { cachedFor } from '#handlers/shared/cache.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -153,6 +153,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       { context },
     );
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 };

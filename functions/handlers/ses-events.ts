@@ -6,7 +6,7 @@ import { loadAddressKey } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { handleSesEvent, type SesEventDetail } from '#core/subscriptions/ses-events.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -36,9 +36,9 @@ export const handler = async (event: EventBridgeEvent<string, SesEventDetail>) =
       ...outcome,
     });
     if (outcome.action !== 'ignored')
-      metrics.addMetric(`ses_${event.detail.eventType.toLowerCase()}`, MetricUnit.Count, 1);
+      metrics.addMetric(metricName('ses', event.detail.eventType), MetricUnit.Count, 1);
     return outcome;
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 };

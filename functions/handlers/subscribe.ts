@@ -19,7 +19,7 @@ import {
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { proofOfWork } from '#handlers/shared/suggesting.ts';
 
@@ -161,11 +161,11 @@ export const handler = withHttpErrors(
         new Date(),
       );
       logger.info('subscribe request', { outcome });
-      if (outcome !== 'queued') metrics.addMetric(`subscribe_${outcome}`, MetricUnit.Count, 1);
+      if (outcome !== 'queued') metrics.addMetric(metricName('subscribe', outcome), MetricUnit.Count, 1);
     } catch (error) {
       if (error instanceof ClientLimitedError || error instanceof PublicBudgetSpentError) {
         metrics.addMetric(
-          error instanceof ClientLimitedError ? 'subscribe_client_limited' : 'publicBudgetSpent',
+          error instanceof ClientLimitedError ? 'subscribeClientLimited' : 'publicBudgetSpent',
           MetricUnit.Count,
           1,
         );
@@ -181,7 +181,7 @@ export const handler = withHttpErrors(
       }
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      publishMetrics();
     }
     const t = await site.messagesFor(language);
     if (api) {

@@ -25,7 +25,7 @@ import {
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics } from '#handlers/shared/metrics.ts';
+import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { proofOfWork, suggestionStores } from '#handlers/shared/suggesting.ts';
 
@@ -126,11 +126,11 @@ export const handler = withHttpErrors(
         new Date(),
       );
       logger.info('suggestion', { articleId: input.article, lang: input.language, queued });
-      metrics.addMetric('suggestions_queued', MetricUnit.Count, queued);
+      metrics.addMetric('suggestionsQueued', MetricUnit.Count, queued);
     } catch (error) {
       if (error instanceof SuggestionLimitedError || error instanceof PublicBudgetSpentError) {
         metrics.addMetric(
-          error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestions_limited',
+          error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestionsLimited',
           MetricUnit.Count,
           1,
         );
@@ -141,7 +141,7 @@ export const handler = withHttpErrors(
       }
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      publishMetrics();
     }
     const t = await site.messagesFor(input.language);
     if (!form) return { statusCode: 202, ...jsonMessage(t('suggestionSent')) };

@@ -33,6 +33,11 @@ const { reset } = program.opts<{ reset?: boolean }>();
 const home = heraldHome();
 const log = (line: string) => console.log(`[herald] ${line}`);
 
+// A person reads this terminal: one readable line per log record, and no metric blobs, unless
+// HERALD_LOG_FORMAT=json asks for what Lambda writes (JSON logs and CloudWatch EMF metrics).
+process.env.HERALD_LOG_FORMAT ??= 'text';
+if (process.env.HERALD_LOG_FORMAT !== 'json') process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 try {
   const batchWindowMs = Number(process.env.HERALD_BATCH_WINDOW_MS ?? 1000);
   if (!Number.isInteger(batchWindowMs) || batchWindowMs < 0 || batchWindowMs > 2000) {

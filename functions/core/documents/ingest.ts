@@ -59,7 +59,7 @@ export async function ingestDocument(
   if (change.kind === 'removed') {
     // Herald's own removal of a rejected upload: the version live before it stays live.
     if (await ports.articles.takeExpectedRemoval(key, change.versionId, now))
-      return { kind: 'ignored', key, why: 'moved to quarantine; the last good version stays live' };
+      return { kind: 'ignored', key, why: 'Herald moved it to quarantine: nothing is withdrawn' };
     const ref = await ports.articles.withdrawBySource(key, now);
     return ref
       ? { kind: 'withdrawn', key, ref }

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** What the process writes while `act` runs, stdout and stderr together. */
+async function written(act: () => void | Promise<void>): Promise<string> {
+  let out = '';
+  const capture = (chunk: unknown) => {
+    out += String(chunk);
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    await act();
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  return out;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe('logs', () => {
+  it('are one readable line a record with HERALD_LOG_FORMAT=text, as npm start sets', async () => {
+    vi.stubEnv('HERALD_LOG_FORMAT', 'text');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    const { logger } = await import('#handlers/shared/logger.ts');
+    const out = await written(() => {
+      logger.info('document quarantined', { key: 'documents/x.md', reason: 'bad-date' });
+      logger.warn('send job deferred', { remaining: 3 });
+    });
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d info {2}document quarantined {2}key=documents\/x\.md reason=bad-date$/,
+    );
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d warn {2}send job deferred {2}remaining=3$/);
+    expect(out).not.toContain('{');
+  });
+
+  it('are JSON, as Lambda wants them, otherwise', async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    const { logger } = await import('#handlers/shared/logger.ts');
+    const out = await written(() => logger.info('article stored', { articleId: 'a' }));
+    expect(JSON.parse(out)).toMatchObject({
+      level: 'INFO',
+      message: 'article stored',
+      articleId: 'a',
+      service: 'herald',
+    });
+  });
+});
+
+describe('metrics', () => {
+  it('write nothing, not even a warning, when nothing was counted', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const { publishMetrics } = await import('#handlers/shared/metrics.ts');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await written(() => publishMetrics())).toBe('');
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('have one naming style', async () => {
+    const { metricName } = await import('#handlers/shared/metrics.ts');
+    expect(metricName('publicMail', 'already-confirmed')).toBe('publicMailAlreadyConfirmed');
+    expect(metricName('ses', 'Bounce')).toBe('sesBounce');
+    expect(metricName('subscribe', 'client_limited')).toBe('subscribeClientLimited');
+  });
+});
