@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '#adapters/tracing.ts';
 
 /**
  * SDK clients, one per process, created on first use. They read region, credentials and endpoints
@@ -25,11 +26,14 @@ const requestHandler = { requestTimeout: 15_000, connectionTimeout: 5_000 };
  */
 const perRecipient = { cacheMiddleware: true } as const;
 
-export const s3Client = once(
-  () => new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+export const s3Client = once(() =>
+  tracer.captureAWSv3Client(
+    new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+  ),
 );
-export const sqsClient = once(() => new SQSClient({ requestHandler }));
+export const sqsClient = once(() => tracer.captureAWSv3Client(new SQSClient({ requestHandler })));
 // One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
+// Not traced: the sender calls it once per recipient (see `tracing.ts`).
 export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient }));
 /**
  * The plain DynamoDB client, for the one write made per recipient (the ledger claim). The document
@@ -37,8 +41,9 @@ export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempt
  * allow `cacheMiddleware`.
  */
 export const dynamoClient = once(() => new DynamoDBClient({ requestHandler, ...perRecipient }));
+// Traced: everything but the per-recipient claim goes through it.
 export const dynamoDocumentClient = once(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ requestHandler })), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );

@@ -1,11 +1,16 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tracer } from '#adapters/tracing.ts';
 import { parseAddressKey, parseTokenKeys } from '#config/env.ts';
 import { ConfigError } from '#core/errors.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { TokenKeys } from '#core/tokens.ts';
 
 const secretString = async (arn: string) =>
-  (await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '';
+  (
+    await tracer
+      .captureAWSv3Client(new SecretsManagerClient({}))
+      .send(new GetSecretValueCommand({ SecretId: arn }))
+  ).SecretString ?? '';
 
 /**
  * The token-signing keys: from Secrets Manager on AWS (read once per cold start), or from the

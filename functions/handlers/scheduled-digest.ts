@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { runScheduledDigest, type ScheduledRun } from '#core/digests/scheduled.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { publishMetrics } from '#handlers/shared/metrics.ts';
+import { observed } from '#handlers/shared/observed.ts';
 import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
 const { ports, settings } = publishingFromEnv();
 const input = z.object({ cadence: z.enum(['daily', 'weekly']) });
 
 /** EventBridge Scheduler (or `herald digest run`) → one daily or weekly digest run. */
-export const handler = async (event: unknown): Promise<ScheduledRun> => {
+export const handler = observed('scheduled-digest', async (event: unknown): Promise<ScheduledRun> => {
   const { cadence } = input.parse(event);
   try {
     const run = await runScheduledDigest(ports, settings, cadence, new Date());
@@ -23,4 +24,4 @@ export const handler = async (event: unknown): Promise<ScheduledRun> => {
   } finally {
     publishMetrics();
   }
-};
+});

@@ -7,6 +7,7 @@ import { env, readEnv } from '#config/env.ts';
 import { handleSesEvent, type SesEventDetail } from '#core/subscriptions/ses-events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { observed } from '#handlers/shared/observed.ts';
 
 const config = readEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -21,7 +22,7 @@ const ports = {
 const addressKey = await loadAddressKey(config);
 
 /** SES events from the configuration set's EventBridge destination: bounces and complaints suppress. */
-export const handler = async (event: EventBridgeEvent<string, SesEventDetail>) => {
+export const handler = observed('ses-events', async (event: EventBridgeEvent<string, SesEventDetail>) => {
   try {
     const outcome = await handleSesEvent(
       ports,
@@ -41,4 +42,4 @@ export const handler = async (event: EventBridgeEvent<string, SesEventDetail>) =
   } finally {
     publishMetrics();
   }
-};
+});

@@ -12,6 +12,7 @@ import { personalLinks } from '#core/subscriptions/links.ts';
 import { fanout } from './fanout.ts';
 import { ingest } from './ingest.ts';
 import { proof } from './proof.ts';
+import { tracerCost } from './tracer.ts';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -96,7 +97,14 @@ async function bundles() {
   return { scenario: 'lambda-bundles', senderKb: functions.sender?.kb, functions };
 }
 
-const scenarios = { 'digest-render': digestRender, ingest, 'lambda-bundles': bundles, proof, fanout };
+const scenarios = {
+  'digest-render': digestRender,
+  ingest,
+  'lambda-bundles': bundles,
+  proof,
+  tracer: tracerCost,
+  fanout,
+};
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { recipients: { type: 'string' }, help: { type: 'boolean' } },

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import busboy from 'busboy';
 import { HttpError } from '#core/errors.ts';
 import { logger } from '#handlers/shared/logger.ts';
+import { observed } from '#handlers/shared/observed.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -107,7 +108,7 @@ export function withHttpErrors(
     const page = await errorPage(status, message, event);
     return typeof page === 'string' ? html(status, page) : { statusCode: status, ...page };
   };
-  return async (event: HttpEvent): Promise<HttpResult> => {
+  return observed('http', async (event: HttpEvent): Promise<HttpResult> => {
     try {
       return unframeable(await route(event));
     } catch (error) {
@@ -118,7 +119,7 @@ export function withHttpErrors(
         await respond(500, 'Something went wrong on our side. Please try again later.', event),
       );
     }
-  };
+  });
 }
 
 /**

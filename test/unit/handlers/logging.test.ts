@@ -70,3 +70,47 @@ describe('metrics', () => {
     expect(metricName('subscribe', 'client_limited')).toBe('subscribeClientLimited');
   });
 });
+
+describe('every handler, observed', () => {
+  const context = {
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    functionName: 'herald-sender',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:herald-sender',
+    memoryLimitInMB: '512',
+    logGroupName: '/aws/lambda/herald-sender',
+    logStreamName: 's',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 1000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+
+  it("logs with the invocation's request id and cold start, and counts the cold start once", async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const { observed } = await import('#handlers/shared/observed.ts');
+    const { logger } = await import('#handlers/shared/logger.ts');
+    const handler = observed('test', async () => {
+      logger.info('working');
+      return 'done';
+    });
+    const first = await written(async () => {
+      expect(await handler({}, context)).toBe('done');
+    });
+    const lines = first
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((l) => l.message === 'working')).toMatchObject({
+      function_request_id: context.awsRequestId,
+      function_name: 'herald-sender',
+    });
+    expect(typeof lines.find((l) => l.message === 'working')?.cold_start).toBe('boolean');
+    expect(lines.some((l) => 'ColdStart' in l)).toBe(true);
+    const second = await written(() => handler({}, context).then(() => undefined));
+    expect(second).not.toContain('ColdStart');
+    expect(JSON.parse(second.trimEnd())).toMatchObject({ cold_start: false });
+  });
+});
