@@ -90,6 +90,8 @@ describe('every handler, observed', () => {
   it("logs with the invocation's request id and cold start, and counts the cold start once", async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    // Lambda sets this for an on-demand environment; Powertools counts a cold start only there.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
     const { observed } = await import('#handlers/shared/observed.ts');
     const { logger } = await import('#handlers/shared/logger.ts');
     const handler = observed('test', async () => {
