@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,18 @@ describe('bundles', () => {
     for (const unused of ['undici', 'encoding-sniffer', 'whatwg-encoding', 'js-beautify', 'htmlnano']) {
       expect(worker.has(unused), unused).toBe(false);
       expect(ingest.has(unused), unused).toBe(false);
+    }
+  });
+
+  it('hold only production dependencies: no emulator, nothing that only a development install has', async () => {
+    const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    for (const entry of [...Object.keys(LAMBDA_ENTRIES), MJML_WORKER.entry]) {
+      const devOnly = [...(await bundledPackages(entry))].filter(
+        (name) => lock.packages[`node_modules/${name}`]?.dev === true,
+      );
+      expect(devOnly, entry).toEqual([]);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { convert, type HtmlToTextOptions } from 'html-to-text';
 
 const OPTIONS = {
   wordwrap: 78,
@@ -17,7 +17,7 @@ const OPTIONS = {
     { selector: 'h3', options: { uppercase: false } },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
   ],
-};
+} satisfies HtmlToTextOptions;
 
 /** The text part of a mail, made from the same HTML (links kept as `text [url]`). */
 export function textPart(html: string): string {
