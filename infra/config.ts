@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIanaTimeZone, TIME_OF_DAY, WEEKDAYS } from '#core/digests/schedule-times.ts';
 
 /** Herald's deployment settings, from the `herald` key of the CDK context (cdk.json or `-c`). */
 const heraldContext = z.object({
@@ -18,7 +19,10 @@ const heraldContext = z.object({
     .startsWith('https://', 'must be an https:// URL')
     .optional(),
   publisherName: z.string().min(1).default('Herald'),
-  timeZone: z.string().min(1).default('UTC'),
+  timeZone: z
+    .string()
+    .refine(isIanaTimeZone, 'must be UTC or an IANA time zone name like "Europe/Paris"')
+    .default('UTC'),
   postalAddress: z.string().min(1).optional(),
   alarmEmail: z.email({ error: 'must be an e-mail address for the alarm topic' }).optional(),
   maxSendRate: z.number().positive().optional(),
@@ -41,11 +45,8 @@ const heraldContext = z.object({
   apiBurstLimit: z.number().int().positive().default(100),
   corsOrigins: z.array(z.url().startsWith('https://', 'each CORS origin must be https://')).default([]),
   maxArticlesPerDigest: z.number().int().min(1).max(50).default(10),
-  dailyAt: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:00"')
-    .default('08:00'),
-  weeklyOn: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('MON'),
+  dailyAt: z.string().regex(TIME_OF_DAY, 'must be a time like "08:00"').default('08:00'),
+  weeklyOn: z.enum(WEEKDAYS).default('MON'),
   documentsPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, 'must be a key prefix ending in "/", e.g. "documents/"')

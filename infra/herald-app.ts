@@ -1,4 +1,5 @@
 import type { App, Environment } from 'aws-cdk-lib';
+import { stackNames } from '#config/stack-outputs.ts';
 import type { HeraldConfig } from './config.ts';
 import { HeraldStack } from './herald-stack.ts';
 import { acknowledgeNagFindings } from './nag.ts';
@@ -6,12 +7,13 @@ import { HeraldStateStack } from './state-stack.ts';
 
 /** Herald's two stacks: the stateful one (retained, pinned) and the stateless one that uses it. */
 export function buildHerald(app: App, name: string, config: HeraldConfig, env?: Environment) {
-  const state = new HeraldStateStack(app, `${name}State`, {
+  const names = stackNames(name);
+  const state = new HeraldStateStack(app, names.state, {
     env,
     documentsPrefix: config.documentsPrefix,
     description: 'Herald: documents bucket, table, token keys, ingest queue (retained)',
   });
-  const stack = new HeraldStack(app, name, {
+  const stack = new HeraldStack(app, names.app, {
     env,
     config,
     state,

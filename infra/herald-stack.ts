@@ -8,6 +8,7 @@ import { PublicMail } from './constructs/public-mail.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SesEvents } from './constructs/ses-events.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
+import { settingOutput } from './outputs.ts';
 import type { HeraldStateStack } from './state-stack.ts';
 
 export interface HeraldStackProps extends StackProps {
@@ -112,10 +113,7 @@ export class HeraldStack extends Stack {
       weeklyOn: config.weeklyOn,
       environment: { ...shared, HERALD_PUBLIC_BASE_URL: publicBaseUrl },
     });
-    new CfnOutput(this, 'ScheduledDigestFunction', {
-      description: 'herald digest run --cadence daily --function <this>',
-      value: scheduled.function.functionName,
-    });
+    settingOutput(this, 'HERALD_SCHEDULED_DIGEST_FUNCTION', scheduled.function.functionName);
 
     const observability = new Observability(this, 'Observability', {
       alarmEmail: config.alarmEmail,
@@ -147,6 +145,11 @@ export class HeraldStack extends Stack {
       description: 'Drop documents here (aws s3 cp page.txt <this>)',
       value: `s3://${state.bucket.bucketName}/${config.documentsPrefix}`,
     });
-    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl });
+    // What `herald` reads with HERALD_STACK=aws (the state stack outputs the rest).
+    settingOutput(this, 'HERALD_PUBLIC_BASE_URL', publicBaseUrl);
+    settingOutput(this, 'HERALD_SEND_QUEUE_URL', delivery.queue.queueUrl);
+    settingOutput(this, 'HERALD_FROM_ADDRESS', config.fromAddress);
+    settingOutput(this, 'HERALD_PUBLISHER_NAME', config.publisherName);
+    settingOutput(this, 'HERALD_SES_CONFIGURATION_SET', ses.configurationSetName);
   }
 }

@@ -4,6 +4,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { HeraldState } from './constructs/herald-state.ts';
 import { WorkQueue } from './constructs/work-queue.ts';
+import { settingOutput } from './outputs.ts';
 
 export interface HeraldStateStackProps extends StackProps {
   readonly documentsPrefix: string;
@@ -37,5 +38,12 @@ export class HeraldStateStack extends Stack {
     pin(this.state.addressKey, 'AddressKeySecret');
     pin(this.ingest.queue, 'IngestQueue');
     pin(this.ingest.deadLetterQueue, 'IngestDeadLetterQueue');
+
+    // What `herald` reads with HERALD_STACK=aws.
+    settingOutput(this, 'HERALD_TABLE', this.state.table.tableName);
+    settingOutput(this, 'HERALD_BUCKET', this.state.bucket.bucketName);
+    settingOutput(this, 'HERALD_DOCUMENTS_PREFIX', props.documentsPrefix);
+    settingOutput(this, 'HERALD_TOKEN_KEYS_SECRET_ARN', this.state.tokenKeys.secretArn);
+    settingOutput(this, 'HERALD_ADDRESS_KEY_SECRET_ARN', this.state.addressKey.secretArn);
   }
 }

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
 import { SqsSendQueue } from '#adapters/sqs-send-queue.ts';
+import { numberIn } from '#cli/numbers.ts';
 import { operatorStores } from '#cli/operator.ts';
 import type { DigestRecord } from '#core/digests/digest.ts';
 import { type PlanResult, planDigest, requeueUnsent } from '#core/digests/plan.ts';
@@ -80,19 +81,28 @@ export function statusCommand(): Command {
     .argument('[digest]', 'one digest id (d_…)')
     .option('--missed', 'list who has not received DIGEST, and why')
     .option('--once', 'print the counts once, without the live bar')
-    .option('--limit <n>', 'how many digests to list, newest first', '20')
-    .addOption(new Option('--interval <ms>', 'how often the live bar is redrawn').default('1000').hideHelp())
+    .addOption(
+      new Option('--limit <n>', 'how many digests to list, newest first')
+        .argParser(numberIn(1, 1000, { integer: true }))
+        .default(20),
+    )
+    .addOption(
+      new Option('--interval <ms>', 'how often the live bar is redrawn')
+        .argParser(numberIn(100, 60_000, { integer: true }))
+        .default(1000)
+        .hideHelp(),
+    )
     .action(
       async (
         digestId: string | undefined,
-        options: { missed?: boolean; once?: boolean; limit: string; interval: string },
+        options: { missed?: boolean; once?: boolean; limit: number; interval: number },
       ) => {
         const stores = await operatorStores();
         const switchState = await stores.sending.get();
         const quota = await stores.quota.usage(new Date());
         if (!digestId) {
           if (options.missed) throw new Error('--missed needs a digest: herald status DIGEST --missed');
-          const records = await stores.digests.listRecords(Number(options.limit) || 20);
+          const records = await stores.digests.listRecords(options.limit);
           console.log(
             `sending ${switchState.on ? 'on' : `OFF${switchState.reason ? ` (${switchState.reason})` : ''}`}` +
               ` · daily quota ${quota.used} of ${Number.isFinite(quota.limit) ? quota.limit : 'unlimited'} used`,
@@ -149,7 +159,7 @@ export function statusCommand(): Command {
         }
         let progress = await digestProgress(stores, record, new Date());
         if (!options.once && process.stdout.isTTY && !done(progress.status))
-          progress = await watch(stores, digestId, Number(options.interval) || 1000);
+          progress = await watch(stores, digestId, options.interval);
         console.log(summary(progress));
       },
     );
@@ -199,7 +209,10 @@ export function controlCommands(): Command[] {
       await planRest(stores, digestId);
       if (options.requeue) {
         const queued = await requeueUnsent(
-          { ledger: stores.ledger, sendQueue: new SqsSendQueue(process.env.HERALD_SEND_QUEUE_URL!) },
+          {
+            ledger: stores.ledger,
+            sendQueue: new SqsSendQueue(stores.target.setting('HERALD_SEND_QUEUE_URL')),
+          },
           digestId,
         );
         console.log(`${queued} readers not mailed yet were queued again`);

@@ -3,10 +3,9 @@ import { Command, Option } from 'commander';
 import { SesMailer } from '#adapters/ses-mailer.ts';
 import { planRest } from '#cli/delivery.ts';
 import { operatorStores } from '#cli/operator.ts';
-import { localTarget } from '#cli/target.ts';
+import { stackKind, stackTarget } from '#cli/target.ts';
 import { sendTestCopy } from '#core/digests/test-copy.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
-import { handlerEnvironment } from '#local/environment.ts';
 
 export function digestCommand(): Command {
   const digest = new Command('digest').description(
@@ -20,12 +19,16 @@ export function digestCommand(): Command {
     .addOption(
       new Option('--cadence <cadence>', 'which digest').choices(['daily', 'weekly']).makeOptionMandatory(),
     )
-    .option('--function <name>', 'on AWS: the name or ARN of the deployed scheduled-digest function')
+    .option(
+      '--function <name>',
+      'invoke this deployed scheduled-digest function (with HERALD_STACK=aws: the stack output ScheduledDigestFunction)',
+    )
     .action(async (options: { cadence: 'daily' | 'weekly'; function?: string }) => {
-      if (options.function) {
+      if (options.function || stackKind() === 'aws') {
+        const name = options.function ?? (await stackTarget()).setting('HERALD_SCHEDULED_DIGEST_FUNCTION');
         const result = await new LambdaClient({}).send(
           new InvokeCommand({
-            FunctionName: options.function,
+            FunctionName: name,
             Payload: JSON.stringify({ cadence: options.cadence }),
           }),
         );
@@ -34,8 +37,7 @@ export function digestCommand(): Command {
         report(JSON.parse(body));
         return;
       }
-      const target = localTarget();
-      Object.assign(process.env, handlerEnvironment(target));
+      await stackTarget();
       const { handler } = await import('#handlers/scheduled-digest.ts');
       report(await handler({ cadence: options.cadence }));
     });
@@ -60,12 +62,15 @@ export function digestCommand(): Command {
     .action(async (digestId: string, options: { to: string }) => {
       const to = normalizeEmail(options.to);
       const stores = await operatorStores();
+      const { setting } = stores.target;
       const { messageId } = await sendTestCopy(
-        { digests: stores.digests, mailer: new SesMailer(process.env.HERALD_SES_CONFIGURATION_SET) },
         {
-          from: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
-          publicBaseUrl: process.env.HERALD_PUBLIC_BASE_URL ?? '',
+          digests: stores.digests,
+          mailer: new SesMailer(
+            stores.target.kind === 'aws' ? setting('HERALD_SES_CONFIGURATION_SET') : undefined,
+          ),
         },
+        { from: setting('HERALD_FROM_ADDRESS'), publicBaseUrl: setting('HERALD_PUBLIC_BASE_URL') },
         digestId,
         to,
         new Date(),

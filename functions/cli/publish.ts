@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
 import { s3Client } from '#adapters/clients.ts';
-import { localTarget } from '#cli/target.ts';
+import { stackTarget } from '#cli/target.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
@@ -21,7 +21,7 @@ export function publishCommand(): Command {
     .action(async (files: string[], options: { key?: string }) => {
       if (options.key && files.length > 1)
         throw new Error('--key names one object: publish one file with it');
-      const target = localTarget();
+      const target = await stackTarget();
       for (const file of files) {
         const body = await readFile(file).catch((error: NodeJS.ErrnoException) => {
           throw new Error(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { S3Quarantine } from '#adapters/s3-documents.ts';
-import { localTarget } from '#cli/target.ts';
+import { stackTarget } from '#cli/target.ts';
 
 export function quarantineCommand(): Command {
   const quarantine = new Command('quarantine').description('documents that could not become articles');
@@ -10,7 +10,7 @@ export function quarantineCommand(): Command {
     .description('show every quarantined document and why it was rejected')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { json?: boolean }) => {
-      const target = localTarget();
+      const target = await stackTarget();
       const entries = await new S3Quarantine(target.bucket, target.documentsPrefix).list();
       if (options.json) {
         console.log(JSON.stringify(entries, null, 2));
@@ -38,7 +38,7 @@ export function quarantineCommand(): Command {
     .argument('<key>', 'its original key or its quarantine key, as "quarantine list" shows them')
     .option('--file <file>', 'the fixed document to publish in its place')
     .action(async (key: string, options: { file?: string }) => {
-      const target = localTarget();
+      const target = await stackTarget();
       const fixed = options.file ? await readFile(options.file) : undefined;
       const { key: published } = await new S3Quarantine(target.bucket, target.documentsPrefix).retry(
         key,

@@ -1,6 +1,5 @@
 import { Argument, Command } from 'commander';
-import { localKeysEnvironment, localTarget } from '#cli/target.ts';
-import { handlerEnvironment } from '#local/environment.ts';
+import { stackKind, stackTarget, UsageError } from '#cli/target.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 
 export function sesEventCommand(): Command {
@@ -12,11 +11,14 @@ export function sesEventCommand(): Command {
     .argument('<email>', 'the address it happened to')
     .option('--transient', 'a transient (soft) bounce instead of a permanent one')
     .action(async (kind: 'bounce' | 'complaint', email: string, options: { transient?: boolean }) => {
-      const target = localTarget();
-      Object.assign(process.env, handlerEnvironment(target), localKeysEnvironment());
+      if (stackKind() === 'aws')
+        throw new UsageError(
+          'on AWS, SES publishes bounces and complaints itself: mail bounce@simulator.amazonses.com or complaint@simulator.amazonses.com to see one, or stop mail to an address with "herald subscribers suppress"',
+        );
+      await stackTarget();
       const { handler } = await import('#handlers/ses-events.ts');
       const outcome = await handler(
-        sesEvent(kind, email, { transient: options.transient, region: target.region }),
+        sesEvent(kind, email, { transient: options.transient, region: process.env.AWS_REGION }),
       );
       console.log(
         `${kind}${options.transient ? ' (transient)' : ''}: ${outcome.action}${outcome.subscriberIds.length ? ` ${outcome.subscriberIds.join(', ')}` : ''}`,

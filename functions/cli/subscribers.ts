@@ -12,35 +12,22 @@ import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
-import { loadAddressKey } from '#adapters/token-keys.ts';
-import { localAddressKey, localTarget, localTokenKeys } from '#cli/target.ts';
+import { numberIn } from '#cli/numbers.ts';
+import { stackTarget } from '#cli/target.ts';
 import { isLanguage, LANGUAGES, type Language } from '#core/languages.ts';
 import { MailNotices } from '#core/mail/notices.ts';
-import { type AddressKey, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { suppressAddress } from '#core/subscriptions/lifecycle.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import { requestSubscription } from '#core/subscriptions/subscribe.ts';
 import { CADENCES, type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
-import { handlerEnvironment } from '#local/environment.ts';
 
-/** The table and address key to migrate: the local stack's, or with HERALD_STACK=aws the deployed one's. */
-async function migrationTarget(): Promise<{ table: string; addressKey: AddressKey }> {
-  if (process.env.HERALD_STACK !== 'aws')
-    return { table: localTarget().table, addressKey: localAddressKey() };
-  const table = process.env.HERALD_TABLE;
-  if (!table)
-    throw new Error(
-      'HERALD_STACK=aws needs HERALD_TABLE and HERALD_ADDRESS_KEY_SECRET_ARN (the state stack outputs)',
-    );
-  return { table, addressKey: await loadAddressKey(process.env) };
-}
-
-function stores() {
-  const target = localTarget();
+/** The subscriber stores of the stack HERALD_STACK names, and the key that makes ids of addresses. */
+async function stores() {
+  const target = await stackTarget();
   return {
     target,
-    keys: localTokenKeys(),
-    addressKey: localAddressKey(),
+    addressKey: await target.addressKey(),
     subscribers: new DynamoSubscriberStore(target.table),
     suppressions: new DynamoSuppressionList(target.table),
   };
@@ -89,7 +76,7 @@ export function subscribersCommand(): Command {
             "only operator imports with consent are supported here: pass --confirmed if you hold the reader's consent",
           );
         }
-        const { keys: _keys, addressKey, ...ports } = stores();
+        const { target: _target, addressKey, ...ports } = await stores();
         const { outcome, subscriber } = await addConfirmedSubscriber(
           ports,
           addressKey,
@@ -119,21 +106,36 @@ export function subscribersCommand(): Command {
       '--confirm-unconsented',
       'rows without consent become pending and get a confirmation mail (at a capped rate)',
     )
-    .option('--rate <perSecond>', 'confirmation mails per second for unconsented rows', '5')
+    .addOption(
+      new Option('--rate <perSecond>', 'confirmation mails per second for unconsented rows')
+        .argParser(numberIn(0.1, 50))
+        .default(5),
+    )
     .option('--report <file>', 'write the rejected rows and their reasons to this CSV file')
     .action(
-      async (file: string, options: { confirmUnconsented?: boolean; rate: string; report?: string }) => {
-        const { keys, addressKey, target, ...ports } = stores();
-        Object.assign(process.env, handlerEnvironment(target));
-        const notices = new MailNotices(new FileTemplateSource(), new SesMailer(), {
-          from: process.env.HERALD_FROM_ADDRESS ?? 'Herald <digest@herald.example.org>',
-          publisher: process.env.HERALD_PUBLISHER_NAME ?? 'Herald',
-          publicBaseUrl: target.publicBaseUrl,
-          postalAddress: process.env.HERALD_POSTAL_ADDRESS,
-          tokenKeys: keys,
-        });
+      async (file: string, options: { confirmUnconsented?: boolean; rate: number; report?: string }) => {
+        const { addressKey, target, ...ports } = await stores();
+        // Only unconsented rows are mailed: the mail settings are needed only then.
+        const mail = options.confirmUnconsented
+          ? {
+              keys: await target.tokenKeys(),
+              publicBaseUrl: target.setting('HERALD_PUBLIC_BASE_URL'),
+              mailer: new SesMailer(
+                target.kind === 'aws' ? target.setting('HERALD_SES_CONFIGURATION_SET') : undefined,
+              ),
+            }
+          : undefined;
+        const notices =
+          mail &&
+          new MailNotices(new FileTemplateSource(), mail.mailer, {
+            from: target.setting('HERALD_FROM_ADDRESS'),
+            publisher: process.env.HERALD_PUBLISHER_NAME || 'Herald',
+            publicBaseUrl: mail.publicBaseUrl,
+            postalAddress: process.env.HERALD_POSTAL_ADDRESS,
+            tokenKeys: mail.keys,
+          });
         const limits = new DynamoRateLimiter(target.table);
-        const delayMs = 1000 / Math.max(0.1, Number(options.rate) || 5);
+        const delayMs = 1000 / options.rate;
         const rows: Record<string, string>[] = [];
         for await (const row of createReadStream(file).pipe(
           parse({
@@ -176,7 +178,7 @@ export function subscribersCommand(): Command {
                 if (outcome === 'suppressed' || outcome === 'unsubscribed')
                   reject(`the address is ${outcome}: not re-added`);
                 else counts[outcome] = (counts[outcome] ?? 0) + 1;
-              } else if (!options.confirmUnconsented) {
+              } else if (!mail || !notices) {
                 reject(
                   'no consent: pass --confirm-unconsented to send this address a confirmation mail instead',
                 );
@@ -184,8 +186,8 @@ export function subscribersCommand(): Command {
                 const outcome = await requestSubscription(
                   { ...ports, limits, notices },
                   {
-                    publicBaseUrl: target.publicBaseUrl,
-                    tokenKeys: keys,
+                    publicBaseUrl: mail.publicBaseUrl,
+                    tokenKeys: mail.keys,
                     addressKey,
                     confirmHours: 72,
                     limits: { confirmationsPerMailboxPerDay: 1, confirmationsPerDomainPerHour: 1_000_000 },
@@ -224,7 +226,7 @@ export function subscribersCommand(): Command {
     .description('write every subscriber as CSV (to a file, or standard output)')
     .option('--out <file>', 'the CSV file to write')
     .action(async (options: { out?: string }) => {
-      const { target } = stores();
+      const { target } = await stores();
       const rows: Array<Record<string, unknown>> = [];
       for await (const s of allSubscribers(target.table)) {
         rows.push({
@@ -268,7 +270,7 @@ export function subscribersCommand(): Command {
       new Option('--status <status>').choices(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
     )
     .action(async (options: { lang?: string; cadence?: string; status?: string }) => {
-      const { target } = stores();
+      const { target } = await stores();
       let count = 0;
       for await (const s of allSubscribers(target.table)) {
         if (
@@ -288,7 +290,7 @@ export function subscribersCommand(): Command {
     .description('delete a subscriber (they may subscribe again; use "suppress" to prevent that)')
     .argument('<email>')
     .action(async (email: string) => {
-      const ports = stores();
+      const ports = await stores();
       const id = subscriberIdFor(ports.addressKey, normalizeEmail(email));
       if (!(await ports.subscribers.get(id))) throw new Error('no subscriber has this address');
       await ports.subscribers.delete(id);
@@ -301,7 +303,8 @@ export function subscribersCommand(): Command {
       'once, after upgrading from a version whose subscriber ids were plain hashes of addresses: give every subscriber its keyed id (old links keep working)',
     )
     .action(async () => {
-      const { table, addressKey } = await migrationTarget();
+      const { target, addressKey } = await stores();
+      const { table } = target;
       const sending = await new DynamoSendingSwitch(table).get();
       if (sending.on)
         throw new Error(
@@ -325,7 +328,7 @@ export function subscribersCommand(): Command {
     .description('never mail this address again, whatever path it comes back through')
     .argument('<email>')
     .action(async (email: string) => {
-      const { keys: _keys, addressKey, ...ports } = stores();
+      const { target: _target, addressKey, ...ports } = await stores();
       const subscriber = await suppressAddress(ports, addressKey, email, 'operator', new Date());
       console.log(
         `suppressed${subscriber ? ` ${subscriber.id}` : ' (no subscriber had this address; it is blocked all the same)'}`,

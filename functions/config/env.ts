@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isIanaTimeZone } from '#core/digests/schedule-times.ts';
 import { ConfigError } from '#core/errors.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { TokenKeys } from '#core/tokens.ts';
@@ -40,7 +41,7 @@ export const env = {
   /** At most this many articles in one digest; the rest are linked from the archive. */
   HERALD_MAX_ARTICLES_PER_DIGEST: count(10, 50),
   HERALD_TIME_ZONE: z._default(
-    z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')),
+    z.string().check(z.refine(isIanaTimeZone, 'must be UTC or an IANA time zone name such as Europe/Paris')),
     'UTC',
   ),
   HERALD_MAX_DOCUMENT_BYTES: count(1024 * 1024),
@@ -112,15 +113,6 @@ export const env = {
   HERALD_ADDRESS_KEY: z.optional(z.string()),
   HERALD_ADDRESS_KEY_SECRET_ARN: z.optional(z.string()),
 } as const;
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Parses token keys, `{"current":"k2","k2":"<secret>","k1":"<older secret>"}` — the shape a generated

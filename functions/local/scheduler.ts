@@ -1,3 +1,12 @@
+import {
+  isIanaTimeZone,
+  parseWeekday,
+  TIME_OF_DAY,
+  WEEKDAYS,
+  type Weekday,
+  weekdayIn,
+} from '#core/digests/schedule-times.ts';
+
 /**
  * The local stand-in for the EventBridge Scheduler schedules: the daily digest at `dailyAt` and the
  * weekly one on `weeklyOn` at the same time, in the publisher's time zone, checked every 30 seconds.
@@ -6,6 +15,7 @@ export class LocalSchedule {
   private timer: NodeJS.Timeout | undefined;
   private readonly done = new Set<string>();
   private running: Promise<void> = Promise.resolve();
+  private readonly weeklyOn: Weekday;
 
   constructor(
     private readonly options: {
@@ -16,8 +26,20 @@ export class LocalSchedule {
       readonly onError: (error: unknown) => void;
     },
   ) {
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(options.dailyAt))
-      throw new RangeError('HERALD_DAILY_AT must look like 08:00');
+    if (!TIME_OF_DAY.test(options.dailyAt))
+      throw new RangeError(`HERALD_DAILY_AT is "${options.dailyAt}": it must be a time like 08:00`);
+    if (!isIanaTimeZone(options.timeZone))
+      throw new RangeError(
+        `HERALD_TIME_ZONE is "${options.timeZone}": it must be UTC or an IANA zone name like Europe/Paris`,
+      );
+    const day = parseWeekday(options.weeklyOn);
+    if (!day) {
+      const meant = parseWeekday(options.weeklyOn.trim().slice(0, 3));
+      throw new RangeError(
+        `HERALD_WEEKLY_ON is "${options.weeklyOn}": it must be one of ${WEEKDAYS.join(', ')}, as the CDK context's weeklyOn${meant ? ` (${meant} for ${options.weeklyOn})` : ''}`,
+      );
+    }
+    this.weeklyOn = day;
   }
 
   start(): void {
@@ -40,7 +62,6 @@ export class LocalSchedule {
         day: '2-digit',
         hour: '2-digit',
         minute: '2-digit',
-        weekday: 'long',
         hourCycle: 'h23',
       })
         .formatToParts(now)
@@ -49,7 +70,7 @@ export class LocalSchedule {
     const today = `${parts.year}-${parts.month}-${parts.day}`;
     if (`${parts.hour}:${parts.minute}` < this.options.dailyAt) return;
     const due: Array<'daily' | 'weekly'> = ['daily'];
-    if (parts.weekday?.toLowerCase() === this.options.weeklyOn.toLowerCase()) due.push('weekly');
+    if (weekdayIn(now, this.options.timeZone) === this.weeklyOn) due.push('weekly');
     for (const cadence of due) {
       const key = `${cadence}:${today}`;
       if (this.done.has(key)) continue;

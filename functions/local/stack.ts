@@ -258,7 +258,7 @@ export function localSchedule(log: (line: string) => void): LocalSchedule {
   return new LocalSchedule({
     timeZone: process.env.HERALD_TIME_ZONE || 'UTC',
     dailyAt: process.env.HERALD_DAILY_AT || '08:00',
-    weeklyOn: process.env.HERALD_WEEKLY_ON || 'monday',
+    weeklyOn: process.env.HERALD_WEEKLY_ON || 'MON',
     run: async (cadence) => {
       const { handler } = await import('#handlers/scheduled-digest.ts');
       const run = await handler({ cadence });

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STACK_OUTPUTS } from '#config/stack-outputs.ts';
 import { ContextError, readHeraldConfig } from '#infra/config.ts';
 import { buildHerald } from '#infra/herald-app.ts';
 
@@ -425,5 +426,24 @@ describe('context', () => {
       Environment: { Variables: Match.objectLike({ HERALD_DAILY_QUOTA: '40000' }) },
     });
     expect(() => readHeraldConfig({ ...context, dailyQuota: -1 })).toThrowError(/herald\.dailyQuota/);
+  });
+});
+
+describe('outputs for the CLI (HERALD_STACK=aws)', () => {
+  it('name every setting a command reads, in the stack the shared contract says', () => {
+    const outputs = { state: stateTemplate.toJSON().Outputs, app: template.toJSON().Outputs } as Record<
+      'state' | 'app',
+      Record<string, { Value: unknown; Description: string }>
+    >;
+    for (const [setting, { stack, output }] of Object.entries(STACK_OUTPUTS)) {
+      expect(outputs[stack], setting).toHaveProperty(output);
+      expect(outputs[stack][output]!.Description, setting).toContain(setting);
+    }
+    expect(outputs.state.Table!.Value).toEqual({ Ref: 'HeraldTable' });
+    expect(outputs.state.Bucket!.Value).toEqual({ Ref: 'DocumentsBucket' });
+    expect(outputs.state.TokenKeysSecret!.Value).toEqual({ Ref: 'TokenKeysSecret' });
+    expect(outputs.state.AddressKeySecret!.Value).toEqual({ Ref: 'AddressKeySecret' });
+    expect(outputs.state.DocumentsPrefix!.Value).toBe('documents/');
+    expect(outputs.app.FromAddress!.Value).toBe(context.fromAddress);
   });
 });

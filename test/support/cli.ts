@@ -6,11 +6,14 @@ const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/herald.mjs', import.meta.url));
 
 /** Runs the `herald` command as a user would, against the stack whose HERALD_HOME is `home`. */
-export async function herald(home: string, ...args: string[]) {
+export function herald(home: string, ...args: string[]) {
+  return heraldWith({ ...process.env, HERALD_HOME: home }, ...args);
+}
+
+/** Runs the `herald` command with exactly this environment. */
+export async function heraldWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, HERALD_HOME: home },
-    });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
