@@ -55,6 +55,9 @@ const heraldContext = z.object({
 
 export type HeraldConfig = z.infer<typeof heraldContext>;
 
+/** Every key of the `herald` context (the README's table lists each). */
+export const HERALD_CONTEXT_KEYS = Object.keys(heraldContext.shape);
+
 export class ContextError extends Error {
   override readonly name = 'ContextError';
 }

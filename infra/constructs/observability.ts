@@ -121,11 +121,13 @@ export class Observability extends Construct {
         left: [
           new MathExpression({
             expression: 'b * 100',
+            period: Duration.minutes(15),
             usingMetrics: { b: reputation('Reputation.BounceRate') },
             label: 'bounce %',
           }),
           new MathExpression({
             expression: 'c * 100',
+            period: Duration.minutes(15),
             usingMetrics: { c: reputation('Reputation.ComplaintRate') },
             label: 'complaint %',
           }),

@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Weekday } from '#core/digests/schedule-times.ts';
 import { HeraldFunction } from './herald-function.ts';
 
 export interface ScheduledDigestsProps {
@@ -14,8 +15,7 @@ export interface ScheduledDigestsProps {
   readonly timeZone: string;
   /** `HH:MM` in `timeZone`. */
   readonly dailyAt: string;
-  /** MON … SUN. */
-  readonly weeklyOn: string;
+  readonly weeklyOn: Weekday;
   readonly environment: Record<string, string>;
 }
 
@@ -38,29 +38,23 @@ export class ScheduledDigests extends Construct {
     props.bucket.grantPut(this.function, 'digests/*');
     props.sendQueue.grantSendMessages(this.function);
 
-    const role = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-    });
-    role.addToPolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
-    );
-    const [hour, minute] = props.dailyAt.split(':').map(Number);
+    const [hour, minute] = props.dailyAt.split(':').map((part) => String(Number(part)));
+    const timeZone = TimeZone.of(props.timeZone);
     const schedules = {
-      Daily: `cron(${minute} ${hour} * * ? *)`,
-      Weekly: `cron(${minute} ${hour} ? * ${props.weeklyOn} *)`,
+      Daily: ScheduleExpression.cron({ minute, hour, timeZone }),
+      Weekly: ScheduleExpression.cron({ minute, hour, weekDay: props.weeklyOn, timeZone }),
     };
-    for (const [name, expression] of Object.entries(schedules)) {
-      new CfnSchedule(this, name, {
-        description: `Herald ${name.toLowerCase()} digest`,
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: props.timeZone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: this.function.functionArn,
-          roleArn: role.roleArn,
-          input: JSON.stringify({ cadence: name.toLowerCase() }),
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        },
+    for (const [name, schedule] of Object.entries(schedules)) {
+      const cadence = name.toLowerCase();
+      new Schedule(this, name, {
+        description: `Herald ${cadence} digest`,
+        schedule,
+        // One role per schedule, allowed to invoke this function and nothing else.
+        target: new LambdaInvoke(this.function, {
+          input: ScheduleTargetInput.fromObject({ cadence }),
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+        }),
       });
     }
   }

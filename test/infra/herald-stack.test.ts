@@ -1,9 +1,10 @@
-import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS } from '#config/stack-outputs.ts';
-import { ContextError, readHeraldConfig } from '#infra/config.ts';
+import { ContextError, HERALD_CONTEXT_KEYS, readHeraldConfig } from '#infra/config.ts';
 import { buildHerald } from '#infra/herald-app.ts';
+import { testApp } from '../support/cdk-app.ts';
 
 const context = {
   corsOrigins: ['https://www.example.org'],
@@ -17,7 +18,7 @@ let stateTemplate: Template;
 
 beforeAll(() => {
   // Skip esbuild bundling: these tests read the template, not the code.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const { state, stack } = buildHerald(app, 'Test', readHeraldConfig(context), {
     account: '111122223333',
     region: 'eu-west-1',
@@ -155,8 +156,8 @@ describe('sending', () => {
           Match.objectLike({
             Action: 'ses:SendEmail',
             Resource: [
-              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':identity/example.org$')])] },
-              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':configuration-set/')])] },
+              'arn:aws:ses:eu-west-1:111122223333:identity/example.org',
+              { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':configuration-set/$')])] },
             ],
           }),
         ]),
@@ -267,7 +268,7 @@ describe('suggestions', () => {
 
 describe('the SES identity', () => {
   it('is created on request with Easy DKIM and a custom MAIL FROM, and every DNS record to publish is an output', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     const { stack } = buildHerald(
       app,
       'Identity',
@@ -319,7 +320,10 @@ describe('function defaults', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Action: 'ses:GetAccount', Resource: '*' })]),
+        // Merged with X-Ray's (which have no resources either) by @aws-cdk/aws-iam:minimizePolicies.
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['ses:GetAccount']), Resource: '*' }),
+        ]),
       },
     });
   });
@@ -379,21 +383,66 @@ describe('scheduled digests', () => {
     });
   });
 
-  it('let the scheduler invoke only the scheduled-digest function', () => {
+  it('let the scheduler invoke only the scheduled-digest function, for this account', () => {
+    const fn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduledDigestsFunction'), 'Arn'] };
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({
+          {
             Action: 'lambda:InvokeFunction',
-            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ScheduledDigestsFunction'), 'Arn'] },
+            Effect: 'Allow',
+            // The function, and its versions and aliases.
+            Resource: [fn, { 'Fn::Join': ['', [fn, ':*']] }],
+          },
+        ],
+      },
+    });
+    // No one else's schedule can use the role (the confused deputy).
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: Match.objectLike({ 'aws:SourceAccount': '111122223333' }) },
           }),
         ],
       },
     });
   });
+
+  it('are EventBridge Scheduler L2 schedules in the zone and on the day the context names', () => {
+    const app = testApp();
+    const { stack } = buildHerald(
+      app,
+      'Paris',
+      readHeraldConfig({ ...context, timeZone: 'Europe/Paris', dailyAt: '07:05', weeklyOn: 'FRI' }),
+      { account: '111122223333', region: 'eu-west-1' },
+    );
+    const paris = Template.fromStack(stack);
+    paris.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(5 7 ? * FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Input: '{"cadence":"weekly"}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      }),
+    });
+  });
 });
 
 describe('context', () => {
+  it("is documented: the README's table lists every key the app reads, and no other", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| key | required | what |'));
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    const documented = rows.flatMap((row) =>
+      [...(row.split('|')[1] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]),
+    );
+    expect(documented.sort()).toEqual([...HERALD_CONTEXT_KEYS].sort());
+    expect(readme).toContain('`stackName` (default `Herald`)');
+  });
+
   it('names the key that is missing or wrong', () => {
     expect(() => readHeraldConfig({ sesIdentity: 'example.org' })).toThrowError(
       /herald\.fromAddress is required/,
@@ -405,7 +454,7 @@ describe('context', () => {
   });
 
   it('passes approval mode to the functions that plan digests, and a daily quota to the sender', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     const { stack } = buildHerald(
       app,
       'Approval',

@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readHeraldConfig } from '#infra/config.ts';
 import { buildHerald } from '#infra/herald-app.ts';
+import { testApp } from '../support/cdk-app.ts';
 
 interface Statement {
   Effect: string;
@@ -13,7 +13,7 @@ interface Statement {
 
 let template: Template;
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const { stack } = buildHerald(
     app,
     'Test',
