@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpEvent, HttpResult } from '#handlers/shared/http.ts';
+import { observed } from '#handlers/shared/observed.ts';
 
 /** The ALTCHA widget's script: from the package locally, from the copy bundled beside the code on AWS. */
 const dir = process.env.HERALD_ASSETS_DIR ?? path.dirname(fileURLToPath(import.meta.resolve('altcha')));
@@ -9,7 +10,7 @@ const FILES: ReadonlyMap<string, string> = new Map([['/assets/altcha.js', 'altch
 let cached: Promise<string> | undefined;
 
 /** `GET /assets/altcha.js`: the proof-of-work widget, served by Herald itself (no third-party script). */
-export const handler = async (event: HttpEvent): Promise<HttpResult> => {
+export const handler = observed('assets', async (event: HttpEvent): Promise<HttpResult> => {
   const file = FILES.get(event.rawPath);
   if (!file) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
   cached ??= readFile(path.join(dir, file), 'utf8');
@@ -24,4 +25,4 @@ export const handler = async (event: HttpEvent): Promise<HttpResult> => {
     },
     body: await cached,
   };
-};
+});

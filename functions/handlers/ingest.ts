@@ -9,7 +9,7 @@ import { type IngestOutcome, ingestDocument } from '#core/documents/ingest.ts';
 import { readS3Notification } from '#core/documents/s3-notification.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
 import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
@@ -69,36 +69,32 @@ export const handler = observed(
   'ingest',
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const toMail: ArticleVersion[] = [];
-    try {
-      const response = await processPartialResponse(
-        event,
-        loggingFailures('ingest', async (record: SQSRecord) => {
-          for (const change of readS3Notification(record.body)) {
-            const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
-            report(outcome);
-            if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
-          }
-        }),
-        new BatchProcessor(EventType.SQS),
-        { context, processInParallel: false },
-      );
-      if (toMail.length > 0) {
-        try {
-          const planned = await publishImmediateDigests(
-            publishing.ports,
-            publishing.settings,
-            toMail,
-            new Date(),
-          );
-          for (const digest of planned) logger.info('digest planned', { ...digest });
-        } catch (error) {
-          await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
-          throw error;
+    const response = await processPartialResponse(
+      event,
+      loggingFailures('ingest', async (record: SQSRecord) => {
+        for (const change of readS3Notification(record.body)) {
+          const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
+          report(outcome);
+          if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
         }
+      }),
+      new BatchProcessor(EventType.SQS),
+      { context, processInParallel: false },
+    );
+    if (toMail.length > 0) {
+      try {
+        const planned = await publishImmediateDigests(
+          publishing.ports,
+          publishing.settings,
+          toMail,
+          new Date(),
+        );
+        for (const digest of planned) logger.info('digest planned', { ...digest });
+      } catch (error) {
+        await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
+        throw error;
       }
-      return response;
-    } finally {
-      publishMetrics();
     }
+    return response;
   },
 );

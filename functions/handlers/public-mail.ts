@@ -25,7 +25,7 @@ import { publicMailRate } from '#core/public-mail/rate.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
 const config = readEnv({
@@ -153,35 +153,31 @@ async function wait(job: QueuedPublicMail, reason: string, delaySeconds: number)
 export const handler = observed(
   'public-mail',
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    try {
-      return await processPartialResponse(
-        event,
-        loggingFailures('public mail', async (record: SQSRecord) => {
-          const job = jobSchema.parse(JSON.parse(record.body)) as QueuedPublicMail;
-          try {
-            const outcome = await deliverPublicMail(ports, settings, job, new Date());
-            logger.info('public mail', { kind: job.kind, outcome });
-            metrics.addMetric(metricName('publicMail', outcome), MetricUnit.Count, 1);
-          } catch (error) {
-            if (error instanceof PublicMailWaitError) return wait(job, error.message, error.delaySeconds);
-            if (error instanceof DailyQuotaExceededError) return wait(job, error.message, 900);
-            if (error instanceof AccountRefusedError) {
-              metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
-              return wait(job, error.message, 300);
-            }
-            if (error instanceof RecipientRejectedError) {
-              logger.warn('public mail refused for its address', { kind: job.kind });
-              metrics.addMetric('publicMailRejected', MetricUnit.Count, 1);
-              return;
-            }
-            throw error;
+    return await processPartialResponse(
+      event,
+      loggingFailures('public mail', async (record: SQSRecord) => {
+        const job = jobSchema.parse(JSON.parse(record.body)) as QueuedPublicMail;
+        try {
+          const outcome = await deliverPublicMail(ports, settings, job, new Date());
+          logger.info('public mail', { kind: job.kind, outcome });
+          metrics.addMetric(metricName('publicMail', outcome), MetricUnit.Count, 1);
+        } catch (error) {
+          if (error instanceof PublicMailWaitError) return wait(job, error.message, error.delaySeconds);
+          if (error instanceof DailyQuotaExceededError) return wait(job, error.message, 900);
+          if (error instanceof AccountRefusedError) {
+            metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
+            return wait(job, error.message, 300);
           }
-        }),
-        new BatchProcessor(EventType.SQS),
-        { context, processInParallel: false },
-      );
-    } finally {
-      publishMetrics();
-    }
+          if (error instanceof RecipientRejectedError) {
+            logger.warn('public mail refused for its address', { kind: job.kind });
+            metrics.addMetric('publicMailRejected', MetricUnit.Count, 1);
+            return;
+          }
+          throw error;
+        }
+      }),
+      new BatchProcessor(EventType.SQS),
+      { context, processInParallel: false },
+    );
   },
 );

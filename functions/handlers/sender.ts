@@ -21,7 +21,7 @@ import { digestRate } from '#core/public-mail/rate.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { cachedFor } from '#handlers/shared/cache.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
 const config = readEnv({
@@ -115,48 +115,44 @@ const sendJobSchema = z.object({
 export const handler = observed(
   'sender',
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    try {
-      return await processPartialResponse(
-        event,
-        loggingFailures('send job', async (record: SQSRecord) => {
-          const job = sendJobSchema.parse(JSON.parse(record.body));
-          try {
-            const report = await deliverSendJob(
-              { ...ports, timeLeftMs: () => context.getRemainingTimeInMillis() },
-              settings,
-              job,
-              () => new Date(),
-            );
-            logger.info('send job done', { digestId: job.digestId, ...report });
-            metrics.addMetric('mailsSent', MetricUnit.Count, report.sent);
-            metrics.addMetric('mailsSkipped', MetricUnit.Count, report.skipped);
-            metrics.addMetric('mailsFailed', MetricUnit.Count, report.failed);
-          } catch (error) {
-            if (error instanceof JobDeferredError) {
-              if (error.remaining.length === 0) return;
-              // The rest of the job waits as a new, delayed message; this one is done (it never reaches the DLQ).
-              await sendQueue.enqueue([{ ...job, subscriberIds: [...error.remaining] }], error.delaySeconds);
-              logger.warn('send job deferred', {
-                digestId: job.digestId,
-                reason: error.reason,
-                remaining: error.remaining.length,
-                delaySeconds: error.delaySeconds,
-              });
-              if (error.reason === 'throttled') metrics.addMetric('sesThrottled', MetricUnit.Count, 1);
-              else if (!['in-flight', 'time'].includes(error.reason))
-                metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
-              return;
-            }
-            if (error instanceof DeliveryIncompleteError)
-              metrics.addMetric('mailsFailed', MetricUnit.Count, error.failed);
-            throw error;
+    return await processPartialResponse(
+      event,
+      loggingFailures('send job', async (record: SQSRecord) => {
+        const job = sendJobSchema.parse(JSON.parse(record.body));
+        try {
+          const report = await deliverSendJob(
+            { ...ports, timeLeftMs: () => context.getRemainingTimeInMillis() },
+            settings,
+            job,
+            () => new Date(),
+          );
+          logger.info('send job done', { digestId: job.digestId, ...report });
+          metrics.addMetric('mailsSent', MetricUnit.Count, report.sent);
+          metrics.addMetric('mailsSkipped', MetricUnit.Count, report.skipped);
+          metrics.addMetric('mailsFailed', MetricUnit.Count, report.failed);
+        } catch (error) {
+          if (error instanceof JobDeferredError) {
+            if (error.remaining.length === 0) return;
+            // The rest of the job waits as a new, delayed message; this one is done (it never reaches the DLQ).
+            await sendQueue.enqueue([{ ...job, subscriberIds: [...error.remaining] }], error.delaySeconds);
+            logger.warn('send job deferred', {
+              digestId: job.digestId,
+              reason: error.reason,
+              remaining: error.remaining.length,
+              delaySeconds: error.delaySeconds,
+            });
+            if (error.reason === 'throttled') metrics.addMetric('sesThrottled', MetricUnit.Count, 1);
+            else if (!['in-flight', 'time'].includes(error.reason))
+              metrics.addMetric('sendingPaused', MetricUnit.Count, 1);
+            return;
           }
-        }),
-        new BatchProcessor(EventType.SQS),
-        { context },
-      );
-    } finally {
-      publishMetrics();
-    }
+          if (error instanceof DeliveryIncompleteError)
+            metrics.addMetric('mailsFailed', MetricUnit.Count, error.failed);
+          throw error;
+        }
+      }),
+      new BatchProcessor(EventType.SQS),
+      { context },
+    );
   },
 );

@@ -6,7 +6,7 @@ import { loadAddressKey } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import { handleSesEvent, type SesEventDetail } from '#core/subscriptions/ses-events.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
 const config = readEnv({
@@ -23,23 +23,19 @@ const addressKey = await loadAddressKey(config);
 
 /** SES events from the configuration set's EventBridge destination: bounces and complaints suppress. */
 export const handler = observed('ses-events', async (event: EventBridgeEvent<string, SesEventDetail>) => {
-  try {
-    const outcome = await handleSesEvent(
-      ports,
-      addressKey,
-      { softBounceLimit: config.HERALD_SOFT_BOUNCE_LIMIT },
-      event.detail,
-      new Date(),
-    );
-    logger.info('ses event', {
-      type: event.detail.eventType,
-      messageId: event.detail.mail?.messageId,
-      ...outcome,
-    });
-    if (outcome.action !== 'ignored')
-      metrics.addMetric(metricName('ses', event.detail.eventType), MetricUnit.Count, 1);
-    return outcome;
-  } finally {
-    publishMetrics();
-  }
+  const outcome = await handleSesEvent(
+    ports,
+    addressKey,
+    { softBounceLimit: config.HERALD_SOFT_BOUNCE_LIMIT },
+    event.detail,
+    new Date(),
+  );
+  logger.info('ses event', {
+    type: event.detail.eventType,
+    messageId: event.detail.mail?.messageId,
+    ...outcome,
+  });
+  if (outcome.action !== 'ignored')
+    metrics.addMetric(metricName('ses', event.detail.eventType), MetricUnit.Count, 1);
+  return outcome;
 });

@@ -19,7 +19,7 @@ import {
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metricName, metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metricName, metrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { proofOfWork } from '#handlers/shared/suggesting.ts';
 
@@ -180,8 +180,6 @@ export const handler = withHttpErrors(
         };
       }
       throw error;
-    } finally {
-      publishMetrics();
     }
     const t = await site.messagesFor(language);
     if (api) {

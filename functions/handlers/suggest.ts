@@ -25,7 +25,7 @@ import {
   withHttpErrors,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { metrics, publishMetrics } from '#handlers/shared/metrics.ts';
+import { metrics } from '#handlers/shared/metrics.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { proofOfWork, suggestionStores } from '#handlers/shared/suggesting.ts';
 
@@ -140,8 +140,6 @@ export const handler = withHttpErrors(
         };
       }
       throw error;
-    } finally {
-      publishMetrics();
     }
     const t = await site.messagesFor(input.language);
     if (!form) return { statusCode: 202, ...jsonMessage(t('suggestionSent')) };

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** What the process writes while `act` runs, stdout and stderr together. */
@@ -72,6 +73,17 @@ describe('metrics', () => {
 });
 
 describe('every handler, observed', () => {
+  it('is wrapped once, by observed() or withHttpErrors() (which observes), and publishes no metrics of its own', () => {
+    const dir = new URL('../../../functions/handlers/', import.meta.url);
+    const handlers = readdirSync(dir).filter((file) => file.endsWith('.ts'));
+    expect(handlers.length).toBeGreaterThan(15);
+    for (const file of handlers) {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      expect(source, file).toMatch(/export const handler = (observed|withHttpErrors)\(/);
+      expect(source, file).not.toMatch(/publishMetrics|publishStoredMetrics/);
+    }
+  });
+
   const context = {
     awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
     functionName: 'herald-sender',
