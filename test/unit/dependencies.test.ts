@@ -7,9 +7,10 @@ const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   engines: { node: string };
+  allowScripts: Record<string, boolean>;
 };
 const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as {
-  packages: Record<string, { version: string }>;
+  packages: Record<string, { version: string; hasInstallScript?: boolean }>;
 };
 
 describe('dependencies', () => {
@@ -37,5 +38,13 @@ describe('dependencies', () => {
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
     expect(major > 20 || (major === 20 && minor >= 19)).toBe(true);
     expect(BUNDLING.target).toBe('node24');
+  });
+
+  it('review every install script, so npm ci ends without a warning (both work from the binaries they ship: denied)', () => {
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    for (const name of withScripts) expect(Object.hasOwn(manifest.allowScripts, name), name).toBe(true);
   });
 });
