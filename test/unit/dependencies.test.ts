@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { BUNDLING } from '#infra/bundling.ts';
 
@@ -10,7 +11,7 @@ const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
   allowScripts: Record<string, boolean>;
 };
 const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as {
-  packages: Record<string, { version: string; hasInstallScript?: boolean }>;
+  packages: Record<string, { version: string; hasInstallScript?: boolean; engines?: { node?: string } }>;
 };
 
 describe('dependencies', () => {
@@ -46,5 +47,14 @@ describe('dependencies', () => {
       .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
     expect(withScripts.length).toBeGreaterThan(0);
     for (const name of withScripts) expect(Object.hasOwn(manifest.allowScripts, name), name).toBe(true);
+  });
+
+  it('run on the oldest Node the project supports: no package in the lockfile asks for a newer one (npm ci warns of none)', () => {
+    const oldest = semver.minVersion(manifest.engines.node)?.version ?? '';
+    const tooNew = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.engines?.node && !semver.satisfies(oldest, entry.engines.node))
+      .map(([path, entry]) => `${path} needs node ${entry.engines?.node}`);
+    expect(oldest).toBe('20.19.0');
+    expect(tooNew).toEqual([]);
   });
 });
