@@ -9,6 +9,8 @@ import { dynamoDocumentClient } from '#adapters/clients.ts';
 export const AUDIENCE_INDEX = 'audience';
 /** Sparse index over confirmed subscribers who also want articles not in their language. */
 export const ALSO_ORIGINAL_INDEX = 'alsoOriginal';
+/** DynamoDB TTL removes a row some time after this instant (epoch seconds): housekeeping, never correctness. */
+export const EXPIRY_ATTRIBUTE = 'expiresAt';
 
 export const keys = {
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' }),

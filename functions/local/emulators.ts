@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sesModule from 'aws-ses-v2-local';
-import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
+import { type DynamoEngine, startDynamo } from '#local/dynamodb-engine.ts';
 
 export interface EmulatorPorts {
   readonly s3: number;
@@ -29,6 +29,8 @@ export interface Emulators {
   };
   /** s3rver's object events (every bucket, keys not URL-encoded). */
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
+  /** The Java process of Amazon DynamoDB Local, when it runs (dynalite runs in this process). */
+  readonly dynamodbPid: number | undefined;
   /** Stops S3 alone: no more uploads (and so no more events) are accepted. */
   closeS3(): Promise<void>;
   close(): Promise<void>;
@@ -132,9 +134,14 @@ function closeServer(server: Server): Promise<void> {
 
 /**
  * Starts the four emulators in this process on 127.0.0.1 (port 0 picks a free port). S3 objects and
- * DynamoDB items persist under `home`; SQS and the SES outbox live in memory.
+ * DynamoDB items persist under `home`; SQS and the SES outbox live in memory. DynamoDB is dynalite, or
+ * with `dynamodb: 'amazon'` Amazon DynamoDB Local in a Java child process.
  */
-export async function startEmulators(home: string, ports: EmulatorPorts): Promise<Emulators> {
+export async function startEmulators(
+  home: string,
+  ports: EmulatorPorts,
+  options: { readonly dynamodb?: DynamoEngine } = {},
+): Promise<Emulators> {
   const s3 = new S3rver({
     address: HOST,
     port: ports.s3,
@@ -161,23 +168,15 @@ export async function startEmulators(home: string, ports: EmulatorPorts): Promis
     });
     started.push(() => closeServer(sqs));
 
-    const dynamo: Server = dynalite({
-      path: path.join(home, 'dynamodb'),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-    await new Promise<void>((resolve, reject) => {
-      dynamo.once('error', reject);
-      dynamo.listen(ports.dynamodb, HOST, () => resolve());
-    });
-    started.push(() => closeServer(dynamo));
+    const dynamo = await startDynamo(options.dynamodb ?? 'dynalite', home, ports.dynamodb);
+    started.push(() => dynamo.close());
 
     const ses = await sesServer({ host: HOST, port: ports.ses });
     started.push(() => closeServer(ses));
 
     return {
-      endpoints: { s3: urlOf(s3Server), sqs: urlOf(sqs), dynamodb: urlOf(dynamo), ses: urlOf(ses) },
+      endpoints: { s3: urlOf(s3Server), sqs: urlOf(sqs), dynamodb: dynamo.url, ses: urlOf(ses) },
+      dynamodbPid: dynamo.pid,
       onS3Event: (listener) => s3.on('event', listener),
       closeS3,
       close: async () => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { DynamoEngine } from '#local/dynamodb-engine.ts';
 import { heraldHome } from '#local/environment.ts';
 import { DEFAULT_PORTS, portsFromEnv, startLocalStack } from '#local/stack.ts';
 
@@ -15,6 +16,7 @@ Environment:
   HERALD_S3_PORT         S3 emulator port        (default ${DEFAULT_PORTS.s3})
   HERALD_SQS_PORT        SQS emulator port       (default ${DEFAULT_PORTS.sqs})
   HERALD_DYNAMODB_PORT   DynamoDB emulator port  (default ${DEFAULT_PORTS.dynamodb})
+  HERALD_DYNAMODB        dynalite (default, in process) or amazon (Amazon DynamoDB Local; needs Java 17)
   HERALD_SES_PORT        SES emulator and outbox (default ${DEFAULT_PORTS.ses})
   HERALD_WEB_PORT        Herald's web server     (default ${DEFAULT_PORTS.web})
   HERALD_PUBLIC_BASE_URL base of links in mail   (default the web server)
@@ -59,7 +61,7 @@ Herald is running on the embedded local AWS (state in ${home}).
   service    endpoint
   s3         ${config.endpoints.s3}    bucket ${config.bucket}, documents under ${config.documentsPrefix}
   sqs        ${config.endpoints.sqs}
-  dynamodb   ${config.endpoints.dynamodb}    table ${config.table}
+  dynamodb   ${config.endpoints.dynamodb}    table ${config.table}, ${engineLine(stack.dynamodb.engine)}
   sesv2      ${config.endpoints.sesv2}    outbox ${config.endpoints.outbox}
   web        ${config.endpoints.web}
   region     ${config.region}, access key ${config.credentials.accessKeyId} / secret ${config.credentials.secretAccessKey} (local only)
@@ -96,4 +98,10 @@ Stop:     Ctrl-C (work in flight is finished or kept for the next start)
     console.error(`[herald] could not start: ${message}`);
   }
   process.exit(1);
+}
+
+function engineLine(engine: DynamoEngine): string {
+  return engine === 'amazon'
+    ? 'engine Amazon DynamoDB Local (Java; HERALD_DYNAMODB=amazon)'
+    : 'engine dynalite (HERALD_DYNAMODB=amazon runs Amazon DynamoDB Local instead)';
 }

@@ -1,12 +1,14 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ALSO_ORIGINAL_INDEX, AUDIENCE_INDEX } from '#adapters/dynamodb-table.ts';
+import { ALSO_ORIGINAL_INDEX, AUDIENCE_INDEX, EXPIRY_ATTRIBUTE } from '#adapters/dynamodb-table.ts';
 
 export interface LocalResources {
   readonly bucket: string;
@@ -24,7 +26,10 @@ export interface LocalResources {
 /** How often a message is tried before it moves to its DLQ — the same as on AWS. */
 export const MAX_RECEIVE_COUNT = 5;
 
-/** Creates (or finds) the bucket, the queues with their DLQs, and the table with its audience index. */
+/**
+ * Creates (or finds) the bucket, the queues with their DLQs, and the table as the CDK makes it: its two
+ * indexes, and TTL on `expiresAt`.
+ */
 export async function provision(names: { bucket: string; table: string }): Promise<LocalResources> {
   const s3 = new S3Client({ forcePathStyle: true });
   try {
@@ -102,6 +107,7 @@ export async function provision(names: { bucket: string; table: string }): Promi
   ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  await enableTimeToLive(dynamo, names.table);
   return {
     bucket: names.bucket,
     table: names.table,
@@ -114,4 +120,24 @@ export async function provision(names: { bucket: string; table: string }): Promi
       publicMailDlq: publicMail.dlq,
     },
   };
+}
+
+/**
+ * TTL on `expiresAt`, as the CDK table has it (`timeToLiveAttribute`), also on a table made before.
+ * dynalite has no UpdateTimeToLive (and expires nothing): there the table stays without it.
+ */
+async function enableTimeToLive(dynamo: DynamoDBClient, table: string): Promise<void> {
+  const { TimeToLiveDescription } = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: table }));
+  const status = TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  try {
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { AttributeName: EXPIRY_ATTRIBUTE, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'UnknownOperationException') throw error;
+  }
 }

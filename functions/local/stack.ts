@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type DynamoEngine, dynamoDataDirectory, dynamoEngineFromEnv } from '#local/dynamodb-engine.ts';
 import { startEmulators } from '#local/emulators.ts';
 import {
   applyLocalEnvironment,
@@ -68,6 +69,8 @@ export interface LocalStackOptions {
    * it dies), so parsing and rendering never hold up the web server's event loop.
    */
   readonly workerProcess?: boolean;
+  /** Which DynamoDB runs: dynalite, or Amazon DynamoDB Local (default: HERALD_DYNAMODB, else dynalite). */
+  readonly dynamodb?: DynamoEngine;
 }
 
 export interface LocalStack {
@@ -76,6 +79,8 @@ export interface LocalStack {
   senderPid(): number | undefined;
   /** The worker's process id (ingest, public mail, schedule), when it runs in a process of its own. */
   workerPid(): number | undefined;
+  /** The DynamoDB engine that runs, and its Java process when it is Amazon DynamoDB Local. */
+  readonly dynamodb: { readonly engine: DynamoEngine; readonly pid: number | undefined };
   stop(): Promise<void>;
 }
 
@@ -91,12 +96,13 @@ const DOCUMENTS_PREFIX = 'documents/';
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const { home } = options;
+  const engine = options.dynamodb ?? dynamoEngineFromEnv();
   if (options.reset) await rm(home, { recursive: true, force: true });
-  const fresh = !existsSync(path.join(home, 'dynamodb'));
+  const fresh = !existsSync(dynamoDataDirectory(engine, home));
   await mkdir(home, { recursive: true });
   await ensureLocalKeys(home);
 
-  const emulators = await startEmulators(home, options.ports);
+  const emulators = await startEmulators(home, options.ports, { dynamodb: engine });
   const stops: Array<() => Promise<void>> = [() => emulators.close()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
@@ -189,7 +195,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (saved > 0) log(`saved ${saved} queued messages for the next start`);
       await emulators.close();
     };
-    return { config, stop, senderPid: () => sender?.pid(), workerPid: () => worker?.pid() };
+    return {
+      config,
+      stop,
+      senderPid: () => sender?.pid(),
+      workerPid: () => worker?.pid(),
+      dynamodb: { engine, pid: emulators.dynamodbPid },
+    };
   } catch (error) {
     await stopAll();
     throw error;
