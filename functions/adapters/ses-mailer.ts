@@ -25,9 +25,13 @@ const ADDRESS_SYNTAX =
  *   the request that can be wrong;
  * - anything else is transient (retried with back-off).
  */
-export function classifySesError(error: unknown, context: { fromProven?: boolean } = {}): Error {
+export function classifySesError(
+  error: unknown,
+  context: { fromProven?: boolean; from?: string } = {},
+): Error {
   if (!(error instanceof Error)) return new Error(String(error));
-  const { name, message } = error;
+  const { name } = error;
+  const message = withoutRecipients(error.message, context.from);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (/daily message quota/i.test(message)) return new DailyQuotaExceededError(message, { cause: error });
   if (name === 'TooManyRequestsException' || status === 429 || /maximum sending rate/i.test(message)) {
@@ -55,6 +59,27 @@ export function classifySesError(error: unknown, context: { fromProven?: boolean
     );
   }
   return error;
+}
+
+/** An address in an SES message (SES lists identities after a colon, separated by commas). */
+const ADDRESS_IN_MESSAGE = /[^\s,:;<>()"']+@[^\s,:;<>()"']*[^\s,:;<>()"'.]/g;
+
+/**
+ * An SES message fit for a pause reason and a log line: a reader's address is personal data, so every
+ * address but the From's own (Herald's sending identity, which the operator must see to fix) is
+ * replaced. In the sandbox SES names the unverified recipient: the reason then says so.
+ */
+function withoutRecipients(message: string, from: string | undefined): string {
+  const own = from?.match(/<([^>]+)>\s*$/)?.[1]?.toLowerCase() ?? from?.toLowerCase();
+  let recipients = 0;
+  const redacted = message.replace(ADDRESS_IN_MESSAGE, (address) => {
+    if (address.toLowerCase() === own) return address;
+    recipients++;
+    return 'a recipient';
+  });
+  if (recipients > 0 && /not verified/i.test(message))
+    return `${redacted} (the SES account is in the sandbox: verify the recipients, or request production access)`;
+  return redacted;
 }
 
 /** From (and Reply-To) values SES has taken in this process, already encoded: a From SES accepted once is proven. */
@@ -112,7 +137,7 @@ export class SesMailer implements Mailer {
       proven.add(from);
       return { messageId: result.MessageId ?? '' };
     } catch (error) {
-      throw classifySesError(error, { fromProven: proven.has(from) });
+      throw classifySesError(error, { fromProven: proven.has(from), from });
     }
   }
 }

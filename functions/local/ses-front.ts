@@ -23,6 +23,8 @@ export interface SesFront {
   readonly url: string;
   /** The account as the front enforces it now. */
   account(): SesAccount;
+  /** How many SendEmail calls the front refused, by SES error code, since it started. */
+  refusals(): ReadonlyMap<string, number>;
   /** Changes the account while running (a test's sandbox, a lower rate, an identity withdrawn). */
   update(changes: Partial<SesAccount>): void;
   /**
@@ -67,6 +69,11 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
   let listener: SesEventListener | undefined;
   let onError: (error: unknown) => void = () => undefined;
   const pending = new Set<NodeJS.Timeout>();
+  const refusals = new Map<string, number>();
+  const refuseSend = (res: ServerResponse, refusal: SesRefusal) => {
+    refusals.set(refusal.code, (refusals.get(refusal.code) ?? 0) + 1);
+    refuse(res, refusal);
+  };
   const recent: Array<{ at: number; recipients: number }> = [];
   const perMinute = new Map<number, number>();
 
@@ -128,18 +135,18 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
       body = JSON.parse(raw.toString('utf8')) as SendEmailBody;
       if (typeof body !== 'object' || body === null) throw new TypeError('not an object');
     } catch {
-      return refuse(res, {
+      return refuseSend(res, {
         status: 400,
         code: 'BadRequestException',
         message: 'The request body is not JSON.',
       });
     }
     const refusal = checkSendEmail(body, account);
-    if (refusal) return refuse(res, refusal);
+    if (refusal) return refuseSend(res, refusal);
     const recipients = recipientsOf(body).length;
     const now = Date.now();
     if (throttled(now, recipients))
-      return refuse(res, {
+      return refuseSend(res, {
         status: 429,
         code: 'TooManyRequestsException',
         message: 'Maximum sending rate exceeded.',
@@ -195,6 +202,7 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
   return {
     url: `http://${options.host}:${(server.address() as AddressInfo).port}`,
     account: () => account,
+    refusals: () => refusals,
     update: (changes) => {
       account = { ...account, ...changes };
     },
