@@ -6,6 +6,8 @@ import sesModule from 'aws-ses-v2-local';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import { type DynamoEngine, startDynamo } from '#local/dynamodb-engine.ts';
+import { localSesAccount } from '#local/ses-account.ts';
+import { type SesFront, startSesFront } from '#local/ses-front.ts';
 
 export interface EmulatorPorts {
   readonly s3: number;
@@ -27,6 +29,8 @@ export interface Emulators {
     readonly dynamodb: string;
     readonly ses: string;
   };
+  /** The strict SES front clients reach at `endpoints.ses` (the emulator stands behind it). */
+  readonly sesFront: SesFront;
   /** s3rver's object events (every bucket, keys not URL-encoded). */
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
   /** The Java process of Amazon DynamoDB Local, when it runs (dynalite runs in this process). */
@@ -171,11 +175,21 @@ export async function startEmulators(
     const dynamo = await startDynamo(options.dynamodb ?? 'dynalite', home, ports.dynamodb);
     started.push(() => dynamo.close());
 
-    const ses = await sesServer({ host: HOST, port: ports.ses });
+    // The emulator takes any From, recipient and header: it listens on a port of its own, and the
+    // strict front, which refuses what SES refuses, takes the SES port.
+    const ses = await sesServer({ host: HOST, port: 0 });
     started.push(() => closeServer(ses));
+    const sesFront = await startSesFront({
+      host: HOST,
+      port: ports.ses,
+      target: urlOf(ses),
+      account: localSesAccount(),
+    });
+    started.push(() => sesFront.close());
 
     return {
-      endpoints: { s3: urlOf(s3Server), sqs: urlOf(sqs), dynamodb: dynamo.url, ses: urlOf(ses) },
+      endpoints: { s3: urlOf(s3Server), sqs: urlOf(sqs), dynamodb: dynamo.url, ses: sesFront.url },
+      sesFront,
       dynamodbPid: dynamo.pid,
       onS3Event: (listener) => s3.on('event', listener),
       closeS3,

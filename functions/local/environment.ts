@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  LOCAL_CONFIGURATION_SET,
+  localDailyQuota,
+  localSendRate,
+  localSesAccount,
+} from '#local/ses-account.ts';
 
 /** What `npm start` writes to `$HERALD_HOME/local.json`: everything a client needs to reach it. */
 export interface LocalConfig {
@@ -128,11 +134,13 @@ export function handlerEnvironment(config: LocalConfig): Record<string, string> 
     HERALD_SEND_QUEUE_URL: config.queues.send,
     HERALD_PUBLIC_MAIL_QUEUE_URL: config.queues.publicMail,
     HERALD_LOCAL_OUTBOX_URL: config.endpoints.outbox,
-    // The SES emulator has no limits: pace and count as a modest production account would. The senders
-    // share one process here, and so one pace.
-    HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || '50',
+    // Pace and count under the local SES account's limits (its front throttles above them). The
+    // senders share one process here, and so one pace.
+    HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || String(localSendRate(localSesAccount())),
     HERALD_SENDER_CONCURRENCY: '1',
-    HERALD_DAILY_QUOTA: process.env.HERALD_DAILY_QUOTA || '50000',
+    HERALD_DAILY_QUOTA: process.env.HERALD_DAILY_QUOTA || String(localDailyQuota(localSesAccount())),
+    // The sends name the local account's configuration set, whose events reach the ses-events handler.
+    HERALD_SES_CONFIGURATION_SET: process.env.HERALD_SES_CONFIGURATION_SET || LOCAL_CONFIGURATION_SET,
     HERALD_PUBLIC_BASE_URL: config.publicBaseUrl,
     HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
   };

@@ -19,6 +19,7 @@ import { provision } from '#local/provision.ts';
 import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
 import { S3NotificationForwarder } from '#local/s3-notifications.ts';
 import { LocalSchedule } from '#local/scheduler.ts';
+import type { SesFront } from '#local/ses-front.ts';
 
 export interface LocalPorts {
   readonly s3: number;
@@ -79,6 +80,8 @@ export interface LocalStack {
   senderPid(): number | undefined;
   /** The worker's process id (ingest, public mail, schedule), when it runs in a process of its own. */
   workerPid(): number | undefined;
+  /** The strict SES front (its account can be changed while running: a sandbox, a lower rate). */
+  readonly sesFront: SesFront;
   /** The DynamoDB engine that runs, and its Java process when it is Amazon DynamoDB Local. */
   readonly dynamodb: { readonly engine: DynamoEngine; readonly pid: number | undefined };
   stop(): Promise<void>;
@@ -144,6 +147,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
 
     Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
+    // The configuration set's EventBridge destination, locally: the events of the mailbox simulator
+    // reach the ses-events handler, as the CDK's rule sends SES's on AWS.
+    emulators.sesFront.onEvent(
+      async (event) => (await import('#handlers/ses-events.ts')).handler(event),
+      (error) => log(`ses events: ${describe(error)}`),
+    );
     if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
 
     const forwarder = new S3NotificationForwarder(
@@ -200,6 +209,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stop,
       senderPid: () => sender?.pid(),
       workerPid: () => worker?.pid(),
+      sesFront: emulators.sesFront,
       dynamodb: { engine, pid: emulators.dynamodbPid },
     };
   } catch (error) {
