@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordingCalls } from '#adapters/call-record.ts';
 import { tracer } from '#adapters/tracing.ts';
 
 /**
@@ -28,22 +29,34 @@ const perRecipient = { cacheMiddleware: true } as const;
 
 export const s3Client = once(() =>
   tracer.captureAWSv3Client(
-    new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+    recordingCalls(
+      new S3Client({ requestHandler, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+      's3',
+    ),
   ),
 );
-export const sqsClient = once(() => tracer.captureAWSv3Client(new SQSClient({ requestHandler })));
+export const sqsClient = once(() =>
+  tracer.captureAWSv3Client(recordingCalls(new SQSClient({ requestHandler }), 'sqs')),
+);
 // One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
 // Not traced: the sender calls it once per recipient (see `tracing.ts`).
-export const sesClient = once(() => new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient }));
+export const sesClient = once(() =>
+  recordingCalls(new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient }), 'ses'),
+);
 /**
  * The plain DynamoDB client, for the one write made per recipient (the ledger claim). The document
  * client below is easier to write for, but its marshalling layer costs CPU on every call and does not
  * allow `cacheMiddleware`.
  */
-export const dynamoClient = once(() => new DynamoDBClient({ requestHandler, ...perRecipient }));
+export const dynamoClient = once(() =>
+  recordingCalls(new DynamoDBClient({ requestHandler, ...perRecipient }), 'dynamodb'),
+);
 // Traced: everything but the per-recipient claim goes through it.
 export const dynamoDocumentClient = once(() =>
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ requestHandler })), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  DynamoDBDocumentClient.from(
+    tracer.captureAWSv3Client(recordingCalls(new DynamoDBClient({ requestHandler }), 'dynamodb')),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  ),
 );

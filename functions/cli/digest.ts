@@ -6,6 +6,7 @@ import { operatorStores } from '#cli/operator.ts';
 import { stackKind, stackTarget } from '#cli/target.ts';
 import { sendTestCopy } from '#core/digests/test-copy.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
+import { lambda } from '#local/lambda.ts';
 
 export function digestCommand(): Command {
   const digest = new Command('digest').description(
@@ -38,7 +39,8 @@ export function digestCommand(): Command {
         return;
       }
       await stackTarget();
-      const { handler } = await import('#handlers/scheduled-digest.ts');
+      // Locally the CLI runs the function itself, as the scheduled-digest function (its calls are that role's).
+      const { handler } = await lambda('scheduled-digest', () => import('#handlers/scheduled-digest.ts'))();
       report(await handler({ cadence: options.cadence }));
     });
   digest

@@ -1,5 +1,6 @@
 import { Argument, Command } from 'commander';
 import { stackKind, stackTarget, UsageError } from '#cli/target.ts';
+import { lambda } from '#local/lambda.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 
 export function sesEventCommand(): Command {
@@ -16,7 +17,7 @@ export function sesEventCommand(): Command {
           'on AWS, SES publishes bounces and complaints itself: mail bounce@simulator.amazonses.com or complaint@simulator.amazonses.com to see one, or stop mail to an address with "herald subscribers suppress"',
         );
       await stackTarget();
-      const { handler } = await import('#handlers/ses-events.ts');
+      const { handler } = await lambda('ses-events', () => import('#handlers/ses-events.ts'))();
       const outcome = await handler(
         sesEvent(kind, email, { transient: options.transient, region: process.env.AWS_REGION }),
       );

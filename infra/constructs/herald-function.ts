@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +14,9 @@ import {
   LEAN_RUNTIME,
   mjmlWorkerCommand,
 } from '../bundling.ts';
+
+/** The template metadata key that names a function's handler module (`functions/handlers/<name>.ts`). */
+export const HANDLER_METADATA = 'herald:handler';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -99,5 +102,7 @@ export class HeraldFunction extends NodejsFunction {
         },
       },
     });
+    // Which handler module this function runs: the IAM proof matches the calls each module makes to this role.
+    (this.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA, props.handler);
   }
 }

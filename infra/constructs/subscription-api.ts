@@ -209,6 +209,8 @@ export class SubscriptionApi extends Construct {
       props.tokenKeys.grantRead(fn);
       props.addressKey.grantRead(fn);
     }
+    // The pages that cause mail (a confirmation, a welcome, a data link, a suggestion) only queue it.
+    for (const fn of [subscribe, confirm, preferences, suggest]) props.publicMail.grantSendMessages(fn);
     // Each function reaches the table's partitions it uses, and no others (see README: Least privilege).
     const { table } = props;
     grantPartitions(table, unsubscribe, { write: ['subscribers'] });
