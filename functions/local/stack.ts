@@ -14,6 +14,7 @@ import {
   localKeysIn,
 } from '#local/environment.ts';
 import { type HttpHandler, type Route, startHttpServer } from '#local/http-server.ts';
+import { lambda } from '#local/lambda.ts';
 import { type SqsHandler, SqsPoller } from '#local/poller.ts';
 import { provision } from '#local/provision.ts';
 import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
@@ -232,7 +233,7 @@ export function senderPoller(
     queueUrl: config.queues.send,
     queueArn: `arn:aws:sqs:${config.region}:000000000000:herald-send`,
     region: config.region,
-    handler: sqsHandler(() => import('#handlers/sender.ts')),
+    handler: sqsHandler(lambda('sender', () => import('#handlers/sender.ts'))),
     batchSize: 10,
     batchWindowMs: 0,
     concurrency: 2,
@@ -269,11 +270,23 @@ export function workPollers(
       onError: (error) => log(`${name}: ${describe(error)}`),
     });
   return [
-    poller('ingest', config.queues.ingest, () => import('#handlers/ingest.ts'), batchWindowMs),
+    poller(
+      'ingest',
+      config.queues.ingest,
+      lambda('ingest', () => import('#handlers/ingest.ts')),
+      batchWindowMs,
+    ),
     // The public's mails (confirmations, welcomes, data links, suggestions): one worker, as its pace assumes.
-    poller('public-mail', config.queues.publicMail, () => import('#handlers/public-mail.ts'), 0),
+    poller(
+      'public-mail',
+      config.queues.publicMail,
+      lambda('public-mail', () => import('#handlers/public-mail.ts')),
+      0,
+    ),
   ];
 }
+
+const scheduledDigest = lambda('scheduled-digest', () => import('#handlers/scheduled-digest.ts'));
 
 /** The local stand-in for EventBridge Scheduler: daily and weekly digests at their time. */
 export function localSchedule(log: (line: string) => void): LocalSchedule {
@@ -282,7 +295,7 @@ export function localSchedule(log: (line: string) => void): LocalSchedule {
     dailyAt: process.env.HERALD_DAILY_AT || '08:00',
     weeklyOn: process.env.HERALD_WEEKLY_ON || 'MON',
     run: async (cadence) => {
-      const { handler } = await import('#handlers/scheduled-digest.ts');
+      const { handler } = await scheduledDigest();
       const run = await handler({ cadence });
       log(`${cadence} digest: ${run.articles} new articles, ${run.digests.length} digests planned`);
     },
@@ -351,23 +364,91 @@ function webRoutes(): Route[] {
     handler: async () => (await module()).handler as HttpHandler,
   });
   return [
-    route(['GET'], '/', () => import('#handlers/home.ts')),
-    route(['GET', 'POST'], '/unsubscribe', () => import('#handlers/unsubscribe.ts')),
-    route(['GET', 'POST'], '/preferences', () => import('#handlers/preferences.ts')),
-    route(['GET', 'POST'], '/subscribe', () => import('#handlers/subscribe.ts')),
-    route(['POST', 'OPTIONS'], '/api/subscribe', () => import('#handlers/subscribe.ts')),
-    route(['GET'], '/api/subscribe/challenge', () => import('#handlers/subscribe.ts')),
-    route(['GET', 'POST'], '/confirm', () => import('#handlers/confirm.ts')),
-    route(['GET'], '/my-data', () => import('#handlers/my-data.ts')),
-    route(['GET', 'POST'], '/erase', () => import('#handlers/my-data.ts')),
-    route(['POST'], '/api/suggest', () => import('#handlers/suggest.ts')),
-    route(['GET'], '/api/suggest/challenge', () => import('#handlers/suggest.ts')),
-    route(['GET', 'POST'], '/suggestions/stop', () => import('#handlers/suggestions-stop.ts')),
-    route(['GET'], '/assets/altcha.js', () => import('#handlers/assets.ts')),
-    route(['GET'], /^\/articles\/[^/]+\/[^/]+\/?$/, () => import('#handlers/article.ts')),
-    route(['GET'], /^\/archive\/[^/]+(\/feed\.atom)?\/?$/, () => import('#handlers/archive.ts')),
-    route(['GET'], /^\/digests\/[^/]+\/?$/, () => import('#handlers/digest-page.ts')),
-    route(['GET'], /^\/preview(\/[^/]+\/[^/]+)?\/?$/, () => import('#handlers/preview.ts')),
+    route(
+      ['GET'],
+      '/',
+      lambda('home', () => import('#handlers/home.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/unsubscribe',
+      lambda('unsubscribe', () => import('#handlers/unsubscribe.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/preferences',
+      lambda('preferences', () => import('#handlers/preferences.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/subscribe',
+      lambda('subscribe', () => import('#handlers/subscribe.ts')),
+    ),
+    route(
+      ['POST', 'OPTIONS'],
+      '/api/subscribe',
+      lambda('subscribe', () => import('#handlers/subscribe.ts')),
+    ),
+    route(
+      ['GET'],
+      '/api/subscribe/challenge',
+      lambda('subscribe', () => import('#handlers/subscribe.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/confirm',
+      lambda('confirm', () => import('#handlers/confirm.ts')),
+    ),
+    route(
+      ['GET'],
+      '/my-data',
+      lambda('my-data', () => import('#handlers/my-data.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/erase',
+      lambda('my-data', () => import('#handlers/my-data.ts')),
+    ),
+    route(
+      ['POST'],
+      '/api/suggest',
+      lambda('suggest', () => import('#handlers/suggest.ts')),
+    ),
+    route(
+      ['GET'],
+      '/api/suggest/challenge',
+      lambda('suggest', () => import('#handlers/suggest.ts')),
+    ),
+    route(
+      ['GET', 'POST'],
+      '/suggestions/stop',
+      lambda('suggestions-stop', () => import('#handlers/suggestions-stop.ts')),
+    ),
+    route(
+      ['GET'],
+      '/assets/altcha.js',
+      lambda('assets', () => import('#handlers/assets.ts')),
+    ),
+    route(
+      ['GET'],
+      /^\/articles\/[^/]+\/[^/]+\/?$/,
+      lambda('article', () => import('#handlers/article.ts')),
+    ),
+    route(
+      ['GET'],
+      /^\/archive\/[^/]+(\/feed\.atom)?\/?$/,
+      lambda('archive', () => import('#handlers/archive.ts')),
+    ),
+    route(
+      ['GET'],
+      /^\/digests\/[^/]+\/?$/,
+      lambda('digest-page', () => import('#handlers/digest-page.ts')),
+    ),
+    route(
+      ['GET'],
+      /^\/preview(\/[^/]+\/[^/]+)?\/?$/,
+      lambda('preview', () => import('#handlers/preview.ts')),
+    ),
   ];
 }
 
