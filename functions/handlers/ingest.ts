@@ -6,8 +6,9 @@ import { env, readEnv } from '#config/env.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import { type IngestOutcome, ingestDocument } from '#core/documents/ingest.ts';
-import { readS3Notification } from '#core/documents/s3-notification.ts';
+import { objectChanges } from '#core/documents/s3-notification.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
+import { s3Notification } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
@@ -72,7 +73,9 @@ export const handler = observed(
     const response = await processPartialResponse(
       event,
       loggingFailures('ingest', async (record: SQSRecord) => {
-        for (const change of readS3Notification(record.body)) {
+        const notification = s3Notification('ingest', record);
+        if (notification.test) logger.info('S3 test event acknowledged', { messageId: record.messageId });
+        for (const change of objectChanges(notification.records)) {
           const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
           report(outcome);
           if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);

@@ -24,6 +24,7 @@ import { PacedQuotaMailer, PublicMailWaitError } from '#core/public-mail/paced-m
 import { publicMailRate } from '#core/public-mail/rate.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
+import { sqsBody } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metricName, metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
@@ -156,7 +157,7 @@ export const handler = observed(
     return await processPartialResponse(
       event,
       loggingFailures('public mail', async (record: SQSRecord) => {
-        const job = jobSchema.parse(JSON.parse(record.body)) as QueuedPublicMail;
+        const job = sqsBody('public-mail', record, jobSchema, 'a public-mail job') as QueuedPublicMail;
         try {
           const outcome = await deliverPublicMail(ports, settings, job, new Date());
           logger.info('public mail', { kind: job.kind, outcome });

@@ -20,6 +20,7 @@ import { MAX_RECIPIENTS_PER_JOB } from '#core/digests/digest.ts';
 import { digestRate } from '#core/public-mail/rate.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { cachedFor } from '#handlers/shared/cache.ts';
+import { sqsBody } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
@@ -118,7 +119,7 @@ export const handler = observed(
     return await processPartialResponse(
       event,
       loggingFailures('send job', async (record: SQSRecord) => {
-        const job = sendJobSchema.parse(JSON.parse(record.body));
+        const job = sqsBody('sender', record, sendJobSchema, 'a send job');
         try {
           const report = await deliverSendJob(
             { ...ports, timeLeftMs: () => context.getRemainingTimeInMillis() },

@@ -43,9 +43,15 @@ export class S3NotificationForwarder {
       const key = record.s3.object.key;
       if (record.s3.bucket.name !== this.rule.bucket || !key.startsWith(this.rule.prefix)) continue;
       if (!this.rule.events.some((name) => record.eventName.startsWith(name))) continue;
+      // s3rver writes the bucket's ARN with spaces (`arn:aws:s3: : :name`); S3 writes `arn:aws:s3:::name`.
+      const { bucket } = record.s3;
       const encoded = {
         ...record,
-        s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(key) } },
+        s3: {
+          ...record.s3,
+          bucket: { ...bucket, arn: `arn:aws:s3:::${bucket.name}` },
+          object: { ...record.s3.object, key: encodeS3EventKey(key) },
+        },
       };
       const sending = this.send({ Records: [encoded] }).catch(this.onError);
       this.inFlight.add(sending);

@@ -9,7 +9,7 @@ export function loggingFailures(name: string, handle: (record: SQSRecord) => Pro
     } catch (error) {
       logger.error(`${name} failed; the message will be retried`, {
         messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
         error: error as Error,
       });
       throw error;

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { encodeS3EventKey } from '#core/documents/keys.ts';
-import { readS3Notification } from '#core/documents/s3-notification.ts';
+import { objectChanges } from '#core/documents/s3-notification.ts';
+import { s3Notification } from '#handlers/shared/events.ts';
+
+/** What the ingest function makes of a message body on its queue: the changes, keys decoded. */
+function readS3Notification(body: string) {
+  const record = {
+    messageId: 'm1',
+    receiptHandle: 'r1',
+    body,
+    attributes: { ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest',
+    awsRegion: 'us-east-1',
+  };
+  return objectChanges(s3Notification('ingest', record).records);
+}
 
 /** An S3 → SQS notification body, shaped as AWS sends it. */
 function notification(key: string, eventName = 'ObjectCreated:Put') {
@@ -50,7 +67,9 @@ describe('S3 event notifications on the ingest queue', () => {
   });
 
   it('refuses a body that is not an S3 notification, with a reason', () => {
-    expect(() => readS3Notification('hello')).toThrowError(/not JSON/);
-    expect(() => readS3Notification('{"foo":1}')).toThrowError(/no Records array/);
+    expect(() => readS3Notification('hello')).toThrowError(/body: expected JSON/);
+    expect(() => readS3Notification('{"foo":1}')).toThrowError(
+      /not an S3 event notification in an SQS message: body\.Records: expected an array, got nothing/,
+    );
   });
 });
