@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refusedHttpEvent } from '#handlers/shared/events.ts';
 import type { HttpEvent, HttpResult } from '#handlers/shared/http.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
@@ -11,6 +12,8 @@ let cached: Promise<string> | undefined;
 
 /** `GET /assets/altcha.js`: the proof-of-work widget, served by Herald itself (no third-party script). */
 export const handler = observed('assets', async (event: HttpEvent): Promise<HttpResult> => {
+  const misfit = refusedHttpEvent('assets', event);
+  if (misfit) return { statusCode: 400, headers: { 'content-type': 'text/plain' }, body: misfit };
   const file = FILES.get(event.rawPath);
   if (!file) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
   cached ??= readFile(path.join(dir, file), 'utf8');

@@ -249,6 +249,21 @@ export function checkHttpEvent(handler: string, event: unknown): void {
   parseAs(httpEvent, event, handler, 'an API Gateway HTTP API request (payload format 2.0)');
 }
 
+/**
+ * What is wrong with `event` if it is not an HTTP API request (logged: the function answers 400 with it,
+ * without reading the request any further), or `undefined`.
+ */
+export function refusedHttpEvent(handler: string, event: unknown): string | undefined {
+  try {
+    checkHttpEvent(handler, event);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EventShapeError)) throw error;
+    logEventMisfit(error, 'answered 400');
+    return error.message;
+  }
+}
+
 /** The one line a misfit event gets: which function, what it expected, which fields; never the event. */
 export function logEventMisfit(error: EventShapeError, outcome: string): void {
   logger.error(`event ${outcome}: it does not fit`, {

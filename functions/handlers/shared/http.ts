@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import busboy from 'busboy';
 import { HttpError } from '#core/errors.ts';
-import { checkHttpEvent, EventShapeError, logEventMisfit } from '#handlers/shared/events.ts';
+import { refusedHttpEvent } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
@@ -110,14 +110,9 @@ export function withHttpErrors(
     return typeof page === 'string' ? html(status, page) : { statusCode: status, ...page };
   };
   return observed('http', async (event: HttpEvent, context): Promise<HttpResult> => {
-    try {
-      checkHttpEvent(context.functionName || 'http', event);
-    } catch (error) {
-      if (!(error instanceof EventShapeError)) throw error;
-      // Not a request API Gateway would make: no error page (it reads the request), a plain 400.
-      logEventMisfit(error, 'answered 400');
-      return unframeable({ statusCode: 400, ...jsonMessage(error.message) });
-    }
+    // Not a request API Gateway would make: no error page (it reads the request), a plain 400.
+    const misfit = refusedHttpEvent(context.functionName || 'http', event);
+    if (misfit) return unframeable({ statusCode: 400, ...jsonMessage(misfit) });
     try {
       return unframeable(await route(event));
     } catch (error) {

@@ -238,7 +238,8 @@ describe('the handlers, given these events', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'broken-1' }] });
     expect(out).toContain('body.Records[0].s3.bucket: expected an object, got nothing');
     expect(out).toContain('"messageId":"broken-1"');
-  });
+    // Loading the ingest function (its parsers and sanitizer) takes seconds on a busy machine.
+  }, 30_000);
 
   it('ses-events ignores a delivery delay without error', async () => {
     const { handler } = await import('#handlers/ses-events.ts');
@@ -260,6 +261,17 @@ describe('the handlers, given these events', () => {
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body!).message).toMatch(/payload format 2\.0\): version: expected "2\.0"/);
     expect(result.headers).toMatchObject({ 'x-frame-options': 'DENY' });
+  });
+
+  it('the assets handler, outside withHttpErrors, refuses a request that does not fit with a 400 too', async () => {
+    const { handler } = await import('#handlers/assets.ts');
+    const script = { ...request(), rawPath: '/assets/altcha.js' };
+    expect(await handler(script)).toMatchObject({ statusCode: 200 });
+    const { result } = await written(() => handler({ ...script, isBase64Encoded: 'no' } as never));
+    expect(result).toMatchObject({
+      statusCode: 400,
+      body: expect.stringContaining('isBase64Encoded: expected a boolean, got a string'),
+    });
   });
 
   it('the sender fails a record that is not an SQS record, naming the field', async () => {
