@@ -7,6 +7,14 @@ export interface FakeStack {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
+/** A production SES account at the starting limits of a new one out of the sandbox. */
+const SES_ACCOUNT = {
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  EnforcementStatus: 'HEALTHY',
+  SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 },
+};
+
 const xml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function body(request: IncomingMessage): Promise<string> {
@@ -16,8 +24,8 @@ async function body(request: IncomingMessage): Promise<string> {
 }
 
 /**
- * CloudFormation's `DescribeStacks` (the query protocol) and Secrets Manager's `GetSecretValue` (JSON
- * 1.1), on one local port, for the CLI's `HERALD_STACK=aws` path: the real SDK clients talk to it over
+ * CloudFormation's `DescribeStacks` (the query protocol), Secrets Manager's `GetSecretValue` (JSON
+ * 1.1) and SES v2's `GetAccount`, on one local port, for the CLI's `HERALD_STACK=aws` path: the real SDK clients talk to it over
  * HTTP (`AWS_ENDPOINT_URL_CLOUDFORMATION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`). Records every call.
  */
 export async function startFakeStackApis(
@@ -28,6 +36,13 @@ export async function startFakeStackApis(
   const server: Server = createServer(async (request, response) => {
     const text = await body(request);
     const target = request.headers['x-amz-target'];
+    if (request.method === 'GET' && request.url === '/v2/email/account') {
+      // SES v2 GetAccount, which the senders read at cold start for the account's rate and quota.
+      calls.push('GetAccount');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(SES_ACCOUNT));
+      return;
+    }
     if (target === 'secretsmanager.GetSecretValue') {
       const { SecretId } = JSON.parse(text) as { SecretId: string };
       calls.push(`GetSecretValue ${SecretId}`);

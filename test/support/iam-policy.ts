@@ -50,8 +50,20 @@ export class StackModel {
     return this.template(stack).Resources;
   }
 
-  /** A CloudFormation value as text: references become `<LogicalId>`, pseudo parameters their value. */
-  resolve(value: Json, stack: string): string {
+  /** The type of a resource in any of the stacks. */
+  typeOf(logicalId: string): string | undefined {
+    for (const template of this.templates.values()) {
+      const resource = template.Resources[logicalId];
+      if (resource) return resource.Type;
+    }
+    return undefined;
+  }
+
+  /**
+   * A CloudFormation value as text: references become `<LogicalId>`, pseudo parameters their value.
+   * `attributes` keeps what was referred to: `<Id>` for a Ref, `<Id.Attribute>` for a GetAtt (Arn too).
+   */
+  resolve(value: Json, stack: string, attributes = false): string {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -68,16 +80,16 @@ export class StackModel {
       }
       case 'Fn::GetAtt': {
         const [id, attribute] = arg as [string, string];
-        return attribute === 'Arn' ? `<${id}>` : `<${id}.${attribute}>`;
+        return attribute === 'Arn' && !attributes ? `<${id}>` : `<${id}.${attribute}>`;
       }
       case 'Fn::Join': {
         const [separator, parts] = arg as [string, Json[]];
-        return parts.map((part) => this.resolve(part, stack)).join(separator);
+        return parts.map((part) => this.resolve(part, stack, attributes)).join(separator);
       }
       case 'Fn::ImportValue': {
         const exported = this.exports.get(String(arg));
         if (!exported) throw new Error(`no stack exports ${String(arg)}`);
-        return this.resolve(exported.value, exported.stack);
+        return this.resolve(exported.value, exported.stack, attributes);
       }
       default:
         throw new Error(`cannot resolve ${fn} in ${JSON.stringify(value)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, type Need, StackModel, type Statement } from '../../support/iam-policy.ts';
+import { allows, type CfnTemplate, type Need, StackModel, type Statement } from '../../support/iam-policy.ts';
 
 const table = (partitions: string[], actions = ['dynamodb:GetItem', 'dynamodb:Query']): Statement => ({
   effect: 'Allow',
@@ -76,7 +76,7 @@ describe('the IAM model the proof checks calls with', () => {
           },
         ],
         ['App', { Resources: {} }],
-      ]),
+      ] as Array<[string, CfnTemplate]>),
       { region: 'eu-west-1', account: '111122223333' },
     );
     expect(
