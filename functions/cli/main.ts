@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { controlCommands, statusCommand } from '#cli/delivery.ts';
 import { digestCommand } from '#cli/digest.ts';
+import { doctorCommand } from '#cli/doctor.ts';
 import { previewCommand } from '#cli/preview.ts';
 import { publishCommand } from '#cli/publish.ts';
 import { quarantineCommand } from '#cli/quarantine.ts';
@@ -36,7 +37,8 @@ const program = new Command('herald')
   .addCommand(digestCommand())
   .addCommand(previewCommand())
   .addCommand(sesEventCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(doctorCommand());
 for (const command of controlCommands()) program.addCommand(command);
 // Every command that reads or writes state says where (preview needs no stack; ses-event is local only).
 const withState = (command: Command): void => {

@@ -85,7 +85,7 @@ export async function stackTarget(env: NodeJS.ProcessEnv = process.env): Promise
 }
 
 /** Sets every stack setting the environment does not already hold from the deployed stacks' outputs. */
-async function fillFromOutputs(env: NodeJS.ProcessEnv): Promise<void> {
+export async function fillFromOutputs(env: NodeJS.ProcessEnv): Promise<void> {
   const missing = (Object.keys(STACK_OUTPUTS) as StackSetting[]).filter((name) => !env[name]?.trim());
   if (missing.length === 0) return;
   const names = stackNames(env.HERALD_STACK_NAME?.trim() || DEFAULT_STACK_NAME);
