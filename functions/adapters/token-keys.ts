@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { recordingCalls } from '#adapters/call-record.ts';
 import { tracer } from '#adapters/tracing.ts';
 import { parseAddressKey, parseTokenKeys } from '#config/env.ts';
 import { ConfigError } from '#core/errors.ts';
@@ -8,7 +9,7 @@ import type { TokenKeys } from '#core/tokens.ts';
 const secretString = async (arn: string) =>
   (
     await tracer
-      .captureAWSv3Client(new SecretsManagerClient({}))
+      .captureAWSv3Client(recordingCalls(new SecretsManagerClient({}), 'secretsmanager'))
       .send(new GetSecretValueCommand({ SecretId: arn }))
   ).SecretString ?? '';
 

@@ -93,7 +93,12 @@ afterAll(() => fake?.close());
 
 /** Starts a handler module as Lambda would, with only the given environment; resolves with what it said. */
 function coldStart(handler: string, environment: Record<string, string>) {
-  const script = `await import(${JSON.stringify(`#handlers/${handler}.ts`)}); console.log('started');`;
+  // As the function `handler`: what its start reads (secrets, the SES account) is recorded for the IAM proof.
+  const script = [
+    "const { asFunction } = await import('#adapters/call-record.ts');",
+    `await asFunction(${JSON.stringify(handler)}, () => import(${JSON.stringify(`#handlers/${handler}.ts`)}));`,
+    "console.log('started');",
+  ].join(' ');
   const { NODE_OPTIONS: _runtimeFlags, ...variables } = environment;
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
@@ -113,6 +118,9 @@ function coldStart(handler: string, environment: Record<string, string>) {
           AWS_ENDPOINT_URL_SESV2: fake.url,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           POWERTOOLS_LOG_LEVEL: 'ERROR',
+          ...(process.env.HERALD_RECORD_AWS_CALLS
+            ? { HERALD_RECORD_AWS_CALLS: process.env.HERALD_RECORD_AWS_CALLS }
+            : {}),
           ...(variables.HERALD_TEMPLATES_DIR ? { HERALD_TEMPLATES_DIR: `${ROOT}templates` } : {}),
           ...(variables.HERALD_ASSETS_DIR
             ? { HERALD_ASSETS_DIR: `${ROOT}node_modules/altcha/dist/main` }

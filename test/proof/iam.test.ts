@@ -18,7 +18,8 @@ import {
 } from '../support/iam-policy.ts';
 
 /**
- * Every AWS call each function made across this run's integration and browser tests (recorded by
+ * Every AWS call each function made across this run's integration and browser tests, and at the cold
+ * starts of test/infra/function-environment.test.ts (its keys from Secrets Manager, as on AWS) (recorded by
  * `#adapters/call-record.ts` under HERALD_RECORD_AWS_CALLS), held to the IAM role CDK gives that
  * function: the action, and the resource by the logical ID the role's policy refers to. A grant that is
  * missing fails here with the function, the action and the resource — before a deploy answers AccessDenied.
@@ -153,8 +154,6 @@ describe.runIf(recorded)("every AWS call a function makes is allowed by that fun
       for (const action of statement.actions) {
         // The Lambda runtime writes logs and traces; the event source mapping receives and deletes.
         if (/^(logs|xray):/.test(action)) continue;
-        // Read once at cold start on AWS; the local stack passes the keys in the environment instead.
-        if (action.startsWith('secretsmanager:')) continue;
         for (const resource of statement.resources) {
           if (resource === deployed.eventSource && action.startsWith('sqs:')) continue;
           if (exercises(statement, action, resource, needs)) continue;
@@ -169,8 +168,6 @@ describe.runIf(recorded)("every AWS call a function makes is allowed by that fun
 
   afterAll(() => {
     if (unused.length > 0)
-      console.log(
-        `Granted, never exercised by the suite (candidates to trim; secrets are read at cold start on AWS only):\n  ${unused.join('\n  ')}`,
-      );
+      console.log(`Granted, never exercised by the suite (candidates to trim):\n  ${unused.join('\n  ')}`);
   });
 });
