@@ -26,12 +26,11 @@ export function formatReport(report: DoctorReport): string {
     ...(unchecked ? [`${count(unchecked, 'check')} not made`] : []),
     ...(warned ? [count(warned, 'warning')] : []),
   ];
-  const after = notes.length ? ` (${notes.join(', ')})` : '';
   lines.push(
     '',
     report.sendable
-      ? `Herald can send${unchecked ? ' as far as was checked' : ''}${after}.`
-      : `Herald cannot send: ${count(failed, 'blocking problem')} (FAIL above)${after}.`,
+      ? `Herald can send${unchecked ? ' as far as was checked' : ''}${notes.length ? ` (${notes.join(', ')})` : ''}.`
+      : `Herald cannot send: ${[`${count(failed, 'blocking problem')} (FAIL above)`, ...notes].join(', ')}.`,
   );
   return lines.join('\n');
 }
@@ -50,6 +49,7 @@ export async function runDoctor(
 
 export function doctorCommand(): Command {
   return new Command('doctor')
+    .summary('whether the deployment can send, and what to fix (exit 1 when it cannot)')
     .description(
       'whether the deployment can send, and what to fix: SES account and sandbox, From identity, DKIM, MAIL FROM, configuration set and its bounce and complaint events, rate and daily quota, secrets, stack outputs, DNS records to publish (exit 1 when it cannot send)',
     )

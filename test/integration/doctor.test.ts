@@ -184,6 +184,11 @@ describe('herald doctor on the running local stack', () => {
     );
   });
 
+  it('is listed in herald --help', async () => {
+    const help = await heraldWith(process.env, '--help');
+    expect(help.stdout).toMatch(/doctor \[options\] +whether the deployment can send/);
+  });
+
   it('prints the same checks as JSON with --json', async () => {
     const { code, stdout } = await doctorLocally('--json');
     expect(code).toBe(0);

@@ -56,6 +56,8 @@ export function accountCheck(answers: DoctorAnswers): DoctorCheck {
   };
 }
 
+const perSecond = (n: number) => `${n} mail${n === 1 ? '' : 's'} a second`;
+
 /** A configured number, or why it is not one (the senders refuse to start with it). */
 function configuredNumber(
   name: string,
@@ -99,21 +101,21 @@ export function sendRateCheck(answers: DoctorAnswers): DoctorCheck {
       id: 'send-rate',
       title,
       status: 'ok',
-      found: `the senders pace at the account's MaxSendRate, ${max} mails a second (HERALD_MAX_SEND_RATE unset; set it to the context maxSendRate to check that one)`,
+      found: `the senders pace at the account's MaxSendRate, ${perSecond(max)} (HERALD_MAX_SEND_RATE unset; set it to the context maxSendRate to check that one)`,
     };
   if (rate.value > max)
     return {
       id: 'send-rate',
       title,
       status: 'warn',
-      found: `the senders pace at ${rate.value} mails a second (HERALD_MAX_SEND_RATE), above the account's MaxSendRate of ${max}: SES throttles the excess`,
+      found: `the senders pace at ${perSecond(rate.value)} (HERALD_MAX_SEND_RATE), above the account's MaxSendRate of ${max}: SES throttles the excess`,
       fix: `set the context maxSendRate (HERALD_MAX_SEND_RATE) to ${max} or less, or ask for more: ${MORE_RATE}`,
     };
   return {
     id: 'send-rate',
     title,
     status: 'ok',
-    found: `the senders pace at ${rate.value} mails a second, within the account's MaxSendRate of ${max}`,
+    found: `the senders pace at ${perSecond(rate.value)}, within the account's MaxSendRate of ${max}`,
   };
 }
 

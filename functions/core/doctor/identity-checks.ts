@@ -194,7 +194,7 @@ function mailFromCheck(answers: DoctorAnswers, view: ReturnType<typeof readIdent
       id: 'mail-from',
       title,
       status: 'fail',
-      found: `MAIL FROM ${mailFrom.domain} FAILED and is set to reject on MX failure: SES refuses every mail`,
+      found: `${mailFrom.domain} FAILED and is set to reject on MX failure: SES refuses every mail`,
       fix: 'publish the MX and TXT listed under DNS records, or aws sesv2 put-email-identity-mail-from-attributes … --behavior-on-mx-failure USE_DEFAULT_VALUE',
       records,
     };
@@ -202,7 +202,7 @@ function mailFromCheck(answers: DoctorAnswers, view: ReturnType<typeof readIdent
     id: 'mail-from',
     title,
     status: 'warn',
-    found: `MAIL FROM ${mailFrom.domain} is ${mailFrom.status}: until SES finds its MX record, ${rejects ? 'SES may refuse mail' : 'mail goes out with an amazonses.com MAIL FROM'}`,
+    found: `${mailFrom.domain} is ${mailFrom.status}: until SES finds its MX record, ${rejects ? 'SES may refuse mail' : 'mail goes out with an amazonses.com MAIL FROM'}`,
     fix: 'publish the MX and TXT listed under DNS records',
     records,
   };
