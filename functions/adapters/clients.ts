@@ -18,7 +18,17 @@ function once<T>(create: () => T): () => T {
   };
 }
 
-const requestHandler = { requestTimeout: 15_000, connectionTimeout: 5_000 };
+/**
+ * How long a call may take. `throwOnRequestTimeout`: without it the SDK only logs a warning when the
+ * request timeout passes and keeps waiting — a hung SES or DynamoDB call would hold a sender until its
+ * Lambda timeout instead of failing and being retried.
+ */
+export const REQUEST_HANDLER = {
+  requestTimeout: 15_000,
+  connectionTimeout: 5_000,
+  throwOnRequestTimeout: true,
+};
+const requestHandler = REQUEST_HANDLER;
 /**
  * For the clients called once per recipient: the SDK builds a command's middleware chain once per
  * command class instead of on every call (`cacheMiddleware`), which saves a tenth of a millisecond or
