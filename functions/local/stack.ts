@@ -150,8 +150,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, handlerEnvironment(config), localKeysIn(home));
     // The configuration set's EventBridge destination, locally: the events of the mailbox simulator
     // reach the ses-events handler, as the CDK's rule sends SES's on AWS.
+    const sesEvents = lambda('ses-events', () => import('#handlers/ses-events.ts'));
     emulators.sesFront.onEvent(
-      async (event) => (await import('#handlers/ses-events.ts')).handler(event),
+      async (event) => (await sesEvents()).handler(event),
       (error) => log(`ses events: ${describe(error)}`),
     );
     if (process.env.HERALD_SES_ENDPOINT) process.env.AWS_ENDPOINT_URL_SESV2 = process.env.HERALD_SES_ENDPOINT;
