@@ -18,6 +18,10 @@ Environment:
   HERALD_DYNAMODB_PORT   DynamoDB emulator port  (default ${DEFAULT_PORTS.dynamodb})
   HERALD_DYNAMODB        dynalite (default, in process) or amazon (Amazon DynamoDB Local; needs Java 17)
   HERALD_SES_PORT        SES emulator and outbox (default ${DEFAULT_PORTS.ses})
+  HERALD_SES_SANDBOX=true          the local SES as in the sandbox: only verified recipients
+  HERALD_SES_VERIFIED_IDENTITIES   more verified addresses or domains, comma-separated
+  HERALD_SES_MAX_SEND_RATE         the local SES account's MaxSendRate (default 200)
+  HERALD_SES_MAX_24_HOUR_SEND      the local SES account's Max24HourSend (default 200000)
   HERALD_WEB_PORT        Herald's web server     (default ${DEFAULT_PORTS.web})
   HERALD_PUBLIC_BASE_URL base of links in mail   (default the web server)
   HERALD_FROM_ADDRESS    the From of digests
