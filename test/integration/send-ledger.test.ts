@@ -94,7 +94,8 @@ describe('the clients called once per recipient', () => {
       const send = (to: string) =>
         sesClient().send(
           new SendEmailCommand({
-            FromEmailAddress: 'digest@news.example.org',
+            // The local SES, like SES, takes mail only from a verified identity: the stack's From.
+            FromEmailAddress: process.env.HERALD_FROM_ADDRESS,
             Destination: { ToAddresses: [to] },
             Content: { Simple: { Subject: { Data: `For ${to}` }, Body: { Text: { Data: `Hello ${to}` } } } },
           }),
