@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { claimRow } from '#adapters/dynamodb-table.ts';
-import type { ProofOfWork, ProofVerdict } from '#ports/index.ts';
+import type { ProofOfWork, ProofVerdict } from '#core/pages/ports.ts';
 
 /** Which form a challenge is for: a proof solved for one is refused by the other. */
 export type ProofForm = 'subscribe' | 'suggest';

@@ -5,8 +5,8 @@ import { keys } from '#adapters/dynamodb-table.ts';
 import { S3RenderedDigests } from '#adapters/s3-documents.ts';
 import type { DigestControl, DigestRecord, RenderedDigest } from '#core/digests/digest.ts';
 import { DigestCancelledError, DigestNotFoundError } from '#core/digests/errors.ts';
+import type { DigestStore } from '#core/digests/ports.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
-import type { DigestStore } from '#ports/index.ts';
 
 const RECORD_FIELDS = [
   'id',

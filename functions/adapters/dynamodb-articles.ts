@@ -11,7 +11,7 @@ import {
 import { dynamoDocumentClient, s3Client } from '#adapters/clients.ts';
 import { claimRow, keys } from '#adapters/dynamodb-table.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import type { ArticleRef, ArticleStore } from '#ports/index.ts';
+import type { ArticleRef, ArticleStore } from '#core/documents/ports.ts';
 
 /** Where bodies too large for an item are kept, named by the content's hash. */
 export const ARTICLE_BODIES_PREFIX = 'article-bodies/';

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/cli
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient, dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { LedgerClaim, LedgerRow, LedgerState, SendLedger, SentMark } from '#ports/index.ts';
+import type { LedgerClaim, LedgerRow, LedgerState, SendLedger, SentMark } from '#core/delivery/ports.ts';
 
 const ROW_PREFIX = 'TO#';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { ReaderHistory } from '#ports/index.ts';
+import type { ReaderHistory } from '#core/subscriptions/ports.ts';
 
 type Item = Record<string, unknown>;
 

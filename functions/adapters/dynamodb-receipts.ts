@@ -1,7 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { Receipts } from '#ports/index.ts';
+import type { Receipts } from '#core/delivery/ports.ts';
 
 export class DynamoReceipts implements Receipts {
   constructor(private readonly table: string) {}

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { SendingSwitch, SendQuota } from '#ports/index.ts';
+import type { SendingSwitch, SendQuota } from '#core/delivery/ports.ts';
 
 /** The global sending switch, one item; no item means on. */
 export class DynamoSendingSwitch implements SendingSwitch {

@@ -14,10 +14,10 @@ import {
   encodeCursor,
   keys,
 } from '#adapters/dynamodb-table.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import { isLegacySubscriberId } from '#core/subscriptions/address-hash.ts';
+import type { AudiencePage, SubscriberStore } from '#core/subscriptions/ports.ts';
 import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
-import type { AudiencePage, SubscriberStore } from '#ports/index.ts';
 
 const audienceOf = (lang: Language, cadence: Cadence) => `${lang}#${cadence}`;
 

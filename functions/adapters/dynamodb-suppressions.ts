@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { keys } from '#adapters/dynamodb-table.ts';
-import type { RateLimiter, SuppressionList } from '#ports/index.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
+import type { SuppressionList } from '#core/subscriptions/ports.ts';
 
 export class DynamoSuppressionList implements SuppressionList {
   /** `prefix` keeps separate lists apart: `SUPP` never to mail, `NOSUGGEST` no suggestions. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TemplateSource } from '#ports/index.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
 
 /** `templates/` beside the code: the repository's folder, or the copy bundled into a Lambda package. */
 export class FileTemplateSource implements TemplateSource {

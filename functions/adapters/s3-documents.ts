@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import { s3Client } from '#adapters/clients.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
 import { sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
-import type { DocumentSource, Quarantine, QuarantineReason } from '#ports/index.ts';
+import type { DocumentSource, Quarantine, QuarantineReason } from '#core/documents/ports.ts';
 
 export const QUARANTINE_PREFIX = 'quarantine/';
 /** The reasons, apart from the documents: no document's name can collide with one. */

@@ -7,8 +7,8 @@ import {
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
 import { encodeMailbox } from '#core/mail/address.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
-import type { Mailer, OutgoingMail } from '#ports/index.ts';
 
 /** Messages with which SES refuses an address in a request, without saying which one. */
 const ADDRESS_SYNTAX =

@@ -1,9 +1,9 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '#adapters/clients.ts';
+import type { SendQueue } from '#core/delivery/ports.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
-import type { SendQueue } from '#ports/index.ts';
 
 export class QueueSendError extends Error {
   override readonly name = 'QueueSendError';

@@ -11,7 +11,7 @@ import { readKey, sha256Hex } from '#core/documents/keys.ts';
 import { parseDocument } from '#core/documents/parse-document.ts';
 import { summarize } from '#core/documents/summary.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
-import { LANGUAGES, type Language } from '#core/languages.ts';
+import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
 
 export function previewCommand(): Command {
   return new Command('preview')

@@ -14,7 +14,7 @@ import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SesMailer } from '#adapters/ses-mailer.ts';
 import { numberIn } from '#cli/numbers.ts';
 import { stackTarget } from '#cli/target.ts';
-import { isLanguage, LANGUAGES, type Language } from '#core/languages.ts';
+import { isLanguage, LANGUAGES, type Language } from '#core/i18n/languages.ts';
 import { MailNotices } from '#core/mail/notices.ts';
 import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { suppressAddress } from '#core/subscriptions/lifecycle.ts';

@@ -1,5 +1,5 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import { isLanguage } from '#core/languages.ts';
+import { isLanguage } from '#core/i18n/languages.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { confirmSubscription } from '#core/subscriptions/subscribe.ts';
 import { verifyToken } from '#core/tokens.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import { LANGUAGES, nativeName } from '#core/languages.ts';
+import { LANGUAGES, nativeName } from '#core/i18n/languages.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { CADENCES, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { verifyToken } from '#core/tokens.ts';

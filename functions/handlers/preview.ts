@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
-import { isLanguage, LANGUAGES, nativeName } from '#core/languages.ts';
+import { isLanguage, LANGUAGES, nativeName } from '#core/i18n/languages.ts';
 import { MAIL_TEMPLATES, type MailTemplate } from '#core/mail/render-mail.ts';
 import { renderSample } from '#core/mail/samples.ts';
 import { renderPage } from '#core/pages/page.ts';

@@ -17,7 +17,7 @@ import {
   DailyQuotaExceededError,
   RecipientRejectedError,
 } from '#core/delivery/send-errors.ts';
-import { LANGUAGES } from '#core/languages.ts';
+import { LANGUAGES } from '#core/i18n/languages.ts';
 import { deliverPublicMail } from '#core/public-mail/deliver.ts';
 import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
 import { PacedQuotaMailer, PublicMailWaitError } from '#core/public-mail/paced-mailer.ts';

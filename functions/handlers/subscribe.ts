@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
-import { isLanguage, LANGUAGES, type Language, nativeName } from '#core/languages.ts';
+import { isLanguage, LANGUAGES, type Language, nativeName } from '#core/i18n/languages.ts';
 import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import { acceptSubscription, ClientLimitedError } from '#core/subscriptions/subscribe.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';

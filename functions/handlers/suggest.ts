@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
-import { isLanguage, LANGUAGES } from '#core/languages.ts';
+import { isLanguage, LANGUAGES } from '#core/i18n/languages.ts';
 import { articleUrl } from '#core/pages/urls.ts';
 import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import {

@@ -1,5 +1,5 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import { isLanguage } from '#core/languages.ts';
+import { isLanguage } from '#core/i18n/languages.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';

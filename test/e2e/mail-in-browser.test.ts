@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { LANGUAGES } from '#core/languages.ts';
+import { LANGUAGES } from '#core/i18n/languages.ts';
 import { MAIL_TEMPLATES } from '#core/mail/render-mail.ts';
 import { renderSample } from '#core/mail/samples.ts';
 import { axeViolations, hasChromium, launchChromium, screenshot } from '../support/browser.ts';

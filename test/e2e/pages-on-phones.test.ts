@@ -3,7 +3,7 @@ import { type Browser, devices, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { LANGUAGES, type Language } from '#core/languages.ts';
+import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
 import { signToken } from '#core/tokens.ts';
 import { hasChromium, launchChromium, screenshot } from '../support/browser.ts';
 import { fixtureDocument } from '../support/documents.ts';

@@ -3,7 +3,7 @@ import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoSendingSwitch } from '#adapters/dynamodb-sending.ts';
 import { digestProgress } from '#core/digests/status.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import { fixtureDocument } from '../support/documents.ts';
 import {
   busiestWindow,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
 import type { SesAccount } from '#local/ses-account.ts';
 import { fixtureDocument } from '../support/documents.ts';

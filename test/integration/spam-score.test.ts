@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { LANGUAGES } from '#core/languages.ts';
+import { LANGUAGES } from '#core/i18n/languages.ts';
 import { MAIL_TEMPLATES } from '#core/mail/render-mail.ts';
 import { renderSample } from '#core/mail/samples.ts';
 

@@ -1,34 +1,32 @@
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
-import type { ArticleVersion } from '#core/documents/article.ts';
-import type { Language } from '#core/languages.ts';
-import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
-import type { PublicMailQueue } from '#core/public-mail/ports.ts';
-import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import type {
-  ArticleRef,
-  ArticleStore,
-  AudiencePage,
-  DigestStore,
-  DocumentSource,
   LedgerClaim,
   LedgerRow,
   LedgerState,
-  Mailer,
-  Notices,
-  OutgoingMail,
-  Quarantine,
-  QuarantineReason,
-  RateLimiter,
   Receipts,
   SendingSwitch,
   SendLedger,
   SendQueue,
   SendQuota,
   SentMark,
-  SubscriberStore,
-  SuppressionList,
-} from '#ports/index.ts';
+} from '#core/delivery/ports.ts';
+import type { DigestControl, DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import type { DigestStore } from '#core/digests/ports.ts';
+import type { ArticleVersion } from '#core/documents/article.ts';
+import type {
+  ArticleRef,
+  ArticleStore,
+  DocumentSource,
+  Quarantine,
+  QuarantineReason,
+} from '#core/documents/ports.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
+import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
+import type { PublicMailQueue } from '#core/public-mail/ports.ts';
+import type { AudiencePage, Notices, SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
+import type { Cadence, Subscriber, SubscriberStatus } from '#core/subscriptions/subscriber.ts';
 import { testIdFor } from './fixtures.ts';
 
 /** In-memory stand-ins for the ports, for unit tests of the core. */

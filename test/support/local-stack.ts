@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { parseAddressKey, parseTokenKeys } from '#config/env.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import { subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';

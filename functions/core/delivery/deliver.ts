@@ -1,4 +1,12 @@
 import { backoffMs } from '#core/delivery/pace.ts';
+import type {
+  LedgerClaim,
+  Receipts,
+  SendingSwitch,
+  SendLedger,
+  SendQuota,
+  SentMark,
+} from '#core/delivery/ports.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
@@ -9,25 +17,15 @@ import {
 } from '#core/delivery/send-errors.ts';
 import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
 import { personalize } from '#core/digests/personalize.ts';
+import type { DigestStore } from '#core/digests/ports.ts';
+import type { ArticleStore } from '#core/documents/ports.ts';
 import { HeraldError } from '#core/errors.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { type AddressKey, addressHash } from '#core/subscriptions/address-hash.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
+import type { SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import type { TokenKeys } from '#core/tokens.ts';
-import type {
-  ArticleStore,
-  DigestStore,
-  LedgerClaim,
-  Mailer,
-  OutgoingMail,
-  Receipts,
-  SendingSwitch,
-  SendLedger,
-  SendQuota,
-  SentMark,
-  SubscriberStore,
-  SuppressionList,
-} from '#ports/index.ts';
 
 export interface DeliveryPorts {
   readonly digests: Pick<DigestStore, 'getRecord' | 'loadRendered' | 'setControl' | 'noteFailures'>;

@@ -1,6 +1,6 @@
 import { type Digest, digestIdFor } from '#core/digests/digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import { LANGUAGES, type Language } from '#core/languages.ts';
+import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 
 /** Who receives a digest: confirmed readers of a language and cadence. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
 

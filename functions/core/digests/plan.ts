@@ -1,3 +1,4 @@
+import type { Receipts, SendLedger, SendQueue } from '#core/delivery/ports.ts';
 import {
   type Digest,
   type DigestRecord,
@@ -6,19 +7,14 @@ import {
   type SendJob,
 } from '#core/digests/digest.ts';
 import { DigestNotFoundError } from '#core/digests/errors.ts';
+import type { DigestStore } from '#core/digests/ports.ts';
 import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
+import type { ArticleStore } from '#core/documents/ports.ts';
 import { HeraldError } from '#core/errors.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
+import type { SubscriberStore } from '#core/subscriptions/ports.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
-import type {
-  ArticleStore,
-  DigestStore,
-  Receipts,
-  SendLedger,
-  SendQueue,
-  SubscriberStore,
-  TemplateSource,
-} from '#ports/index.ts';
 
 export interface PlanPorts {
   readonly articles: Pick<ArticleStore, 'getVersions'>;

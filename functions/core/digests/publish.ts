@@ -4,9 +4,9 @@ import type { DigestRecord } from '#core/digests/digest.ts';
 import { type PlanPorts, planDigest } from '#core/digests/plan.ts';
 import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import type { Language } from '#core/languages.ts';
+import type { ArticleStore } from '#core/documents/ports.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import type { Cadence } from '#core/subscriptions/subscriber.ts';
-import type { ArticleStore } from '#ports/index.ts';
 
 export interface PublishPorts extends PlanPorts {
   readonly articles: ArticleStore;

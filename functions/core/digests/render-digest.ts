@@ -1,11 +1,11 @@
 import { DIGEST_FIELDS, type Digest, type RenderedDigest } from '#core/digests/digest.ts';
-import { formatMessage, formatPublished, loadMessages, nativeLanguageName } from '#core/digests/messages.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import { directionOf } from '#core/languages.ts';
+import { directionOf } from '#core/i18n/languages.ts';
+import { formatMessage, formatPublished, loadMessages, nativeLanguageName } from '#core/i18n/messages.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
 import { renderMail, TemplateError } from '#core/mail/render-mail.ts';
 import { textPart } from '#core/mail/text-part.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
-import type { TemplateSource } from '#ports/index.ts';
 
 export { TemplateError };
 

@@ -1,5 +1,5 @@
+import type { LedgerRow, SendingSwitch, SendLedger, SendQuota } from '#core/delivery/ports.ts';
 import type { DigestRecord, DigestStatus } from '#core/digests/digest.ts';
-import type { LedgerRow, SendingSwitch, SendLedger, SendQuota } from '#ports/index.ts';
 
 /** A digest's counts, read from its ledger: the truth of who got it, row by row. */
 export interface DigestCounts {

@@ -1,6 +1,7 @@
 import { personalize } from '#core/digests/personalize.ts';
+import type { DigestStore } from '#core/digests/ports.ts';
+import type { Mailer } from '#core/mail/ports.ts';
 import { pageUrl } from '#core/pages/urls.ts';
-import type { DigestStore, Mailer } from '#ports/index.ts';
 
 /**
  * Sends one copy of a digest to an operator's address before it goes out: the same mail, marked as a

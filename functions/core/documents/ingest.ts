@@ -4,10 +4,10 @@ import { classifyIngestFailure, readingTheDocument } from '#core/documents/fault
 import { isTruthyFlag, optionalArticleId } from '#core/documents/formats/fields.ts';
 import { readKey, sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
 import { parseDocument } from '#core/documents/parse-document.ts';
+import type { ArticleRef, ArticleStore, DocumentSource, Quarantine } from '#core/documents/ports.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { summarize } from '#core/documents/summary.ts';
 import type { RejectionReason } from '#core/errors.ts';
-import type { ArticleRef, ArticleStore, DocumentSource, Quarantine } from '#ports/index.ts';
 
 export interface IngestPorts {
   readonly documents: DocumentSource;

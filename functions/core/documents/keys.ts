@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isLanguage, type Language } from '#core/languages.ts';
+import { isLanguage, type Language } from '#core/i18n/languages.ts';
 
 /** S3 URL-encodes object keys in event notifications, with `+` for a space. */
 export function decodeS3EventKey(encoded: string): string {

@@ -4,7 +4,7 @@ import { parseJsonDocument } from '#core/documents/formats/json.ts';
 import { parseMarkdown } from '#core/documents/formats/markdown.ts';
 import { parseSeedPage } from '#core/documents/parse-seed-page.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 
 // A Map: the extension comes from the object key, and `.constructor` must find nothing.
 const BY_EXTENSION: ReadonlyMap<string, ParsedDocument['format']> = new Map([

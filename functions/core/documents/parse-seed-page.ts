@@ -2,7 +2,7 @@ import type { ParsedDocument } from '#core/documents/article.ts';
 import { readPublishedDate } from '#core/documents/dates.ts';
 import { paragraphsToHtml } from '#core/documents/sanitize.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
-import { LANGUAGE_LINK_NAMES, LANGUAGES, type Language } from '#core/languages.ts';
+import { LANGUAGE_LINK_NAMES, LANGUAGES, type Language } from '#core/i18n/languages.ts';
 
 /** The page chrome that ends every press-release page, in each language: not content. */
 const CHROME_LINES = new Set(

@@ -1,10 +1,11 @@
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
+import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
 import { fillMail } from '#core/mail/fill.ts';
+import type { Mailer, TemplateSource } from '#core/mail/ports.ts';
 import { renderMail } from '#core/mail/render-mail.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
+import type { Notices } from '#core/subscriptions/ports.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import type { TokenKeys } from '#core/tokens.ts';
-import type { Mailer, Notices, TemplateSource } from '#ports/index.ts';
 
 export interface NoticeSettings {
   readonly from: string;

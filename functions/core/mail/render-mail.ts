@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
-import { formatMessage, loadMessages, type Messages } from '#core/digests/messages.ts';
-import { directionOf, type Language } from '#core/languages.ts';
+import { directionOf, type Language } from '#core/i18n/languages.ts';
+import { formatMessage, loadMessages, type Messages } from '#core/i18n/messages.ts';
 import { compileMjml } from '#core/mail/mjml.ts';
-import type { TemplateSource } from '#ports/index.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
 
 export const MAIL_TEMPLATES = ['digest', 'confirmation', 'welcome', 'suggestion', 'link'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];

@@ -1,14 +1,14 @@
 import type { Digest } from '#core/digests/digest.ts';
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { type RenderSettings, renderDigest } from '#core/digests/render-digest.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
-import { LANGUAGES, type Language } from '#core/languages.ts';
+import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
+import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
 import { fillMail } from '#core/mail/fill.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
 import { type MailTemplate, renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
 import { neutralize } from '#core/suggestions/neutralize.ts';
-import type { TemplateSource } from '#ports/index.ts';
 
 interface SampleSet {
   readonly articles: ReadonlyArray<{

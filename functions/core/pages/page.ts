@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { directionOf, type Language } from '#core/languages.ts';
+import { directionOf, type Language } from '#core/i18n/languages.ts';
 
 const escapeHtml = Handlebars.escapeExpression;
 

@@ -1,5 +1,5 @@
 import { HttpError } from '#core/errors.ts';
-import type { RateLimiter } from '#ports/index.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 
 /** How many mails the public as a whole may cause (confirmations, welcomes, data links, suggestions). */
 export interface PublicMailBudget {

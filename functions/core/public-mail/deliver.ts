@@ -1,19 +1,15 @@
+import type { ArticleStore } from '#core/documents/ports.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 import { MailNotices, type NoticeSettings } from '#core/mail/notices.ts';
+import type { Mailer, TemplateSource } from '#core/mail/ports.ts';
 import { pageUrl } from '#core/pages/urls.ts';
 import type { PublicMailJob } from '#core/public-mail/jobs.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
+import type { SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import { requestSubscription, type Silent, type SubscriptionLimits } from '#core/subscriptions/subscribe.ts';
 import type { SuggestionLimits } from '#core/suggestions/accept.ts';
 import { deliverSuggestion, type SuggestionOutcome } from '#core/suggestions/deliver.ts';
 import { signToken } from '#core/tokens.ts';
-import type {
-  ArticleStore,
-  Mailer,
-  RateLimiter,
-  SubscriberStore,
-  SuppressionList,
-  TemplateSource,
-} from '#ports/index.ts';
 
 export interface PublicMailPorts {
   readonly subscribers: SubscriberStore;

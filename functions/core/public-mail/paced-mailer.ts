@@ -1,7 +1,8 @@
 import { backoffMs } from '#core/delivery/pace.ts';
+import type { SendQuota } from '#core/delivery/ports.ts';
 import { SendThrottledError } from '#core/delivery/send-errors.ts';
 import { HeraldError } from '#core/errors.ts';
-import type { Mailer, OutgoingMail, SendQuota } from '#ports/index.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 
 /** The daily quota has no room for this mail now: the job waits and comes back. */
 export class PublicMailWaitError extends HeraldError {

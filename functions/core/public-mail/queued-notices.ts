@@ -1,7 +1,7 @@
+import type { RateLimiter } from '#core/limits/ports.ts';
 import { PublicBudgetSpentError, type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
 import type { Subscriber } from '#core/subscriptions/subscriber.ts';
-import type { RateLimiter } from '#ports/index.ts';
 
 /**
  * The mails a reader's click causes (the welcome after a confirmation, a download or erase link), as the

@@ -4,9 +4,9 @@ import {
   legacySubscriberIdFor,
   subscriberIdFor,
 } from '#core/subscriptions/address-hash.ts';
+import type { ReaderHistory, SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import { normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
-import type { ReaderHistory, SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface LifecyclePorts {
   readonly subscribers: SubscriberStore;

@@ -1,8 +1,8 @@
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
+import type { SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
-import type { SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface OperatorImport {
   readonly email: string;

@@ -1,6 +1,7 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import type { Language } from '#core/languages.ts';
-import { firstSpentLimit } from '#core/limits.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import { firstSpentLimit } from '#core/limits/first-spent-limit.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 import { pageUrl } from '#core/pages/urls.ts';
 import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
@@ -11,9 +12,9 @@ import {
   mailboxHash,
   subscriberIdFor,
 } from '#core/subscriptions/address-hash.ts';
+import type { Notices, SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
-import type { Notices, RateLimiter, SubscriberStore, SuppressionList } from '#ports/index.ts';
 
 export interface SubscriptionPorts {
   readonly subscribers: SubscriberStore;

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { HttpError } from '#core/errors.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 
 export const CADENCES = ['immediate', 'daily', 'weekly'] as const;
 export type Cadence = (typeof CADENCES)[number];

@@ -1,11 +1,12 @@
+import type { ArticleStore } from '#core/documents/ports.ts';
 import { HttpError } from '#core/errors.ts';
-import type { Language } from '#core/languages.ts';
-import { firstSpentLimit } from '#core/limits.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import { firstSpentLimit } from '#core/limits/first-spent-limit.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 import { type PublicMailBudget, takePublicBudget } from '#core/public-mail/budget.ts';
 import type { PublicMailQueue } from '#core/public-mail/ports.ts';
 import { type AddressKey, mailboxHash } from '#core/subscriptions/address-hash.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
-import type { ArticleStore, RateLimiter } from '#ports/index.ts';
 
 export const MAX_FRIENDS = 3;
 export const MAX_NAME = 60;

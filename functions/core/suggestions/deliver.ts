@@ -1,15 +1,18 @@
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
-import type { Language } from '#core/languages.ts';
-import { firstSpentLimit } from '#core/limits.ts';
+import type { ArticleStore } from '#core/documents/ports.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
+import { firstSpentLimit } from '#core/limits/first-spent-limit.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 import { fillMail } from '#core/mail/fill.ts';
+import type { Mailer, TemplateSource } from '#core/mail/ports.ts';
 import { renderMail } from '#core/mail/render-mail.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
 import { type AddressKey, addressHash, domainHash, mailboxHash } from '#core/subscriptions/address-hash.ts';
+import type { SuppressionList } from '#core/subscriptions/ports.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 import { MAX_NAME, MAX_NOTE, type SuggestionLimits } from '#core/suggestions/accept.ts';
 import { neutralize } from '#core/suggestions/neutralize.ts';
 import { signToken, type TokenKeys } from '#core/tokens.ts';
-import type { ArticleStore, Mailer, RateLimiter, SuppressionList, TemplateSource } from '#ports/index.ts';
 
 export interface SuggestionPorts {
   readonly articles: Pick<ArticleStore, 'getVersions' | 'countSuggestion'>;

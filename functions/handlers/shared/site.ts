@@ -6,8 +6,8 @@ import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { SqsPublicMailQueue } from '#adapters/sqs-send-queue.ts';
 import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
 import { type PageContent, renderPage } from '#core/pages/page.ts';
 import { QueuedNotices } from '#core/public-mail/queued-notices.ts';
 

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
+import type { SendQueue } from '#core/delivery/ports.ts';
 import { JobDeferredError } from '#core/delivery/send-errors.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import { planDigest, requeueUnsent } from '#core/digests/plan.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { digestProgress, missedRecipients } from '#core/digests/status.ts';
-import type { Mailer, OutgoingMail, SendQueue } from '#ports/index.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';

@@ -11,8 +11,8 @@ import {
 } from '#core/delivery/send-errors.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
+import type { OutgoingMail } from '#core/mail/ports.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
-import type { OutgoingMail } from '#ports/index.ts';
 import { versionFromFixture } from '../../support/articles.ts';
 import { MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { formatMessage, loadMessages } from '#core/digests/messages.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
 
 const templates = new FileTemplateSource();
 const counts = [0, 1, 2, 3, 5, 11, 21, 100] as const;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDocument } from '#core/documents/decode.ts';
 import { readKey } from '#core/documents/keys.ts';
 import { detectFormat, parseDocument } from '#core/documents/parse-document.ts';
-import { LANGUAGES } from '#core/languages.ts';
+import { LANGUAGES } from '#core/i18n/languages.ts';
 import { documentFixtures, fixtureDocument } from '../../support/documents.ts';
 
 const parse = (file: string) => {

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { formatMessage, MissingMessageError } from '#core/digests/messages.ts';
 import { personalize } from '#core/digests/personalize.ts';
 import { renderDigest } from '#core/digests/render-digest.ts';
-import { LANGUAGES } from '#core/languages.ts';
+import { LANGUAGES } from '#core/i18n/languages.ts';
+import { formatMessage, MissingMessageError } from '#core/i18n/messages.ts';
 import { MAIL_TEMPLATES } from '#core/mail/render-mail.ts';
 import { renderSample, sampleArticles } from '#core/mail/samples.ts';
 

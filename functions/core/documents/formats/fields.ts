@@ -1,6 +1,6 @@
 import { readPublishedDate } from '#core/documents/dates.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
-import { isLanguage, type Language } from '#core/languages.ts';
+import { isLanguage, type Language } from '#core/i18n/languages.ts';
 
 const MAX_TITLE = 300;
 

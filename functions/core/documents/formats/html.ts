@@ -14,7 +14,7 @@ import {
 } from '#core/documents/formats/fields.ts';
 import { isChromeLine } from '#core/documents/parse-seed-page.ts';
 import { htmlToParagraphs, sanitizeBody } from '#core/documents/sanitize.ts';
-import { isLanguage, type Language } from '#core/languages.ts';
+import { isLanguage, type Language } from '#core/i18n/languages.ts';
 
 /** Page parts that are never article content. */
 const CHROME =

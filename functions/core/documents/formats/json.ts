@@ -16,7 +16,7 @@ import {
 import { plainFields } from '#core/documents/formats/front-matter.ts';
 import { htmlToParagraphs, paragraphsToHtml, sanitizeBody } from '#core/documents/sanitize.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 
 /** The documented JSON document (README, "Documents"): plain paragraphs or an HTML body. */
 const jsonDocument = z.looseObject({

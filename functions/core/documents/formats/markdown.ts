@@ -15,7 +15,7 @@ import {
 } from '#core/documents/formats/fields.ts';
 import { readFrontMatter } from '#core/documents/formats/front-matter.ts';
 import { htmlToParagraphs, sanitizeBody } from '#core/documents/sanitize.ts';
-import type { Language } from '#core/languages.ts';
+import type { Language } from '#core/i18n/languages.ts';
 
 /**
  * Markdown with YAML front matter: `title`, `date`, `lang`, `id`, `topics`, `canonical_url`,

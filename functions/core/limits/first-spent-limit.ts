@@ -1,4 +1,4 @@
-import type { RateLimiter } from '#ports/index.ts';
+import type { RateLimiter } from '#core/limits/ports.ts';
 
 /** One fixed-window limit: `limit` per `windowSeconds` for `key` in `scope`. */
 export interface LimitCheck {

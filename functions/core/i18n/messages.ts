@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { Language } from '#core/languages.ts';
-import type { TemplateSource } from '#ports/index.ts';
+import type { Language } from '#core/i18n/languages.ts';
+import type { TemplateSource } from '#core/mail/ports.ts';
 
 export type Messages = Readonly<Record<string, string>>;
 
@@ -47,7 +47,7 @@ export function formatMessage(
 }
 
 /** The name of a language in that language ("français", "中文"), for language links. */
-export { nativeName as nativeLanguageName } from '#core/languages.ts';
+export { nativeName as nativeLanguageName } from '#core/i18n/languages.ts';
 
 /** A publisher's wall-clock `YYYY-MM-DDTHH:MM`, formatted for readers of `lang`. */
 export function formatPublished(published: string, lang: Language): string {

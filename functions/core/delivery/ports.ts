@@ -1,0 +1,95 @@
+import type { SendJob } from '#core/digests/digest.ts';
+
+// What delivery needs: the send queue, the send ledger, receipts, the sending switch and the SES quota.
+
+/** The global sending switch: off, no digest sends (notices still go). */
+export interface SendingSwitch {
+  get(): Promise<{ on: boolean; reason?: string; at?: string }>;
+  set(on: boolean, reason: string | undefined, now: Date): Promise<void>;
+}
+
+/** The SES daily quota, shared by every sender: sends are reserved before they are made. */
+export interface SendQuota {
+  /** Reserves up to `count` sends; how many were granted, and when short, how long until more free up. */
+  reserve(count: number, now: Date): Promise<{ granted: number; retryAfterSeconds: number }>;
+  /** Sends counted in the rolling window, and the limit. */
+  usage(now: Date): Promise<{ used: number; limit: number; windowSeconds: number }>;
+}
+
+export interface SendQueue {
+  /** Queues jobs, visible after `delaySeconds` (at most 900). */
+  enqueue(jobs: readonly SendJob[], delaySeconds?: number): Promise<void>;
+}
+
+/** What a claim on a ledger row found. */
+export type LedgerClaim =
+  | { readonly kind: 'claimed'; readonly attempts: number; readonly tookOver: boolean }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'in-flight'; readonly leaseUntil: number };
+
+/** A send SES accepted, to mark in the ledger. `tookOver`: an earlier sender died with this send in flight. */
+export interface SentMark {
+  readonly subscriberId: string;
+  readonly messageId: string;
+  readonly attempts: number;
+  readonly tookOver: boolean;
+}
+
+/**
+ * Ledger row states: `pending` (planned), `sending` (claimed, SES call under way), `sent`, `failed`
+ * (a transient error: it is tried again), `rejected` (SES refused the address for good), `skipped`
+ * (the reader left, is suppressed, or the digest was cancelled or withdrawn).
+ */
+export type LedgerState = 'pending' | 'sending' | 'sent' | 'failed' | 'rejected' | 'skipped';
+
+export interface LedgerRow {
+  readonly subscriberId: string;
+  readonly state: LedgerState;
+  /** Why it was skipped, or the last error. */
+  readonly reason?: string;
+  readonly attempts: number;
+  /** A sender died with this send in flight: the reader may have got it twice. */
+  readonly inFlightAtCrash?: boolean;
+  /** The narrower variant this reader gets, if not the digest itself. */
+  readonly render?: string;
+}
+
+/** Who received which article in a language other than their own (so a later translation is not sent). */
+export interface Receipts {
+  record(articleIds: readonly string[], subscriberId: string, now: Date): Promise<void>;
+  /** For each subscriber, the articles among `articleIds` they already received. */
+  receivedAmong(
+    articleIds: readonly string[],
+    subscriberIds: readonly string[],
+  ): Promise<Map<string, Set<string>>>;
+}
+
+/** One row per (digest, subscriber): planned, claimed before the SES call, marked after it. */
+export interface SendLedger {
+  /**
+   * Writes a `pending` row per recipient. `carefully`: only where no row exists yet — for a page a
+   * planner that died may already have queued, whose rows may have moved on.
+   */
+  plan(
+    digestId: string,
+    subscriberIds: readonly string[],
+    carefully: boolean,
+    now: Date,
+    /** The narrower variant these readers get, if not the digest itself. */
+    render?: string,
+  ): Promise<void>;
+  claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
+  /** Gives a claimed row back (`pending`) when its send was not made. */
+  release(digestId: string, subscriberId: string, now: Date): Promise<void>;
+  markSent(digestId: string, marks: readonly SentMark[], now: Date): Promise<void>;
+  markFailed(
+    digestId: string,
+    subscriberId: string,
+    error: string,
+    permanent: boolean,
+    now: Date,
+  ): Promise<void>;
+  markSkipped(digestId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
+  /** Every row of a digest, page by page. */
+  rows(digestId: string): AsyncIterable<LedgerRow>;
+}
