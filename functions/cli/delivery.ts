@@ -166,8 +166,8 @@ export function statusCommand(): Command {
 }
 
 async function runPlanner(digestId: string): Promise<PlanResult> {
-  const { publishingFromEnv } = await import('#handlers/shared/publishing.ts');
-  const { ports, settings } = publishingFromEnv();
+  const { publishing } = await import('#builders/publishing.ts');
+  const { ports, settings } = publishing();
   return planDigest(ports, settings, digestId, () => new Date(), {
     owner: `cli-${process.pid}-${Date.now()}`,
     onPage: (planned) => process.stderr.write(`\rplanned ${planned} recipients`),

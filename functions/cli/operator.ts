@@ -1,8 +1,4 @@
-import { AwsDigestStore } from '#adapters/digest-store.ts';
-import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
-import { DynamoSendingSwitch, DynamoSendQuota, unlimitedQuota } from '#adapters/dynamodb-sending.ts';
-import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { sesSendQuota } from '#adapters/ses-mailer.ts';
+import { operatorStores as storesOf } from '#builders/operator.ts';
 import { stackTarget } from '#cli/target.ts';
 
 /**
@@ -11,17 +7,5 @@ import { stackTarget } from '#cli/target.ts';
  */
 export async function operatorStores() {
   const target = await stackTarget();
-  const { table, bucket } = target;
-  const configured = process.env.HERALD_DAILY_QUOTA;
-  const limit = configured ? Number(configured) : Math.floor((await sesSendQuota()).max24HourSend * 0.95);
-  const windowSeconds = Number(process.env.HERALD_QUOTA_WINDOW_SECONDS || 86_400);
-  return {
-    target,
-    table,
-    digests: new AwsDigestStore(table, bucket),
-    ledger: new DynamoSendLedger(table),
-    sending: new DynamoSendingSwitch(table),
-    subscribers: new DynamoSubscriberStore(table),
-    quota: limit > 0 ? new DynamoSendQuota(table, limit, windowSeconds) : unlimitedQuota,
-  };
+  return { target, ...(await storesOf(target)) };
 }

@@ -1,39 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { S3DocumentSource, S3Quarantine } from '#adapters/s3-documents.ts';
-import { env, readEnv } from '#config/env.ts';
-import { publishImmediateDigests } from '#core/digests/publish.ts';
-import type { ArticleVersion } from '#core/documents/article.ts';
-import { type IngestOutcome, ingestDocument } from '#core/documents/ingest.ts';
+import { documentIngest } from '#builders/ingest.ts';
+import type { IngestOutcome } from '#core/documents/ingest.ts';
 import { objectChanges } from '#core/documents/s3-notification.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { s3Notification } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
-import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
-const config = readEnv({
-  HERALD_TABLE: env.HERALD_TABLE,
-  HERALD_BUCKET: env.HERALD_BUCKET,
-  HERALD_DOCUMENTS_PREFIX: env.HERALD_DOCUMENTS_PREFIX,
-  HERALD_TIME_ZONE: env.HERALD_TIME_ZONE,
-  HERALD_MAX_DOCUMENT_BYTES: env.HERALD_MAX_DOCUMENT_BYTES,
-});
-const publishing = publishingFromEnv();
-const { articles } = publishing.ports;
-const ingestPorts = {
-  documents: new S3DocumentSource(config.HERALD_BUCKET),
-  quarantine: new S3Quarantine(config.HERALD_BUCKET, config.HERALD_DOCUMENTS_PREFIX),
-  articles,
-};
-const settings = {
-  documentsPrefix: config.HERALD_DOCUMENTS_PREFIX,
-  maxDocumentBytes: config.HERALD_MAX_DOCUMENT_BYTES,
-  timeZone: config.HERALD_TIME_ZONE,
-  claimLeaseMs: 120_000,
-};
+const ingest = documentIngest();
 
 /** Logs and counts one outcome: keys and ids only, never a document's content. */
 function report(outcome: IngestOutcome): void {
@@ -69,35 +46,21 @@ function report(outcome: IngestOutcome): void {
 export const handler = observed(
   'ingest',
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const toMail: ArticleVersion[] = [];
+    const batch = ingest.batch();
     const response = await processPartialResponse(
       event,
       loggingFailures('ingest', async (record: SQSRecord) => {
         const notification = s3Notification('ingest', record);
         if (notification.test) logger.info('S3 test event acknowledged', { messageId: record.messageId });
         for (const change of objectChanges(notification.records)) {
-          const outcome = await ingestDocument(ingestPorts, settings, change, new Date());
-          report(outcome);
-          if (outcome.kind === 'stored' && outcome.mail) toMail.push(outcome.version);
+          report(await batch.ingest(change, new Date()));
         }
       }),
       new BatchProcessor(EventType.SQS),
       { context, processInParallel: false },
     );
-    if (toMail.length > 0) {
-      try {
-        const planned = await publishImmediateDigests(
-          publishing.ports,
-          publishing.settings,
-          toMail,
-          new Date(),
-        );
-        for (const digest of planned) logger.info('digest planned', { ...digest });
-      } catch (error) {
-        await Promise.allSettled(toMail.map((version) => articles.releaseMailing(version)));
-        throw error;
-      }
-    }
+    // Every version this batch claimed, published together; a failure gives the claims back and is retried.
+    for (const digest of await batch.publish(new Date())) logger.info('digest planned', { ...digest });
     return response;
   },
 );

@@ -2,16 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
-import { DynamoSendQuota, unlimitedQuota } from '#adapters/dynamodb-sending.ts';
-import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
-import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { SesMailer, sesSendQuota } from '#adapters/ses-mailer.ts';
-import { SqsPublicMailQueue } from '#adapters/sqs-send-queue.ts';
-import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
-import { env, readEnv } from '#config/env.ts';
-import { SendPace } from '#core/delivery/pace.ts';
+import { publicMail } from '#builders/public-mail.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
@@ -20,8 +11,7 @@ import {
 import { LANGUAGES } from '#core/i18n/languages.ts';
 import { deliverPublicMail } from '#core/public-mail/deliver.ts';
 import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
-import { PacedQuotaMailer, PublicMailWaitError } from '#core/public-mail/paced-mailer.ts';
-import { publicMailRate } from '#core/public-mail/rate.ts';
+import { PublicMailWaitError } from '#core/public-mail/paced-mailer.ts';
 import { CADENCES } from '#core/subscriptions/subscriber.ts';
 import { loggingFailures } from '#handlers/shared/batch.ts';
 import { sqsBody } from '#handlers/shared/events.ts';
@@ -29,75 +19,7 @@ import { logger } from '#handlers/shared/logger.ts';
 import { metricName, metrics } from '#handlers/shared/metrics.ts';
 import { observed } from '#handlers/shared/observed.ts';
 
-const config = readEnv({
-  HERALD_TABLE: env.HERALD_TABLE,
-  HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS,
-  HERALD_SES_CONFIGURATION_SET: env.HERALD_SES_CONFIGURATION_SET,
-  HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
-  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
-  HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
-  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
-  HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
-  HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
-  HERALD_ADDRESS_KEY: env.HERALD_ADDRESS_KEY,
-  HERALD_ADDRESS_KEY_SECRET_ARN: env.HERALD_ADDRESS_KEY_SECRET_ARN,
-  HERALD_PUBLIC_MAIL_QUEUE_URL: env.HERALD_PUBLIC_MAIL_QUEUE_URL,
-  HERALD_MAX_SEND_RATE: env.HERALD_MAX_SEND_RATE,
-  HERALD_PUBLIC_MAIL_RATE: env.HERALD_PUBLIC_MAIL_RATE,
-  HERALD_PUBLIC_MAIL_CONCURRENCY: env.HERALD_PUBLIC_MAIL_CONCURRENCY,
-  HERALD_DAILY_QUOTA: env.HERALD_DAILY_QUOTA,
-  HERALD_QUOTA_WINDOW_SECONDS: env.HERALD_QUOTA_WINDOW_SECONDS,
-  HERALD_CONFIRMATIONS_PER_MAILBOX_PER_DAY: env.HERALD_CONFIRMATIONS_PER_MAILBOX_PER_DAY,
-  HERALD_CONFIRMATIONS_PER_DOMAIN_PER_HOUR: env.HERALD_CONFIRMATIONS_PER_DOMAIN_PER_HOUR,
-  HERALD_SUGGEST_PER_FRIEND_PER_DAY: env.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
-  HERALD_SUGGEST_PER_DOMAIN_PER_HOUR: env.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
-});
-
-// The account's limits, asked of SES once at cold start when configuration does not set them. The
-// public's mails share the quota the digests use, and a tenth of the rate at most.
-const account =
-  config.HERALD_MAX_SEND_RATE === undefined || config.HERALD_DAILY_QUOTA === undefined
-    ? await sesSendQuota()
-    : undefined;
-const rate =
-  publicMailRate(config.HERALD_MAX_SEND_RATE ?? account!.maxSendRate, config.HERALD_PUBLIC_MAIL_RATE) /
-  config.HERALD_PUBLIC_MAIL_CONCURRENCY;
-const dailyQuota = config.HERALD_DAILY_QUOTA ?? Math.floor(account!.max24HourSend * 0.95);
-const queue = new SqsPublicMailQueue(config.HERALD_PUBLIC_MAIL_QUEUE_URL);
-
-const ports = {
-  subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
-  suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
-  optOuts: new DynamoSuppressionList(config.HERALD_TABLE, 'NOSUGGEST'),
-  limits: new DynamoRateLimiter(config.HERALD_TABLE),
-  articles: new DynamoArticleStore(config.HERALD_TABLE),
-  templates: new FileTemplateSource(config.HERALD_TEMPLATES_DIR),
-  mailer: new PacedQuotaMailer(
-    new SesMailer(config.HERALD_SES_CONFIGURATION_SET),
-    new SendPace(rate, { ceilingPerSecond: rate }),
-    dailyQuota > 0
-      ? new DynamoSendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS)
-      : unlimitedQuota,
-  ),
-};
-const settings = {
-  from: config.HERALD_FROM_ADDRESS,
-  publisher: config.HERALD_PUBLISHER_NAME,
-  publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
-  postalAddress: config.HERALD_POSTAL_ADDRESS,
-  tokenKeys: await loadTokenKeys(config),
-  addressKey: await loadAddressKey(config),
-  confirmHours: 48,
-  linkMinutes: 60,
-  subscription: {
-    confirmationsPerMailboxPerDay: config.HERALD_CONFIRMATIONS_PER_MAILBOX_PER_DAY,
-    confirmationsPerDomainPerHour: config.HERALD_CONFIRMATIONS_PER_DOMAIN_PER_HOUR,
-  },
-  suggestion: {
-    perFriendPerDay: config.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
-    perDomainPerHour: config.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
-  },
-};
+const { ports, settings, queue } = await publicMail();
 
 const waited = { waited: z.number().int().nonnegative().optional() };
 const jobSchema = z.discriminatedUnion('kind', [

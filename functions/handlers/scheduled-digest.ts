@@ -1,11 +1,11 @@
 import type { Context } from 'aws-lambda';
+import { publishing } from '#builders/publishing.ts';
 import { runScheduledDigest, type ScheduledCadence, type ScheduledRun } from '#core/digests/scheduled.ts';
 import { scheduledCadence } from '#handlers/shared/events.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { observed } from '#handlers/shared/observed.ts';
-import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 
-const { ports, settings } = publishingFromEnv();
+const { ports, settings } = publishing();
 
 /** A schedule's payload always runs; anything else is logged and dropped (`undefined`). */
 type ScheduledDigestHandler = {

@@ -11,9 +11,9 @@ import { writeFile } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
+import { publishing } from '#builders/publishing.ts';
 import { publishDigests } from '#core/digests/publish.ts';
 import { sampleArticles } from '#core/mail/samples.ts';
-import { publishingFromEnv } from '#handlers/shared/publishing.ts';
 import type { SqsHandler } from '#local/poller.ts';
 import { SqsPoller } from '#local/poller.ts';
 
@@ -74,7 +74,7 @@ const poller = new SqsPoller({
 poller.start();
 
 // Two articles; readers who chose the first one's topic get a narrower variant (one article).
-const { ports, settings } = publishingFromEnv();
+const { ports, settings } = publishing();
 let renders = 0;
 const saveRendered = ports.digests.saveRendered.bind(ports.digests);
 ports.digests.saveRendered = async (rendered) => {

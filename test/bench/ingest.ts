@@ -1,3 +1,4 @@
+import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { documentFixtures, fixtureDocument } from '../support/documents.ts';
@@ -8,7 +9,6 @@ const settings = {
   documentsPrefix: 'documents/',
   maxDocumentBytes: 1024 * 1024,
   timeZone: 'Europe/Paris',
-  claimLeaseMs: 60_000,
 };
 const created = (key: string, size: number): ObjectChange => ({
   kind: 'created',
@@ -28,9 +28,10 @@ export async function ingest() {
   const run = async (key: string, body: Buffer) => {
     const bucket = new MemoryBucket();
     bucket.put(key, body);
+    const articles = new MemoryArticleStore();
     const start = performance.now();
     const outcome = await ingestDocument(
-      { documents: bucket, quarantine: bucket, articles: new MemoryArticleStore() },
+      { documents: bucket, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
       settings,
       created(key, body.length),
       new Date(),

@@ -474,18 +474,31 @@ export function memoryHerald() {
     suppressions: new MemorySuppressionList(),
     sending: new MemorySendingSwitch(),
     quota: new MemorySendQuota(),
+    /** Where the planner queues jobs by default, and where a deferred job's rest goes back. */
+    sendQueue: new MemorySendQueue(),
   };
-  const { digests, subscribers, ledger, mailer, articles, receipts, suppressions, sending, quota } = stores;
+  const {
+    digests,
+    subscribers,
+    ledger,
+    mailer,
+    articles,
+    receipts,
+    suppressions,
+    sending,
+    quota,
+    sendQueue,
+  } = stores;
   return {
     ...stores,
     /** What the planner needs, queueing jobs on `sendQueue`. */
-    publishPorts: (sendQueue: SendQueue) => ({
+    publishPorts: (queue: SendQueue = sendQueue) => ({
       articles,
       digests,
       subscribers,
       receipts,
       ledger,
-      sendQueue,
+      sendQueue: queue,
       templates: new FileTemplateSource(),
     }),
     deliveryPorts: {
@@ -499,6 +512,7 @@ export function memoryHerald() {
       sending,
       quota,
       pace: noPace,
+      sendQueue,
       // Retries back off without waiting in unit tests.
       sleep: async () => undefined,
     },

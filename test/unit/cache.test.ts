@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedFor } from '#handlers/shared/cache.ts';
+import { cachedFor } from '#builders/cache.ts';
 
 describe('a read cached for a moment', () => {
   it('is made once within the moment, again after it, and a failed read is not kept', async () => {

@@ -4,6 +4,7 @@ import type {
   Receipts,
   SendingSwitch,
   SendLedger,
+  SendQueue,
   SendQuota,
   SentMark,
 } from '#core/delivery/ports.ts';
@@ -11,7 +12,6 @@ import {
   AccountRefusedError,
   DailyQuotaExceededError,
   type DeferralReason,
-  JobDeferredError,
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
@@ -40,6 +40,8 @@ export interface DeliveryPorts {
   readonly suppressions: Pick<SuppressionList, 'add'>;
   /** Paces sends under this sender's share of the SES maximum send rate. */
   readonly pace: { take(): Promise<void> };
+  /** Where the rest of a deferred job goes back, as a new, delayed message. */
+  readonly sendQueue: Pick<SendQueue, 'enqueue'>;
   /** Waits between retries (a seam for tests). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Time left in this invocation (Lambda's remaining time): the rest of a job is handed on before it runs out. */
@@ -68,6 +70,31 @@ export interface DeliveryReport {
   readonly skipped: number;
   readonly failed: number;
 }
+
+/**
+ * How a job ended: done, or deferred — the recipients not yet done (`remaining`) were put back on the
+ * send queue as a new message delayed `delaySeconds`, so waiting never counts toward the dead-letter
+ * queue. `report` counts what this run did either way.
+ */
+export type DeliveryOutcome =
+  | { readonly kind: 'done'; readonly report: DeliveryReport }
+  | {
+      readonly kind: 'deferred';
+      readonly report: DeliveryReport;
+      readonly remaining: readonly string[];
+      readonly delaySeconds: number;
+      readonly reason: DeferralReason;
+      /** Why, for the log: the digest, the reason and how many wait how long (never an address). */
+      readonly message: string;
+    };
+
+/** A job that waits: the outcome whose rest went back on the send queue. */
+export type DeliveryDeferral = Extract<DeliveryOutcome, { readonly kind: 'deferred' }>;
+
+/** The waits a deferral uses when settings do not say: after throttling, and while a digest is held. */
+export const DEFAULT_DEFER_SECONDS = { throttled: 30, paused: 60 } as const;
+/** Recipients failing one after another that pause a digest, when settings do not say. */
+export const DEFAULT_MAX_FAILURE_STREAK = 20;
 
 /** Some recipients of a job could not be mailed; the job is retried and the ledger skips the rest. */
 export class DeliveryIncompleteError extends HeraldError {
@@ -107,23 +134,42 @@ const MARK_MAX_AGE_MS = 1_000;
  * quota refusal defers the rest; an account refusal pauses the digest (never suppressing anyone); an
  * address SES rejects is marked rejected and suppressed; other errors fail that recipient and the job
  * is retried. Too many failures in a row pause the digest.
+ *
+ * Waiting is an outcome, not an error: the recipients not yet done go back on the send queue as one new,
+ * delayed message, and the outcome says why and for how long. Only failed recipients throw
+ * ({@link DeliveryIncompleteError}), so the queue retries the job.
  */
 export async function deliverSendJob(
   ports: DeliveryPorts,
   settings: DeliverySettings,
   job: SendJob,
   now: () => Date,
-): Promise<DeliveryReport> {
-  const defer = settings.deferSeconds ?? { throttled: 30, paused: 60 };
-  const maxStreak = settings.maxFailureStreak ?? 20;
+): Promise<DeliveryOutcome> {
+  const outcome = await runSendJob(ports, settings, job, now);
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0)
+    await ports.sendQueue.enqueue([{ ...job, subscriberIds: [...outcome.remaining] }], outcome.delaySeconds);
+  return outcome;
+}
+
+const done = (report: DeliveryReport): DeliveryOutcome => ({ kind: 'done', report });
+const NOTHING_DONE: DeliveryReport = { sent: 0, skipped: 0, failed: 0 };
+
+async function runSendJob(
+  ports: DeliveryPorts,
+  settings: DeliverySettings,
+  job: SendJob,
+  now: () => Date,
+): Promise<DeliveryOutcome> {
+  const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
+  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
   const record = await ports.digests.getRecord(job.digestId);
   if (!record) throw new UnknownDigestError(`no digest ${job.digestId}: the job cannot be sent`);
   if (record.control === 'cancelled') {
     for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'cancelled', now());
-    return { sent: 0, skipped: job.subscriberIds.length, failed: 0 };
+    return done({ sent: 0, skipped: job.subscriberIds.length, failed: 0 });
   }
   const held = await holdReason(ports, record);
-  if (held) throw deferred(job, job.subscriberIds, defer.paused, 'paused', held);
+  if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
 
   const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
   const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
@@ -134,7 +180,7 @@ export async function deliverSendJob(
   );
   if (skip.size === rendered.articles.length) {
     for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'withdrawn', now());
-    return { sent: 0, skipped: job.subscriberIds.length, failed: 0 };
+    return done({ sent: 0, skipped: job.subscriberIds.length, failed: 0 });
   }
   const subscribers = await ports.subscribers.getMany(job.subscriberIds);
   const run = new JobRun(ports, settings, job, rendered, skip, now);
@@ -146,23 +192,26 @@ export async function deliverSendJob(
       if (subscriber?.status === 'confirmed') readers.push(subscriber);
       else await run.skip(id, subscriber?.status ?? 'gone');
     }
-    if (readers.length === 0) return run.report();
+    if (readers.length === 0) return done(run.report());
     const quota = await ports.quota.reserve(readers.length, now());
     // The next reader's ledger row is claimed while this reader's mail goes out (one round trip hidden).
     const sendable = Math.min(readers.length, quota.granted);
     let claiming: { reader: Subscriber; claim: Promise<LedgerClaim> } | undefined;
+    let deferral: DeliveryOutcome | undefined;
     try {
       for (const [index, reader] of readers.entries()) {
         if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
-          throw run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
+          deferral = run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
+          break;
         }
         if (index >= quota.granted) {
-          throw run.deferRest(
+          deferral = run.deferRest(
             readers.slice(index),
             quota.retryAfterSeconds,
             'quota',
             'the daily quota is reached',
           );
+          break;
         }
         const claim = await (claiming?.claim ?? run.claim(reader));
         const next = readers[index + 1];
@@ -181,17 +230,28 @@ export async function deliverSendJob(
               : outcome.reason === 'quota'
                 ? 900
                 : defer.paused;
-          throw run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+          deferral = run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+          break;
         }
         if (run.trailingFailures >= maxStreak) {
           await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
-          throw run.deferRest(readers.slice(index + 1), defer.paused, 'paused', 'too many failures in a row');
+          deferral = run.deferRest(
+            readers.slice(index + 1),
+            defer.paused,
+            'paused',
+            'too many failures in a row',
+          );
+          break;
         }
       }
     } catch (error) {
       // A row claimed ahead for a reader who now waits goes back to pending, to be claimed again at once.
       if (claiming) await run.release(claiming.reader, await claiming.claim);
       throw error;
+    }
+    if (deferral) {
+      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      return deferral;
     }
     return await run.finish(record, maxStreak);
   } finally {
@@ -213,17 +273,14 @@ async function pauseForFailures(ports: DeliveryPorts, digestId: string, streak: 
 
 function deferred(
   job: SendJob,
+  report: DeliveryReport,
   remaining: readonly string[],
   delaySeconds: number,
   reason: DeferralReason,
   why: string,
-): JobDeferredError {
-  return new JobDeferredError(
-    `${job.digestId}: ${why}; ${remaining.length} recipients wait ${delaySeconds} s`,
-    remaining,
-    delaySeconds,
-    reason,
-  );
+): DeliveryOutcome {
+  const message = `${job.digestId}: ${why}; ${remaining.length} recipients wait ${delaySeconds} s`;
+  return { kind: 'deferred', report, remaining, delaySeconds, reason, message };
 }
 
 /** Jitter a third either way, so deferred jobs do not all come back at once. */
@@ -361,15 +418,16 @@ class JobRun {
     await this.ports.ledger.markSent(this.job.digestId, marks, this.now());
   }
 
-  /** The rest of the job (and whoever failed or was in flight so far) waits as a new, delayed message. */
+  /** The rest of the job (and whoever failed or was in flight so far) is to wait as a new, delayed message. */
   deferRest(
     rest: readonly Subscriber[],
     delaySeconds: number,
     reason: DeferralReason,
     why: string,
-  ): JobDeferredError {
+  ): DeliveryOutcome {
     const remaining = [...this.failures, ...this.inFlight.map((r) => r.id), ...rest.map((s) => s.id)];
-    return deferred(this.job, remaining, Math.min(900, Math.max(0, Math.ceil(delaySeconds))), reason, why);
+    const delay = Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
+    return deferred(this.job, this.report(), remaining, delay, reason, why);
   }
 
   report(): DeliveryReport {
@@ -377,7 +435,7 @@ class JobRun {
   }
 
   /** The end of the job: the failure streak noted, then failures retried and in-flight rows waited for. */
-  async finish(record: DigestRecord, maxStreak: number): Promise<DeliveryReport> {
+  async finish(record: DigestRecord, maxStreak: number): Promise<DeliveryOutcome> {
     const { digestId } = this.job;
     if (this.trailingFailures > 0 || (this.hadSuccess && (record.failureStreak ?? 0) > 0)) {
       const streak = await this.ports.digests.noteFailures(digestId, this.trailingFailures, this.hadSuccess);
@@ -393,9 +451,9 @@ class JobRun {
       // Another sender claimed these and may have died: look again when its lease has run out.
       const until = Math.max(...this.inFlight.map((r) => r.leaseUntil));
       const wait = Math.max(1, (until - this.now().getTime()) / 1000 + 1);
-      throw this.deferRest([], wait, 'in-flight', 'recipients in flight elsewhere');
+      return this.deferRest([], wait, 'in-flight', 'recipients in flight elsewhere');
     }
-    return this.report();
+    return done(this.report());
   }
 }
 

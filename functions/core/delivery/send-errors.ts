@@ -33,19 +33,3 @@ export class RecipientRejectedError extends HeraldError {
  * invocation is running out of time (the rest goes on in a new message at once).
  */
 export type DeferralReason = 'throttled' | 'quota' | 'account' | 'paused' | 'in-flight' | 'time';
-
-/**
- * A job that must wait: the recipients not yet done go back on the send queue as a new, delayed
- * message, and the original is acknowledged — so waiting never counts toward the dead-letter queue.
- */
-export class JobDeferredError extends HeraldError {
-  override readonly name = 'JobDeferredError';
-  constructor(
-    message: string,
-    readonly remaining: readonly string[],
-    readonly delaySeconds: number,
-    readonly reason: DeferralReason,
-  ) {
-    super(message);
-  }
-}

@@ -28,9 +28,8 @@ export interface PlannedDigest {
 
 /**
  * Publishes newly ingested versions to "immediate" subscribers: the digest variants of
- * {@link composeDigests}, each planned (and rendered once, if it has readers). Only after every digest is planned are the
- * versions marked as planned, so a crash in between re-plans the same digest ids (the planner resumes
- * from its cursor, and the send ledger stops duplicates) instead of losing the mail.
+ * {@link composeDigests}, each planned (and rendered once, if it has readers). The claim for mailing
+ * them is `ImmediateMailing`'s, which calls this.
  */
 export async function publishImmediateDigests(
   ports: PublishPorts,
@@ -38,10 +37,7 @@ export async function publishImmediateDigests(
   versions: readonly ArticleVersion[],
   now: Date,
 ): Promise<PlannedDigest[]> {
-  const planned = await publishDigests(ports, settings, versions, 'immediate', now);
-  for (const version of versions)
-    await ports.articles.markMailingPlanned(version, planned[0]?.digestId ?? 'none');
-  return planned;
+  return publishDigests(ports, settings, versions, 'immediate', now);
 }
 
 /**

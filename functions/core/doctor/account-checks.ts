@@ -1,3 +1,4 @@
+import { DAILY_QUOTA_SHARE, dailyQuotaOf } from '#core/delivery/account-share.ts';
 import type { AccountAnswer, Answer, DoctorAnswers } from '#core/doctor/answers.ts';
 import { type DoctorCheck, unanswered } from '#core/doctor/check.ts';
 
@@ -166,7 +167,7 @@ export function dailyQuotaCheck(answers: DoctorAnswers): DoctorCheck {
     };
   const own =
     quota.value === undefined
-      ? `${Math.floor(max * 0.95)} a day (95 % of the account's Max24HourSend of ${max})`
+      ? `${dailyQuotaOf(max)} a day (${DAILY_QUOTA_SHARE * 100} % of the account's Max24HourSend of ${max})`
       : quota.value === 0
         ? `without counting (HERALD_DAILY_QUOTA=0), within the account's Max24HourSend of ${max}`
         : `${quota.value} a day (HERALD_DAILY_QUOTA), within the account's Max24HourSend of ${max}`;

@@ -13,14 +13,14 @@ export interface IngestPorts {
   readonly documents: DocumentSource;
   readonly quarantine: Quarantine;
   readonly articles: ArticleStore;
+  /** Takes the claim for mailing a stored version (see `ImmediateMailing`, which also settles it). */
+  readonly mailing: { claim(version: ArticleVersion, now: Date): Promise<boolean> };
 }
 
 export interface IngestSettings {
   readonly documentsPrefix: string;
   readonly maxDocumentBytes: number;
   readonly timeZone: string;
-  /** How long a mailing claim is held before another delivery of the same event may take it over. */
-  readonly claimLeaseMs: number;
 }
 
 export type IngestOutcome =
@@ -101,9 +101,7 @@ export async function ingestDocument(
       ingestedAt: now.toISOString(),
     };
     await ports.articles.putVersion(version);
-    const mail =
-      !version.archiveOnly && (await ports.articles.claimMailing(version, settings.claimLeaseMs, now));
-    if (mail) await ports.articles.recordPublished(version);
+    const mail = await ports.mailing.claim(version, now);
     return { kind: 'stored', version, mail };
   } catch (error) {
     const fault = classifyIngestFailure(error);

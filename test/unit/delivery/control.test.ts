@@ -1,14 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
+import { type DeliveryDeferral, type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
 import type { SendQueue } from '#core/delivery/ports.ts';
-import { JobDeferredError } from '#core/delivery/send-errors.ts';
-import type { SendJob } from '#core/digests/digest.ts';
 import { planDigest, requeueUnsent } from '#core/digests/plan.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { digestProgress, missedRecipients } from '#core/digests/status.ts';
 import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
+import { type MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();
@@ -42,21 +40,16 @@ async function publish(options: { requireApproval?: boolean } = {}) {
   return planned!;
 }
 
-/** Runs the queue as the sender handler does: a deferred job's rest goes back on the queue. */
+/**
+ * Runs the jobs on the queue once, as the sender does; a deferred job has put its rest back on the queue
+ * itself, for the next drain (the clock does not move on its own here).
+ */
 async function drain(ports: DeliveryPorts = herald.deliveryPorts) {
-  const deferred: JobDeferredError[] = [];
-  const later: SendJob[] = [];
+  const deferred: DeliveryDeferral[] = [];
   for (const job of queue.jobs.splice(0)) {
-    try {
-      await deliverSendJob(ports, settings, job, now);
-    } catch (error) {
-      if (!(error instanceof JobDeferredError)) throw error;
-      deferred.push(error);
-      // The delayed message comes back after this drain (the clock does not move on its own here).
-      if (error.remaining.length > 0) later.push({ ...job, subscriberIds: [...error.remaining] });
-    }
+    const outcome = await deliverSendJob(ports, settings, job, now);
+    if (outcome.kind === 'deferred') deferred.push(outcome);
   }
-  queue.jobs.push(...later);
   return deferred;
 }
 
@@ -71,7 +64,7 @@ const progress = async (digestId: string) =>
 
 beforeEach(async () => {
   herald = memoryHerald();
-  queue = new MemorySendQueue();
+  queue = herald.sendQueue;
   for (const email of readers) await herald.subscribers.put(subscriber(email, 'en'));
 });
 

@@ -3,7 +3,7 @@ import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import { MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
+import { type MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();
@@ -25,7 +25,7 @@ const now = () => new Date('2026-11-20T10:00:00Z');
 beforeEach(() => {
   herald = memoryHerald();
   ({ subscribers, mailer } = herald);
-  queue = new MemorySendQueue();
+  queue = herald.sendQueue;
 });
 
 async function publish(...names: string[]) {

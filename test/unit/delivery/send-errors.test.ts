@@ -1,20 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
-import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { senderPace } from '#core/delivery/account-share.ts';
+import { type DeliveryDeferral, deliverSendJob } from '#core/delivery/deliver.ts';
 import { PACE_TICK_MS, SendPace } from '#core/delivery/pace.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
-  JobDeferredError,
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
-import type { SendJob } from '#core/digests/digest.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { OutgoingMail } from '#core/mail/ports.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import { MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
+import { type MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();
@@ -30,8 +29,6 @@ const now = () => new Date('2026-11-20T10:00:00Z');
 
 /** The most a pace of 50/s may put in a second: its slots, each moved by up to one tick, and one. */
 const PACE_MOST_PER_SECOND_AT_50 = Math.floor(50 * (1 + PACE_TICK_MS / 1000)) + 1;
-/** The sender's headroom under its SES share (as in the sender handler). */
-const HEADROOM = 0.95;
 
 /** The most calls at `times` (sorted) in any sliding window of `windowMs`. */
 function busiest(times: readonly number[], windowMs: number): number {
@@ -98,7 +95,7 @@ const emails = Array.from({ length: 60 }, (_, i) => `reader${i}@example.org`);
 beforeEach(async () => {
   herald = memoryHerald();
   ({ digests, suppressions } = herald);
-  queue = new MemorySendQueue();
+  queue = herald.sendQueue;
   for (const email of emails) await herald.subscribers.put(subscriber(email, 'en'));
   await publishImmediateDigests(
     herald.publishPorts(queue),
@@ -111,19 +108,13 @@ beforeEach(async () => {
 /** The sender's ports around a mailer (no pacing, no real waiting between retries). */
 const portsWith = (mailer: RecordingMailer) => ({ ...herald.deliveryPorts, mailer });
 
-/** Runs the queue to the end as the sender handler does: a deferred job's rest goes back on the queue. */
+/** Runs the queue to the end as the sender does: a deferred job puts its rest back on the queue itself. */
 async function drain(mailer: RecordingMailer) {
-  const deferred: JobDeferredError[] = [];
+  const deferred: DeliveryDeferral[] = [];
   const ports = portsWith(mailer);
   for (let guard = 0; queue.jobs.length > 0 && guard < 1000; guard++) {
-    const job = queue.jobs.shift() as SendJob;
-    try {
-      await deliverSendJob(ports, settings, job, now);
-    } catch (error) {
-      if (!(error instanceof JobDeferredError)) throw error;
-      deferred.push(error);
-      queue.jobs.push({ ...job, subscriberIds: [...error.remaining] });
-    }
+    const outcome = await deliverSendJob(ports, settings, queue.jobs.shift()!, now);
+    if (outcome.kind === 'deferred') deferred.push(outcome);
   }
   return deferred;
 }
@@ -144,17 +135,15 @@ describe('SES errors, by kind', () => {
     );
     const job = queue.jobs.shift()!;
     const ports = portsWith(mailer);
-    const deferral = await deliverSendJob(ports, settings, job, now).catch((error: unknown) => error);
-    expect(deferral).toBeInstanceOf(JobDeferredError);
-    expect(deferral).toMatchObject({ reason: 'throttled', remaining: job.subscriberIds });
-    expect((deferral as JobDeferredError).delaySeconds).toBeGreaterThanOrEqual(20);
+    const deferral = await deliverSendJob(ports, settings, job, now);
+    expect(deferral).toMatchObject({ kind: 'deferred', reason: 'throttled', remaining: job.subscriberIds });
+    if (deferral.kind !== 'deferred') return;
+    expect(deferral.delaySeconds).toBeGreaterThanOrEqual(20);
+    // The rest went back on the send queue, delayed as long as the outcome says.
+    expect(queue.jobs.at(-1)).toEqual({ ...job, subscriberIds: job.subscriberIds });
+    expect(queue.delays.at(-1)).toBe(deferral.delaySeconds);
     throttling = false;
-    await deliverSendJob(
-      ports,
-      settings,
-      { digestId: job.digestId, subscriberIds: [...(deferral as JobDeferredError).remaining] },
-      now,
-    );
+    await deliverSendJob(ports, settings, queue.jobs.pop()!, now);
     expect(mailer.sent).toHaveLength(job.subscriberIds.length);
   });
 
@@ -164,11 +153,13 @@ describe('SES errors, by kind', () => {
     );
     const job = queue.jobs.shift()!;
     const ports = portsWith(mailer);
-    const deferral = (await deliverSendJob(ports, settings, job, now).catch(
-      (error: unknown) => error,
-    )) as JobDeferredError;
-    expect(deferral).toMatchObject({ reason: 'quota', delaySeconds: 900 });
-    expect(deferral.remaining).toEqual(job.subscriberIds.slice(5));
+    const deferral = await deliverSendJob(ports, settings, job, now);
+    expect(deferral).toMatchObject({
+      kind: 'deferred',
+      reason: 'quota',
+      delaySeconds: 900,
+      remaining: job.subscriberIds.slice(5),
+    });
     expect(mailer.sent).toHaveLength(5);
     expect(suppressions.hashes.size).toBe(0);
   });
@@ -179,7 +170,10 @@ describe('SES errors, by kind', () => {
     );
     const job = queue.jobs.shift()!;
     const ports = portsWith(mailer);
-    await expect(deliverSendJob(ports, settings, job, now)).rejects.toMatchObject({ reason: 'account' });
+    expect(await deliverSendJob(ports, settings, job, now)).toMatchObject({
+      kind: 'deferred',
+      reason: 'account',
+    });
     expect(suppressions.hashes.size).toBe(0);
     expect(await digests.getRecord(job.digestId)).toMatchObject({
       control: 'paused',
@@ -279,14 +273,15 @@ describe('the send pace', () => {
     expect(busiest(times, 1000)).toBeLessThanOrEqual(PACE_MOST_PER_SECOND_AT_50);
   });
 
-  // Shares as the sender handler computes them (the account's rate over the senders that may run at
-  // once), whole or not: no trailing second above the share, stalled event loop or not.
+  // Shares as the sender computes them (the account's rate over the senders that may run at once), whole
+  // or not, paced as the sender paces them: no trailing second above the share, stalled event loop or not.
   it.each([50, 52.6, 20.5, 14.5])(
     'never puts more than an SES share of %s/s in any second',
     async (share) => {
       const timers = virtualTimers({ stallAt: 2000, stallMs: 400 });
-      const pace = new SendPace(share * HEADROOM, {
-        ceilingPerSecond: share,
+      const { ratePerSecond, ceilingPerSecond } = senderPace(share);
+      const pace = new SendPace(ratePerSecond, {
+        ceilingPerSecond,
         clock: timers.clock,
         sleep: timers.sleep,
       });
@@ -294,7 +289,7 @@ describe('the send pace', () => {
       expect(times).toHaveLength(500);
       expect(busiest(times, 1000)).toBeLessThanOrEqual(Math.floor(share));
       // Still at the pace over the whole run: the ceiling holds back bunches, not the steady rate.
-      expect(500 / (times.at(-1)! / 1000)).toBeGreaterThan(share * HEADROOM * 0.9);
+      expect(500 / (times.at(-1)! / 1000)).toBeGreaterThan(ratePerSecond * 0.9);
     },
   );
 

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { runScheduledDigest } from '#core/digests/scheduled.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import { fixtureDocument } from '../../support/documents.ts';
@@ -37,8 +38,8 @@ beforeEach(async () => {
 async function publishAt(at: string, key: string, file: string) {
   bucket.put(key, fixtureDocument(file));
   await ingestDocument(
-    { documents: bucket, quarantine: bucket, articles },
-    { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC', claimLeaseMs: 60_000 },
+    { documents: bucket, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
+    { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC' },
     { kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key },
     new Date(at),
   );

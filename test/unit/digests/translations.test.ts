@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FileTemplateSource } from '#adapters/fs-templates.ts';
 import { deliverSendJob } from '#core/delivery/deliver.ts';
+import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
@@ -45,8 +46,8 @@ async function ingest(uploads: Record<string, string>): Promise<ArticleVersion[]
   for (const [key, file] of Object.entries(uploads)) {
     bucket.put(key, fixtureDocument(file));
     const outcome = await ingestDocument(
-      { documents: bucket, quarantine: bucket, articles },
-      { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC', claimLeaseMs: 60_000 },
+      { documents: bucket, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
+      { documentsPrefix: 'documents/', maxDocumentBytes: 1e6, timeZone: 'UTC' },
       { kind: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key },
       now(),
     );

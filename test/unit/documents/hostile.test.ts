@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { classifyIngestFailure, DocumentUnreadableError } from '#core/documents/faults.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
@@ -12,7 +13,6 @@ const settings = {
   documentsPrefix: 'documents/',
   maxDocumentBytes: 1024 * 1024,
   timeZone: 'UTC',
-  claimLeaseMs: 60_000,
 };
 const now = new Date('2026-11-20T10:00:00Z');
 const created = (key: string, size?: number): ObjectChange => ({
@@ -33,7 +33,12 @@ const removed = (key: string, versionId?: string): ObjectChange => ({
 let bucket: MemoryBucket;
 let articles: MemoryArticleStore;
 const ingest = (change: ObjectChange) =>
-  ingestDocument({ documents: bucket, quarantine: bucket, articles }, settings, change, now);
+  ingestDocument(
+    { documents: bucket, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
+    settings,
+    change,
+    now,
+  );
 
 beforeEach(() => {
   bucket = new MemoryBucket();
@@ -100,7 +105,12 @@ describe('whose fault a failed ingest is', () => {
     };
     await expect(
       ingestDocument(
-        { documents: bucket, quarantine: bucket, articles: failing as unknown as MemoryArticleStore },
+        {
+          documents: bucket,
+          quarantine: bucket,
+          articles: failing as unknown as MemoryArticleStore,
+          mailing: new ImmediateMailing(failing as unknown as MemoryArticleStore),
+        },
         settings,
         created('documents/ok/en.md'),
         now,
@@ -138,7 +148,7 @@ describe('the hostile corpus, through ingest', () => {
     };
     bucket.put('documents/big/en.txt', Buffer.alloc(2_000_000, 'a'));
     const outcome = await ingestDocument(
-      { documents: source, quarantine: bucket, articles },
+      { documents: source, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
       settings,
       created('documents/big/en.txt', 2_000_000),
       now,
@@ -157,7 +167,7 @@ describe('the hostile corpus, through ingest', () => {
     };
     expect(
       await ingestDocument(
-        { documents: counting, quarantine: bucket, articles },
+        { documents: counting, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
         settings,
         created('documents/big2/en.txt'),
         now,
@@ -201,7 +211,12 @@ describe('a broken re-upload', () => {
       }
     })();
     const run = (change: ObjectChange) =>
-      ingestDocument({ documents: versioned, quarantine: versioned, articles }, settings, change, now);
+      ingestDocument(
+        { documents: versioned, quarantine: versioned, articles, mailing: new ImmediateMailing(articles) },
+        settings,
+        change,
+        now,
+      );
     versioned.put('documents/water/en.md', fixtureDocument('markdown/harbour-forum.en.md'));
     await run(created('documents/water/en.md'));
     versioned.put('documents/water/en.md', 'not a document\u0000');

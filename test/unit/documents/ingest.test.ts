@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { fixtureDocument } from '../../support/documents.ts';
@@ -8,7 +9,6 @@ const settings = {
   documentsPrefix: 'documents/',
   maxDocumentBytes: 1024 * 1024,
   timeZone: 'UTC',
-  claimLeaseMs: 60_000,
 };
 const now = new Date('2026-11-20T10:00:00Z');
 const created = (key: string): ObjectChange => ({
@@ -27,7 +27,12 @@ const removed = (key: string): ObjectChange => ({
 let bucket: MemoryBucket;
 let articles: MemoryArticleStore;
 const ingest = (change: ObjectChange) =>
-  ingestDocument({ documents: bucket, quarantine: bucket, articles }, settings, change, now);
+  ingestDocument(
+    { documents: bucket, quarantine: bucket, articles, mailing: new ImmediateMailing(articles) },
+    settings,
+    change,
+    now,
+  );
 
 beforeEach(() => {
   bucket = new MemoryBucket();
