@@ -1,4 +1,9 @@
 import path from 'node:path';
+import type { LambdaExtras } from '#config/contract/entries.ts';
+
+// Which entries there are, and what each bundle carries, is the contract's (`#config/contract/entries.ts`).
+export { extrasOf, LAMBDA_ENTRIES, type LambdaExtras } from '#config/contract/entries.ts';
+
 /**
  * How every Lambda entry is bundled (esbuild): one place, used by the CDK function construct, the bundle
  * tests and the bundle benchmark, so what is tested is what is deployed.
@@ -96,30 +101,3 @@ export function mjmlWorkerCommand(inputDir: string, outputDir: string): string {
   ];
   return args.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
 }
-
-export interface LambdaExtras {
-  readonly templates?: boolean;
-  readonly widget?: boolean;
-  readonly mjmlWorker?: boolean;
-}
-
-/** Every Lambda entry under functions/handlers, and what its bundle carries beside the code. */
-export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaExtras>> = {
-  ingest: { templates: true, mjmlWorker: true },
-  sender: {},
-  'scheduled-digest': { templates: true, mjmlWorker: true },
-  'ses-events': {},
-  unsubscribe: { templates: true },
-  preferences: { templates: true },
-  subscribe: { templates: true },
-  confirm: { templates: true },
-  'my-data': { templates: true },
-  suggest: { templates: true },
-  'suggestions-stop': { templates: true },
-  'public-mail': { templates: true },
-  article: { templates: true },
-  home: { templates: true },
-  'digest-page': { templates: true },
-  archive: { templates: true },
-  assets: { widget: true },
-};

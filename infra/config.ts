@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import { isIanaTimeZone, TIME_OF_DAY, WEEKDAYS } from '#core/digests/schedule-times.ts';
 
 /** Herald's deployment settings, from the `herald` key of the CDK context (cdk.json or `-c`). */
@@ -50,7 +51,7 @@ const heraldContext = z.object({
   documentsPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, 'must be a key prefix ending in "/", e.g. "documents/"')
-    .default('documents/'),
+    .default(S3_PREFIXES.documents),
 });
 
 export type HeraldConfig = z.infer<typeof heraldContext>;

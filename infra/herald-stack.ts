@@ -1,13 +1,17 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { FunctionEnvironment } from '#config/contract/environment.ts';
 import type { HeraldConfig } from './config.ts';
 import { DigestDelivery } from './constructs/digest-delivery.ts';
 import { DocumentIngest } from './constructs/document-ingest.ts';
 import { Observability } from './constructs/observability.ts';
+import { Pages } from './constructs/pages.ts';
+import { PublicApi } from './constructs/public-api.ts';
 import { PublicMail } from './constructs/public-mail.ts';
 import { ScheduledDigests } from './constructs/scheduled-digests.ts';
 import { SesEvents } from './constructs/ses-events.ts';
-import { SubscriptionApi } from './constructs/subscription-api.ts';
+import { Subscriptions } from './constructs/subscriptions.ts';
+import { Suggestions } from './constructs/suggestions.ts';
 import { settingOutput } from './outputs.ts';
 import type { HeraldStateStack } from './state-stack.ts';
 
@@ -22,21 +26,21 @@ export class HeraldStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const { state } = props.state;
-    const shared = {
+    const shared: FunctionEnvironment = {
       HERALD_TABLE: state.table.tableName,
       HERALD_BUCKET: state.bucket.bucketName,
       HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
       HERALD_PUBLISHER_NAME: config.publisherName,
       HERALD_TIME_ZONE: config.timeZone,
-      HERALD_MAX_ARTICLES_PER_DIGEST: String(config.maxArticlesPerDigest),
-      HERALD_REQUIRE_APPROVAL: String(config.requireApproval),
-      HERALD_PUBLIC_MAIL_RATE: String(config.publicMailRate),
-      HERALD_PUBLIC_MAILS_PER_HOUR: String(config.publicMailsPerHour),
-      HERALD_PUBLIC_MAILS_PER_DAY: String(config.publicMailsPerDay),
+      HERALD_MAX_ARTICLES_PER_DIGEST: config.maxArticlesPerDigest,
+      HERALD_REQUIRE_APPROVAL: config.requireApproval,
+      HERALD_PUBLIC_MAIL_RATE: config.publicMailRate,
+      HERALD_PUBLIC_MAILS_PER_HOUR: config.publicMailsPerHour,
+      HERALD_PUBLIC_MAILS_PER_DAY: config.publicMailsPerDay,
       HERALD_SUBSCRIBE_PROOF: config.subscribeProof,
-      HERALD_PROOF_COST: String(config.proofCost),
-      HERALD_SUGGEST_NOTES: String(config.suggestNotes),
-      ...(config.postalAddress ? { HERALD_POSTAL_ADDRESS: config.postalAddress } : {}),
+      HERALD_PROOF_COST: config.proofCost,
+      HERALD_SUGGEST_NOTES: config.suggestNotes,
+      HERALD_POSTAL_ADDRESS: config.postalAddress || undefined,
     };
 
     const ses = new SesEvents(this, 'SesEvents', {
@@ -47,45 +51,60 @@ export class HeraldStack extends Stack {
       createIdentity: config.createSesIdentity,
       environment: shared,
     });
-    const sesSend = {
-      identityArn: ses.identityArn,
-      configurationSetArn: ses.configurationSetArn,
-      configurationSetName: ses.configurationSetName,
-    };
 
     const publicMail = new PublicMail(this, 'PublicMail', {
       table: state.table,
       tokenKeys: state.tokenKeys,
       addressKey: state.addressKey,
-      sesSend,
+      sesSending: ses.sending,
       environment: {
         ...shared,
         HERALD_FROM_ADDRESS: config.fromAddress,
-        ...(config.maxSendRate ? { HERALD_MAX_SEND_RATE: String(config.maxSendRate) } : {}),
-        ...(config.dailyQuota ? { HERALD_DAILY_QUOTA: String(config.dailyQuota) } : {}),
+        HERALD_MAX_SEND_RATE: config.maxSendRate,
+        HERALD_DAILY_QUOTA: config.dailyQuota,
       },
     });
 
-    const api = new SubscriptionApi(this, 'SubscriptionApi', {
-      table: state.table,
-      tokenKeys: state.tokenKeys,
-      addressKey: state.addressKey,
-      bucket: state.bucket,
+    // Its ID from before the API had a construct of its own: the same logical ID keeps the API's URL,
+    // which the links in mail already sent point at when no publicBaseUrl is set.
+    const api = new PublicApi(this, 'SubscriptionApi', {
       publicBaseUrl: config.publicBaseUrl,
       corsOrigins: config.corsOrigins,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
-      publicMail: publicMail.queue,
-      environment: { ...shared, HERALD_FROM_ADDRESS: config.fromAddress },
     });
     const { publicBaseUrl } = api;
-    publicMail.function.addEnvironment('HERALD_PUBLIC_BASE_URL', publicBaseUrl);
+    publicMail.function.setEnvironment({ HERALD_PUBLIC_BASE_URL: publicBaseUrl });
+    const site = {
+      ...shared,
+      HERALD_FROM_ADDRESS: config.fromAddress,
+      HERALD_PUBLIC_BASE_URL: publicBaseUrl,
+    };
+    const access = {
+      tokenKeys: state.tokenKeys,
+      addressKey: state.addressKey,
+      publicMail: publicMail.queue,
+      corsOrigins: config.corsOrigins,
+    };
+    const subscriptions = new Subscriptions(this, 'Subscriptions', {
+      table: state.table,
+      access,
+      environment: site,
+    });
+    const suggestions = new Suggestions(this, 'Suggestions', {
+      table: state.table,
+      access,
+      environment: site,
+    });
+    const pages = new Pages(this, 'Pages', { table: state.table, bucket: state.bucket, environment: site });
+    const publicFunctions = { ...subscriptions.functions, ...suggestions.functions, ...pages.functions };
+    api.route(publicFunctions);
 
     const delivery = new DigestDelivery(this, 'DigestDelivery', {
       bucket: state.bucket,
       table: state.table,
       tokenKeys: state.tokenKeys,
       addressKey: state.addressKey,
-      sesSend,
+      sesSending: ses.sending,
       maxSendRate: config.maxSendRate,
       dailyQuota: config.dailyQuota,
       environment: {
@@ -124,10 +143,7 @@ export class HeraldStack extends Stack {
         PublicMail: publicMail.function,
         SesEvents: ses.function,
         ...Object.fromEntries(
-          Object.entries(api.functions).map(([name, fn]) => [
-            `Api${name[0]!.toUpperCase()}${name.slice(1)}`,
-            fn,
-          ]),
+          Object.entries(publicFunctions).map(([entry, fn]) => [`Api${pascalCase(entry)}`, fn]),
         ),
       },
       deadLetterQueues: {
@@ -153,3 +169,10 @@ export class HeraldStack extends Stack {
     settingOutput(this, 'HERALD_SES_CONFIGURATION_SET', ses.configurationSetName);
   }
 }
+
+/** `my-data` → `MyData`. */
+const pascalCase = (name: string) =>
+  name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');

@@ -1,5 +1,9 @@
 import type { Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
+
+/** Herald's own prefixes in its bucket, as the grants name them (`digests/`, …). */
+const prefixes = Object.values(S3_PREFIXES);
 
 /**
  * The cdk-nag AwsSolutions findings Herald accepts, each with its reason. Anything not listed here fails
@@ -20,12 +24,10 @@ export function acknowledgeNagFindings(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason:
-        "Functions may touch only objects under Herald's own prefixes (documents/, quarantine/, quarantine-reasons/, digests/, article-bodies/).",
+      reason: `Functions may touch only objects under Herald's own prefixes (${prefixes.join(', ')}).`,
       appliesTo: [
         {
-          regex:
-            '/^Resource::.*Bucket.*\\/(documents|quarantine|quarantine-reasons|digests|article-bodies)\\/\\*$/g',
+          regex: `/^Resource::.*Bucket.*\\/(${prefixes.map((prefix) => prefix.slice(0, -1)).join('|')})\\/\\*$/g`,
         },
       ],
     },

@@ -1,7 +1,8 @@
-import { type CfnResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
+import { QUEUES } from '#config/contract/queues.ts';
 import { HeraldState } from './constructs/herald-state.ts';
 import { WorkQueue } from './constructs/work-queue.ts';
 import { settingOutput } from './outputs.ts';
@@ -23,7 +24,7 @@ export class HeraldStateStack extends Stack {
   constructor(scope: Construct, id: string, props: HeraldStateStackProps) {
     super(scope, id, props);
     this.state = new HeraldState(this, 'State');
-    this.ingest = new WorkQueue(this, 'Ingest', { visibilityTimeout: Duration.minutes(6) });
+    this.ingest = new WorkQueue(this, 'Ingest', { settings: QUEUES.ingest });
     // Created and removed (including delete markers): a deleted document is withdrawn from what is unsent.
     for (const type of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
       this.state.bucket.addEventNotification(type, new SqsDestination(this.ingest.queue), {

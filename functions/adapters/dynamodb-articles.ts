@@ -10,11 +10,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient, s3Client } from '#adapters/clients.ts';
 import { claimRow, keys } from '#adapters/dynamodb-table.ts';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { ArticleRef, ArticleStore } from '#core/documents/ports.ts';
 
 /** Where bodies too large for an item are kept, named by the content's hash. */
-export const ARTICLE_BODIES_PREFIX = 'article-bodies/';
+export const ARTICLE_BODIES_PREFIX = S3_PREFIXES.articleBodies;
 
 const stripKeys = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
 

@@ -10,14 +10,15 @@ import {
 // zod/mini: this module is in the sender's bundle (rendered digests), which keeps full zod out.
 import * as z from 'zod/mini';
 import { s3Client } from '#adapters/clients.ts';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import type { RenderedDigest } from '#core/digests/digest.ts';
 import { sha256Hex, unsafeKeyReason } from '#core/documents/keys.ts';
 import type { DocumentSource, Quarantine, QuarantineReason } from '#core/documents/ports.ts';
 
-export const QUARANTINE_PREFIX = 'quarantine/';
+export const QUARANTINE_PREFIX = S3_PREFIXES.quarantine;
 /** The reasons, apart from the documents: no document's name can collide with one. */
-export const QUARANTINE_REASONS_PREFIX = 'quarantine-reasons/';
-export const DIGESTS_PREFIX = 'digests/';
+export const QUARANTINE_REASONS_PREFIX = S3_PREFIXES.quarantineReasons;
+export const DIGESTS_PREFIX = S3_PREFIXES.digests;
 
 const copySource = (bucket: string, key: string) =>
   `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;

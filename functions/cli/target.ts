@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS, type StackSetting, stackNames } from '#config/stack-outputs.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { TokenKeys } from '#core/tokens.ts';
@@ -77,7 +78,7 @@ export async function stackTarget(env: NodeJS.ProcessEnv = process.env): Promise
     kind: stackKind(env),
     table: setting('HERALD_TABLE'),
     bucket: setting('HERALD_BUCKET'),
-    documentsPrefix: env.HERALD_DOCUMENTS_PREFIX || 'documents/',
+    documentsPrefix: env.HERALD_DOCUMENTS_PREFIX || S3_PREFIXES.documents,
     setting,
     tokenKeys: () => loadTokenKeys(env),
     addressKey: () => loadAddressKey(env),

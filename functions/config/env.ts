@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import { isIanaTimeZone } from '#core/digests/schedule-times.ts';
 import { ConfigError } from '#core/errors.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
@@ -26,7 +27,7 @@ const text = (fallback: string) => z._default(z.string(), fallback);
 export const env = {
   HERALD_TABLE: required('the DynamoDB table name'),
   HERALD_BUCKET: required('the documents bucket name'),
-  HERALD_DOCUMENTS_PREFIX: text('documents/'),
+  HERALD_DOCUMENTS_PREFIX: text(S3_PREFIXES.documents),
   HERALD_SEND_QUEUE_URL: z.url({ error: 'must be the URL of the send queue' }),
   HERALD_FROM_ADDRESS: required(
     'the verified SES address digests are sent from, e.g. "Press Office <news@example.org>"',
@@ -46,6 +47,8 @@ export const env = {
   ),
   HERALD_MAX_DOCUMENT_BYTES: count(1024 * 1024),
   HERALD_TEMPLATES_DIR: z.optional(z.string()),
+  /** Where the proof-of-work widget script is (in the bundle on AWS; by default the altcha package). */
+  HERALD_ASSETS_DIR: z.optional(z.string()),
   /** Locally only: the SES emulator's outbox, linked from the home page. */
   HERALD_LOCAL_OUTBOX_URL: z.optional(z.string()),
   /** Origins allowed to post the subscribe API from their pages (comma-separated), for the embeddable form. */

@@ -8,7 +8,14 @@ export interface Route {
   readonly methods: readonly string[];
   /** An exact path, or a pattern for paths with parameters. */
   readonly path: string | RegExp;
+  /** The route's path as API Gateway names it in the event's routeKey (`/articles/{id}/{lang}`). */
+  readonly routePath?: string;
   readonly handler: () => Promise<HttpHandler>;
+}
+
+/** The route that serves `pathname`, if any (the first that matches). */
+export function findRoute<R extends Route>(routes: readonly R[], pathname: string): R | undefined {
+  return routes.find((r) => (typeof r.path === 'string' ? r.path === pathname : r.path.test(pathname)));
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/i;
@@ -47,9 +54,7 @@ export async function startHttpServer(
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly Route[]): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
-  const route = routes.find((r) =>
-    typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname),
-  );
+  const route = findRoute(routes, url.pathname);
   if (!route) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`no page at ${url.pathname}\n`);
     return;
@@ -79,9 +84,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly
       Array.isArray(value) ? value.join(',') : (value ?? ''),
     ]),
   );
+  const routeKey = `${method} ${route.routePath ?? String(route.path)}`;
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: `${method} ${String(route.path)}`,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
@@ -99,7 +105,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: readonly
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: crypto.randomUUID(),
-      routeKey: `${method} ${String(route.path)}`,
+      routeKey,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),

@@ -9,6 +9,7 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ALSO_ORIGINAL_INDEX, AUDIENCE_INDEX, EXPIRY_ATTRIBUTE } from '#adapters/dynamodb-table.ts';
+import { MAX_RECEIVE_COUNT } from '#config/contract/queues.ts';
 
 export interface LocalResources {
   readonly bucket: string;
@@ -22,9 +23,6 @@ export interface LocalResources {
     readonly publicMailDlq: string;
   };
 }
-
-/** How often a message is tried before it moves to its DLQ — the same as on AWS. */
-export const MAX_RECEIVE_COUNT = 5;
 
 /**
  * Creates (or finds) the bucket, the queues with their DLQs, and the table as the CDK makes it: its two

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 import { type DynamoEngine, dynamoDataDirectory, dynamoEngineFromEnv } from '#local/dynamodb-engine.ts';
 import { startEmulators } from '#local/emulators.ts';
 import {
@@ -13,7 +14,7 @@ import {
   localConfigPath,
   localKeysIn,
 } from '#local/environment.ts';
-import { type HttpHandler, type Route, startHttpServer } from '#local/http-server.ts';
+import { startHttpServer } from '#local/http-server.ts';
 import { lambda } from '#local/lambda.ts';
 import { type SqsHandler, SqsPoller } from '#local/poller.ts';
 import { provision } from '#local/provision.ts';
@@ -21,6 +22,7 @@ import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
 import { S3NotificationForwarder } from '#local/s3-notifications.ts';
 import { LocalSchedule } from '#local/scheduler.ts';
 import type { SesFront } from '#local/ses-front.ts';
+import { webRoutes } from '#local/web-routes.ts';
 
 export interface LocalPorts {
   readonly s3: number;
@@ -91,7 +93,7 @@ export interface LocalStack {
 const REGION = 'us-east-1';
 const BUCKET = 'herald-local';
 const TABLE = 'herald-local';
-const DOCUMENTS_PREFIX = 'documents/';
+const DOCUMENTS_PREFIX = S3_PREFIXES.documents;
 
 /**
  * Starts Herald on one machine: S3, SQS, DynamoDB and SES emulators, the S3 → SQS notification, the
@@ -351,106 +353,6 @@ function supervise(
 
 function sqsHandler(load: () => Promise<{ handler: SqsHandler }>) {
   return async () => (await load()).handler;
-}
-
-/** The routes of the HTTP API on AWS (plus the local-only template preview), each to its handler module. */
-function webRoutes(): Route[] {
-  const route = (
-    methods: string[],
-    path: string | RegExp,
-    module: () => Promise<{ handler: unknown }>,
-  ): Route => ({
-    methods,
-    path,
-    handler: async () => (await module()).handler as HttpHandler,
-  });
-  return [
-    route(
-      ['GET'],
-      '/',
-      lambda('home', () => import('#handlers/home.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/unsubscribe',
-      lambda('unsubscribe', () => import('#handlers/unsubscribe.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/preferences',
-      lambda('preferences', () => import('#handlers/preferences.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/subscribe',
-      lambda('subscribe', () => import('#handlers/subscribe.ts')),
-    ),
-    route(
-      ['POST', 'OPTIONS'],
-      '/api/subscribe',
-      lambda('subscribe', () => import('#handlers/subscribe.ts')),
-    ),
-    route(
-      ['GET'],
-      '/api/subscribe/challenge',
-      lambda('subscribe', () => import('#handlers/subscribe.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/confirm',
-      lambda('confirm', () => import('#handlers/confirm.ts')),
-    ),
-    route(
-      ['GET'],
-      '/my-data',
-      lambda('my-data', () => import('#handlers/my-data.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/erase',
-      lambda('my-data', () => import('#handlers/my-data.ts')),
-    ),
-    route(
-      ['POST'],
-      '/api/suggest',
-      lambda('suggest', () => import('#handlers/suggest.ts')),
-    ),
-    route(
-      ['GET'],
-      '/api/suggest/challenge',
-      lambda('suggest', () => import('#handlers/suggest.ts')),
-    ),
-    route(
-      ['GET', 'POST'],
-      '/suggestions/stop',
-      lambda('suggestions-stop', () => import('#handlers/suggestions-stop.ts')),
-    ),
-    route(
-      ['GET'],
-      '/assets/altcha.js',
-      lambda('assets', () => import('#handlers/assets.ts')),
-    ),
-    route(
-      ['GET'],
-      /^\/articles\/[^/]+\/[^/]+\/?$/,
-      lambda('article', () => import('#handlers/article.ts')),
-    ),
-    route(
-      ['GET'],
-      /^\/archive\/[^/]+(\/feed\.atom)?\/?$/,
-      lambda('archive', () => import('#handlers/archive.ts')),
-    ),
-    route(
-      ['GET'],
-      /^\/digests\/[^/]+\/?$/,
-      lambda('digest-page', () => import('#handlers/digest-page.ts')),
-    ),
-    route(
-      ['GET'],
-      /^\/preview(\/[^/]+\/[^/]+)?\/?$/,
-      lambda('preview', () => import('#handlers/preview.ts')),
-    ),
-  ];
 }
 
 function describe(error: unknown): string {

@@ -4,7 +4,11 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FunctionEnvironment } from '#config/contract/environment.ts';
+import { QUEUES } from '#config/contract/queues.ts';
+import { objectsUnder, S3_PREFIXES } from '#config/contract/storage.ts';
 import { HeraldFunction } from './herald-function.ts';
+import { eventSourceOptions } from './work-queue.ts';
 
 export interface DocumentIngestProps {
   readonly bucket: IBucket;
@@ -13,7 +17,7 @@ export interface DocumentIngestProps {
   readonly queue: IQueue;
   readonly documentsPrefix: string;
   readonly sendQueue: IQueue;
-  readonly environment: Record<string, string>;
+  readonly environment: FunctionEnvironment;
 }
 
 /**
@@ -36,20 +40,11 @@ export class DocumentIngest extends Construct {
         HERALD_SEND_QUEUE_URL: props.sendQueue.queueUrl,
       },
     });
-    this.function.addEventSource(
-      new SqsEventSource(props.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(2),
-        reportBatchItemFailures: true,
-      }),
-    );
-    props.bucket.grantRead(this.function, `${props.documentsPrefix}*`);
-    props.bucket.grantDelete(this.function, `${props.documentsPrefix}*`);
-    props.bucket.grantPut(this.function, 'quarantine/*');
-    props.bucket.grantPut(this.function, 'quarantine-reasons/*');
-    // Bodies too large for a DynamoDB item are kept beside it.
-    props.bucket.grantPut(this.function, 'article-bodies/*');
-    props.bucket.grantPut(this.function, 'digests/*');
+    this.function.addEventSource(new SqsEventSource(props.queue, eventSourceOptions(QUEUES.ingest)));
+    props.bucket.grantRead(this.function, objectsUnder(props.documentsPrefix));
+    props.bucket.grantDelete(this.function, objectsUnder(props.documentsPrefix));
+    for (const prefix of ['quarantine', 'quarantineReasons', 'articleBodies', 'digests'] as const)
+      props.bucket.grantPut(this.function, objectsUnder(S3_PREFIXES[prefix]));
     props.table.grantReadWriteData(this.function);
     props.sendQueue.grantSendMessages(this.function);
   }

@@ -6,14 +6,9 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import {
-  aliasesUnder,
-  BUNDLING,
-  externalsFor,
-  LAMBDA_ENTRIES,
-  LEAN_RUNTIME,
-  mjmlWorkerCommand,
-} from '../bundling.ts';
+import { LAMBDA_ENTRIES, type LambdaEntry } from '#config/contract/entries.ts';
+import { environmentVariables, type FunctionEnvironment } from '#config/contract/environment.ts';
+import { aliasesUnder, BUNDLING, externalsFor, LEAN_RUNTIME, mjmlWorkerCommand } from '../bundling.ts';
 
 /** The template metadata key that names a function's handler module (`functions/handlers/<name>.ts`). */
 export const HANDLER_METADATA = 'herald:handler';
@@ -22,9 +17,10 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface HeraldFunctionProps {
   /** The handler module under functions/handlers, without extension. */
-  readonly handler: string;
+  readonly handler: LambdaEntry;
   readonly description: string;
-  readonly environment?: Record<string, string>;
+  /** What its handlers read, by the names and types of `#config/env.ts`. */
+  readonly environment?: FunctionEnvironment;
   readonly timeout?: Duration;
   readonly memorySize?: number;
   /** Copy templates/ into the bundle (for functions that render mail or pages). */
@@ -43,7 +39,7 @@ export interface HeraldFunctionProps {
  */
 export class HeraldFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HeraldFunctionProps) {
-    const extras = LAMBDA_ENTRIES[props.handler] ?? {};
+    const extras = LAMBDA_ENTRIES[props.handler];
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -69,9 +65,11 @@ export class HeraldFunction extends NodejsFunction {
         NODE_OPTIONS: ['--enable-source-maps', ...(props.lean ? LEAN_RUNTIME.nodeOptions : [])].join(' '),
         ...(props.lean ? LEAN_RUNTIME.environment : {}),
         POWERTOOLS_SERVICE_NAME: 'herald',
-        ...(props.withTemplates ? { HERALD_TEMPLATES_DIR: '/var/task/templates' } : {}),
-        ...(props.withWidget ? { HERALD_ASSETS_DIR: '/var/task/assets' } : {}),
-        ...props.environment,
+        ...environmentVariables({
+          HERALD_TEMPLATES_DIR: props.withTemplates ? '/var/task/templates' : undefined,
+          HERALD_ASSETS_DIR: props.withWidget ? '/var/task/assets' : undefined,
+          ...props.environment,
+        }),
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -104,5 +102,12 @@ export class HeraldFunction extends NodejsFunction {
     });
     // Which handler module this function runs: the IAM proof matches the calls each module makes to this role.
     (this.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA, props.handler);
+  }
+
+  /** Adds to its environment (a value known only once another construct exists), typed as the props are. */
+  setEnvironment(environment: FunctionEnvironment): this {
+    for (const [name, value] of Object.entries(environmentVariables(environment)))
+      this.addEnvironment(name, value);
+    return this;
   }
 }

@@ -4,6 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { S3_PREFIXES } from '#config/contract/storage.ts';
 
 /**
  * What Herald must never lose: the documents bucket, the table (subscribers, articles, digests, the
@@ -45,9 +46,9 @@ export class HeraldState extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90) },
-        { prefix: 'quarantine/', expiration: Duration.days(180) },
-        { prefix: 'quarantine-reasons/', expiration: Duration.days(180) },
-        { prefix: 'digests/', expiration: Duration.days(400) },
+        { prefix: S3_PREFIXES.quarantine, expiration: Duration.days(180) },
+        { prefix: S3_PREFIXES.quarantineReasons, expiration: Duration.days(180) },
+        { prefix: S3_PREFIXES.digests, expiration: Duration.days(400) },
       ],
     });
 

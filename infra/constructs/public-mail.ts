@@ -1,24 +1,22 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FunctionEnvironment } from '#config/contract/environment.ts';
+import { QUEUES } from '#config/contract/queues.ts';
 import { HeraldFunction } from './herald-function.ts';
-import type { SesSend } from './ses-send.ts';
+import type { SesSending } from './ses-send.ts';
 import { grantPartitions } from './table-access.ts';
-import { WorkQueue } from './work-queue.ts';
-
-/** Public-mail workers running at once (the SQS event source's maximum concurrency; 2 is its least). */
-export const PUBLIC_MAIL_CONCURRENCY = 2;
+import { eventSourceOptions, WorkQueue } from './work-queue.ts';
 
 export interface PublicMailProps {
   readonly table: ITableV2;
   readonly tokenKeys: ISecret;
   readonly addressKey: ISecret;
-  readonly sesSend: SesSend;
-  readonly environment: Record<string, string>;
+  readonly sesSending: SesSending;
+  readonly environment: FunctionEnvironment;
 }
 
 /**
@@ -33,7 +31,7 @@ export class PublicMail extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicMailProps) {
     super(scope, id);
-    const work = new WorkQueue(this, 'Mails', { visibilityTimeout: Duration.minutes(2) });
+    const work = new WorkQueue(this, 'Mails', { settings: QUEUES.publicMail });
     this.queue = work.queue;
     this.deadLetterQueue = work.deadLetterQueue;
     this.function = new HeraldFunction(this, 'Function', {
@@ -43,29 +41,16 @@ export class PublicMail extends Construct {
       timeout: Duration.minutes(1),
       environment: {
         ...props.environment,
-        HERALD_SES_CONFIGURATION_SET: props.sesSend.configurationSetName,
         HERALD_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
         HERALD_ADDRESS_KEY_SECRET_ARN: props.addressKey.secretArn,
         HERALD_PUBLIC_MAIL_QUEUE_URL: this.queue.queueUrl,
-        HERALD_PUBLIC_MAIL_CONCURRENCY: String(PUBLIC_MAIL_CONCURRENCY),
+        HERALD_PUBLIC_MAIL_CONCURRENCY: QUEUES.publicMail.maxConcurrency,
       },
     });
-    this.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: PUBLIC_MAIL_CONCURRENCY,
-      }),
-    );
+    this.function.addEventSource(new SqsEventSource(this.queue, eventSourceOptions(QUEUES.publicMail)));
     // A job that must wait (the quota, an account-level refusal) goes back on the queue, delayed.
     this.queue.grantSendMessages(this.function);
-    this.function.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [props.sesSend.identityArn, props.sesSend.configurationSetArn],
-      }),
-    );
+    props.sesSending.grantSend(this.function);
     grantPartitions(props.table, this.function, {
       read: ['suppressions', 'noSuggestions'],
       write: ['subscribers', 'limits', 'articles', 'quota'],

@@ -5,6 +5,8 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FunctionEnvironment } from '#config/contract/environment.ts';
+import { objectsUnder, S3_PREFIXES } from '#config/contract/storage.ts';
 import type { Weekday } from '#core/digests/schedule-times.ts';
 import { HeraldFunction } from './herald-function.ts';
 
@@ -16,7 +18,7 @@ export interface ScheduledDigestsProps {
   /** `HH:MM` in `timeZone`. */
   readonly dailyAt: string;
   readonly weeklyOn: Weekday;
-  readonly environment: Record<string, string>;
+  readonly environment: FunctionEnvironment;
 }
 
 /** EventBridge Scheduler → the scheduled-digest function, daily and weekly, in the publisher's time zone. */
@@ -35,7 +37,7 @@ export class ScheduledDigests extends Construct {
       environment: { ...props.environment, HERALD_SEND_QUEUE_URL: props.sendQueue.queueUrl },
     });
     props.table.grantReadWriteData(this.function);
-    props.bucket.grantPut(this.function, 'digests/*');
+    props.bucket.grantPut(this.function, objectsUnder(S3_PREFIXES.digests));
     props.sendQueue.grantSendMessages(this.function);
 
     const [hour, minute] = props.dailyAt.split(':').map((part) => String(Number(part)));

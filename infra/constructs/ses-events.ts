@@ -10,7 +10,9 @@ import {
   Identity,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import type { FunctionEnvironment } from '#config/contract/environment.ts';
 import { HeraldFunction } from './herald-function.ts';
+import { SesSending } from './ses-send.ts';
 import { grantPartitions } from './table-access.ts';
 
 export interface SesEventsProps {
@@ -24,7 +26,7 @@ export interface SesEventsProps {
    * an identity for a domain that is already verified fails, so this is off by default.
    */
   readonly createIdentity: boolean;
-  readonly environment: Record<string, string>;
+  readonly environment: FunctionEnvironment;
 }
 
 /**
@@ -35,6 +37,8 @@ export class SesEvents extends Construct {
   readonly configurationSetName: string;
   readonly identityArn: string;
   readonly configurationSetArn: string;
+  /** What the functions that send may use (`sending.grantSend(fn)`). */
+  readonly sending: SesSending;
   readonly function: HeraldFunction;
 
   constructor(scope: Construct, id: string, props: SesEventsProps) {
@@ -46,6 +50,7 @@ export class SesEvents extends Construct {
       stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     this.identityArn = sesArn('identity', props.sesIdentity);
     this.configurationSetArn = sesArn('configuration-set', this.configurationSetName);
+    this.sending = new SesSending(this.identityArn, this.configurationSetArn, this.configurationSetName);
 
     if (props.createIdentity) {
       if (props.sesIdentity.includes('@'))

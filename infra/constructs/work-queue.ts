@@ -1,16 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** How often a message is tried before it moves to the dead-letter queue (the local stack uses the same). */
-export const MAX_RECEIVE_COUNT = 5;
+import { MAX_RECEIVE_COUNT, type QueueSettings } from '#config/contract/queues.ts';
 
 /** An encrypted, TLS-only SQS queue with its dead-letter queue, for one Lambda event source. */
 export class WorkQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 
-  constructor(scope: Construct, id: string, props: { readonly visibilityTimeout: Duration }) {
+  constructor(scope: Construct, id: string, props: { readonly settings: QueueSettings }) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -20,8 +18,20 @@ export class WorkQueue extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: props.visibilityTimeout,
+      visibilityTimeout: Duration.seconds(props.settings.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
   }
+}
+
+/** The Lambda event source options of a queue read as `settings` say, reporting partial batch failures. */
+export function eventSourceOptions(settings: QueueSettings) {
+  return {
+    batchSize: settings.batchSize,
+    reportBatchItemFailures: true,
+    ...(settings.maxBatchingWindowSeconds
+      ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) }
+      : {}),
+    ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
+  };
 }

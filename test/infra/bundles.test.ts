@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esbuildOptions, LAMBDA_ENTRIES, MJML_WORKER } from '#infra/bundling.ts';
+import { esbuildOptions, extrasOf, LAMBDA_ENTRIES, MJML_WORKER } from '#infra/bundling.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function bundledPackages(handler: string): Promise<Set<string>> {
   const result = await build({
     entryPoints: [handler.endsWith('.ts') ? `${root}${handler}` : `${root}functions/handlers/${handler}.ts`],
-    ...esbuildOptions(LAMBDA_ENTRIES[handler] ?? {}),
+    ...esbuildOptions(extrasOf(handler)),
     minify: false,
     write: false,
     metafile: true,
@@ -36,7 +36,7 @@ describe('bundles', () => {
     for (const page of ['subscribe', 'suggest', 'confirm', 'preferences'])
       expect((await bundledPackages(page)).has('mjml'), page).toBe(false);
     for (const planner of ['ingest', 'scheduled-digest']) {
-      expect(LAMBDA_ENTRIES[planner]?.mjmlWorker, planner).toBe(true);
+      expect(extrasOf(planner).mjmlWorker, planner).toBe(true);
       expect((await bundledPackages(planner)).has('mjml'), planner).toBe(false);
     }
     expect((await bundledPackages(MJML_WORKER.entry)).has('mjml')).toBe(true);

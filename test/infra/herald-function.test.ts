@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import type { LambdaEntry } from '#config/contract/entries.ts';
 import { HeraldFunction } from '#infra/constructs/herald-function.ts';
 
 /** Synthesizes one function with real bundling (the local esbuild, as `cdk deploy` does); its asset dir. */
-function bundledAsset(handler: string): string {
+function bundledAsset(handler: LambdaEntry): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'herald-cdk-'));
   const app = new App({ outdir });
   new HeraldFunction(new Stack(app, 'Bundled'), 'Fn', { handler, description: handler, withTemplates: true });

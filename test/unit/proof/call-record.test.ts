@@ -68,7 +68,12 @@ describe('the record of AWS calls, for the IAM proof', () => {
   });
 
   it('runs each handler locally as the function of its own module name, as HeraldFunction deploys it', () => {
-    const sources = ['functions/local/stack.ts', 'functions/cli/digest.ts', 'functions/cli/ses-event.ts'];
+    const sources = [
+      'functions/local/stack.ts',
+      'functions/local/web-routes.ts',
+      'functions/cli/digest.ts',
+      'functions/cli/ses-event.ts',
+    ];
     const named = sources.flatMap((file) => [
       ...readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8').matchAll(
         /lambda\(\s*'([\w-]+)',\s*\(\) => import\('#handlers\/([\w-]+)\.ts'\)/g,
