@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { environmentVariables } from '#config/contract/environment.ts';
 import {
   LOCAL_CONFIGURATION_SET,
   localDailyQuota,
@@ -128,21 +129,24 @@ export function readLocalConfig(home = heraldHome()): LocalConfig {
  */
 export function handlerEnvironment(config: LocalConfig): Record<string, string> {
   return {
-    HERALD_TABLE: config.table,
-    HERALD_BUCKET: config.bucket,
-    HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
-    HERALD_SEND_QUEUE_URL: config.queues.send,
-    HERALD_PUBLIC_MAIL_QUEUE_URL: config.queues.publicMail,
-    HERALD_LOCAL_OUTBOX_URL: config.endpoints.outbox,
-    // Pace and count under the local SES account's limits (its front throttles above them). The
-    // senders share one process here, and so one pace.
+    ...environmentVariables({
+      HERALD_TABLE: config.table,
+      HERALD_BUCKET: config.bucket,
+      HERALD_DOCUMENTS_PREFIX: config.documentsPrefix,
+      HERALD_SEND_QUEUE_URL: config.queues.send,
+      HERALD_PUBLIC_MAIL_QUEUE_URL: config.queues.publicMail,
+      HERALD_LOCAL_OUTBOX_URL: config.endpoints.outbox,
+      // The senders share one process here, and so one pace.
+      HERALD_SENDER_CONCURRENCY: 1,
+      // The sends name the local account's configuration set, whose events reach the ses-events handler.
+      HERALD_SES_CONFIGURATION_SET: process.env.HERALD_SES_CONFIGURATION_SET || LOCAL_CONFIGURATION_SET,
+      HERALD_PUBLIC_BASE_URL: config.publicBaseUrl,
+      HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
+    }),
+    // Pace and count under the local SES account's limits (its front throttles above them); a value
+    // given when starting passes as written, for the handlers' schema to judge.
     HERALD_MAX_SEND_RATE: process.env.HERALD_MAX_SEND_RATE || String(localSendRate(localSesAccount())),
-    HERALD_SENDER_CONCURRENCY: '1',
     HERALD_DAILY_QUOTA: process.env.HERALD_DAILY_QUOTA || String(localDailyQuota(localSesAccount())),
-    // The sends name the local account's configuration set, whose events reach the ses-events handler.
-    HERALD_SES_CONFIGURATION_SET: process.env.HERALD_SES_CONFIGURATION_SET || LOCAL_CONFIGURATION_SET,
-    HERALD_PUBLIC_BASE_URL: config.publicBaseUrl,
-    HERALD_FROM_ADDRESS: process.env.HERALD_FROM_ADDRESS || 'Herald <digest@herald.example.org>',
   };
 }
 

@@ -8,10 +8,6 @@ export interface LambdaExtras {
   readonly mjmlWorker?: boolean;
 }
 
-/**
- * Every Lambda entry, a module `functions/handlers/<name>.ts`, and what its bundle carries: the CDK
- * functions, the bundle tests and the route table name their handler by these keys only.
- */
 const entries = {
   ingest: { templates: true, mjmlWorker: true },
   sender: {},
@@ -34,6 +30,10 @@ const entries = {
 
 export type LambdaEntry = keyof typeof entries;
 
+/**
+ * Every Lambda entry, a module `functions/handlers/<name>.ts`, and what its bundle carries: the CDK
+ * functions, the bundle tests and the route table name their handler by these keys only.
+ */
 export const LAMBDA_ENTRIES: Readonly<Record<LambdaEntry, LambdaExtras>> = entries;
 
 /** Whether `name` is a Lambda entry (an own property only: `constructor` is no entry). */
