@@ -1,12 +1,14 @@
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
-import { env, readEnv } from '#config/env.ts';
+import { env } from '#config/env.ts';
 import { neutralize } from '#core/digests/personalize.ts';
 import { HttpError } from '#core/errors.ts';
-import { renderPage } from '#core/pages/page.ts';
-import { type HttpResult, html, withHttpErrors } from '#handlers/shared/http.ts';
+import { html } from '#handlers/shared/http.ts';
+import { httpHandler } from '#handlers/shared/http-edge.ts';
+import { pagesFromEnv } from '#handlers/shared/site.ts';
 
-const config = readEnv({ HERALD_TABLE: env.HERALD_TABLE, HERALD_BUCKET: env.HERALD_BUCKET });
+const site = pagesFromEnv({ HERALD_TABLE: env.HERALD_TABLE, HERALD_BUCKET: env.HERALD_BUCKET });
+const { config } = site;
 const digests = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
 const articles = new DynamoArticleStore(config.HERALD_TABLE);
 
@@ -14,8 +16,9 @@ const articles = new DynamoArticleStore(config.HERALD_TABLE);
  * `GET /digests/<id>`: "View in browser" — the digest as it was mailed, without any personal link
  * (safe to forward), and without the articles withdrawn since.
  */
-export const handler = withHttpErrors(
-  async (event): Promise<HttpResult> => {
+export const handler = httpHandler(
+  'digest-page',
+  async (event) => {
     const id = /^\/digests\/(d_[0-9a-f]{24})\/?$/.exec(event.rawPath)?.[1];
     if (!id) throw new HttpError(404, 'there is no digest at this address');
     const rendered = await digests.loadRendered(id).catch((cause: unknown) => {
@@ -27,16 +30,19 @@ export const handler = withHttpErrors(
         withdrawn.some((w) => w.articleId === a.articleId && w.lang === a.lang) ? [i] : [],
       ),
     );
-    const response = html(200, neutralize(rendered, skip));
     // MJML's inline styles need style-src; the page has no script and no form.
-    return {
-      ...response,
-      headers: {
-        ...response.headers,
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https:",
-      },
-    };
+    return html(
+      200,
+      neutralize(rendered, skip),
+      "default-src 'none'; style-src 'unsafe-inline'; img-src https:",
+    );
   },
-  (status, message) =>
-    renderPage({ lang: 'en', title: status === 404 ? 'Not found' : 'Error', paragraphs: [message] }),
+  {
+    errorPage: (status, message) =>
+      site.pages('message', {
+        lang: 'en',
+        title: status === 404 ? 'Not found' : 'Error',
+        paragraphs: [message],
+      }),
+  },
 );

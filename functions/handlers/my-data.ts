@@ -1,31 +1,17 @@
-import { HttpError, InvalidTokenError } from '#core/errors.ts';
+import { HttpError } from '#core/errors.ts';
 import { eraseSubscriber, exportSubscriber } from '#core/subscriptions/lifecycle.ts';
-import type { Subscriber } from '#core/subscriptions/subscriber.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { type HttpEvent, html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
+import { html, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
+import { type HttpRequest, httpHandler } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 
 const site = await siteFromEnv();
 
-async function holder(
-  event: HttpEvent,
-  purpose: 'data' | 'erase',
-): Promise<{ token: string; subscriber: Subscriber }> {
-  const token = event.queryStringParameters?.t;
-  if (!token) throw new HttpError(400, 'the link has no token: copy the whole link from the mail');
-  try {
-    const subscriber = await site.subscribers.get(verifyToken(site.tokenKeys, purpose, token));
-    if (!subscriber) throw new HttpError(404, 'there is nothing kept about this address');
-    return { token, subscriber };
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      throw new HttpError(400, `${error.message}: ask for a new link from the preference center`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
+async function holder(request: HttpRequest, purpose: 'data' | 'erase') {
+  const subscriber = await site.subscribers.get(verifyToken(site.tokenKeys, purpose, request.token()));
+  if (!subscriber) throw new HttpError(404, 'there is nothing kept about this address');
+  return subscriber;
 }
 
 /**
@@ -33,10 +19,11 @@ async function holder(
  * button and `POST` erases. Both links are mailed on request, are purpose-bound and live one hour — the
  * preference link itself travels in forwardable mail, so it cannot do either.
  */
-export const handler = withHttpErrors(
-  async (event) => {
+export const handler = httpHandler(
+  'my-data',
+  async (event, request) => {
     if (event.rawPath.startsWith('/my-data')) {
-      const { subscriber } = await holder(event, 'data');
+      const subscriber = await holder(request, 'data');
       return {
         statusCode: 200,
         headers: {
@@ -47,28 +34,20 @@ export const handler = withHttpErrors(
         body: JSON.stringify(exportSubscriber(subscriber), null, 2),
       };
     }
-    const { token, subscriber } = await holder(event, 'erase');
-    if (event.requestContext.http.method === 'POST') {
+    const subscriber = await holder(request, 'erase');
+    if (request.method === 'POST') {
       refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
       const forgotten = await eraseSubscriber(site, site.addressKey, subscriber, new Date());
       logger.info('subscriber erased', { subscriberId: subscriber.id, ...forgotten });
       return html(200, await site.page(subscriber.lang, 'eraseButton', ['erasedDone']));
     }
     const t = await site.messagesFor(subscriber.lang);
-    return html(
-      200,
-      await site.page(subscriber.lang, 'eraseSubject', ['eraseBody'], {
-        form: {
-          action: `${event.rawPath}?t=${encodeURIComponent(token)}`,
-          field: 'erase',
-          value: 'yes',
-          button: t('eraseButton'),
-        },
-      }),
-    );
+    const action = `${event.rawPath}?t=${encodeURIComponent(request.token())}`;
+    const form = { action, field: 'erase', value: 'yes', button: t('eraseButton') };
+    return html(200, await site.page(subscriber.lang, 'eraseSubject', ['eraseBody'], { form }));
   },
-  (status, message) =>
-    site.page('en', 'prefsTitle', [], {
-      trustedHtml: `<p role="alert">${site.escape(`${status}: ${message}`)}</p>`,
-    }),
+  {
+    tokenHint: 'ask for a new link from the preference center',
+    errorPage: (status, message) => site.page('en', 'prefsTitle', [], { alert: `${status}: ${message}` }),
+  },
 );

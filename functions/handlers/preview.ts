@@ -1,49 +1,41 @@
-import Handlebars from 'handlebars';
-import { FileTemplateSource } from '#adapters/fs-templates.ts';
-import { env, readEnv } from '#config/env.ts';
+import { env } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage, LANGUAGES, nativeName } from '#core/i18n/languages.ts';
 import { MAIL_TEMPLATES, type MailTemplate } from '#core/mail/render-mail.ts';
 import { renderSample } from '#core/mail/samples.ts';
-import { renderPage } from '#core/pages/page.ts';
-import { html, withHttpErrors } from '#handlers/shared/http.ts';
+import { html } from '#handlers/shared/http.ts';
+import { httpHandler } from '#handlers/shared/http-edge.ts';
+import { pagesFromEnv } from '#handlers/shared/site.ts';
 
-const config = readEnv({
+const site = pagesFromEnv({
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
-  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
   HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
-  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
 });
-const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
+const { config, templates } = site;
 const settings = {
-  publisher: config.HERALD_PUBLISHER_NAME,
+  publisher: site.publisher,
   publicBaseUrl: config.HERALD_PUBLIC_BASE_URL,
   postalAddress: config.HERALD_POSTAL_ADDRESS ?? '1 Sample Street, Sample City',
 };
-const escapeHtml = Handlebars.escapeExpression;
+const languages = LANGUAGES.map((code) => ({ code, name: nativeName(code) }));
+const views = MAIL_TEMPLATES.map((name) => ({ name }));
 
 /**
  * Local only: `GET /preview` lists every mail template in every language, `GET /preview/<template>/<lang>`
  * shows one rendered with sample data (and `?part=text` its text part).
  */
-export const handler = withHttpErrors(
+export const handler = httpHandler(
+  'preview',
   async (event) => {
     const match = /^\/preview(?:\/([a-z]+)\/([a-z]{2}))?\/?$/.exec(event.rawPath);
     if (!match) throw new HttpError(404, 'no preview here: see /preview');
     const [, template, lang] = match;
     if (!template) {
-      const rows = MAIL_TEMPLATES.map(
-        (name) =>
-          `<tr><th scope="row">${name}</th>${LANGUAGES.map((code) => `<td><a href="/preview/${name}/${code}" lang="${code}">${escapeHtml(nativeName(code))}</a> <a href="/preview/${name}/${code}?part=text">(text)</a></td>`).join('')}</tr>`,
-      ).join('\n');
+      const title = 'Mail templates';
+      const paragraphs = ['Every template in every language, rendered with sample data.'];
       return html(
         200,
-        renderPage({
-          lang: 'en',
-          title: 'Mail templates',
-          paragraphs: ['Every template in every language, rendered with sample data.'],
-          trustedHtml: `<table><tbody>\n${rows}\n</tbody></table>`,
-        }),
+        await site.pages('preview', { lang: 'en', title, paragraphs, templates: views, languages }),
       );
     }
     if (!(MAIL_TEMPLATES as readonly string[]).includes(template) || !isLanguage(lang)) {
@@ -63,14 +55,10 @@ export const handler = withHttpErrors(
         body: `Subject: ${sample.subject}\n\n${sample.text}`,
       };
     }
-    const response = html(200, sample.html);
-    return {
-      ...response,
-      headers: {
-        ...response.headers,
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      },
-    };
+    return html(200, sample.html, "default-src 'none'; style-src 'unsafe-inline'");
   },
-  (_status, message) => renderPage({ lang: 'en', title: 'Not found', paragraphs: [message] }),
+  {
+    errorPage: (_status, message) =>
+      site.pages('message', { lang: 'en', title: 'Not found', paragraphs: [message] }),
+  },
 );

@@ -1,7 +1,6 @@
-import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import { isLanguage } from '#core/i18n/languages.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, originOf, refuseCrossSite, withHttpErrors } from '#handlers/shared/http.ts';
+import { html, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
+import { httpHandler } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { siteFromEnv } from '#handlers/shared/site.ts';
 import { suggestionStores } from '#handlers/shared/suggesting.ts';
@@ -14,39 +13,25 @@ const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
  * `GET /suggestions/stop?t=…` (the link in every suggestion mail) shows one button; `POST` puts the
  * address's keyed hash on the no-suggestions list. The token holds only that hash, never the address.
  */
-export const handler = withHttpErrors(
-  async (event) => {
-    const token = event.queryStringParameters?.t;
-    if (!token) throw new HttpError(400, 'the link has no token: copy the whole link from the mail');
-    let hash: string;
-    try {
-      hash = verifyToken(site.tokenKeys, 'never-suggest', token);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw new HttpError(400, error.message, { cause: error });
-      throw error;
-    }
-    const lang = isLanguage(event.queryStringParameters?.lang) ? event.queryStringParameters.lang : 'en';
-    if (event.requestContext.http.method === 'POST') {
+export const handler = httpHandler(
+  'suggestions-stop',
+  async (event, request) => {
+    const token = request.token();
+    const hash = verifyToken(site.tokenKeys, 'never-suggest', token);
+    const { lang } = request;
+    if (request.method === 'POST') {
       refuseCrossSite(event, [ownOrigin]);
       await optOuts.add(hash, 'operator', new Date());
       logger.info('suggestions stopped for an address');
       return html(200, await site.page(lang, 'neverSuggestTitle', ['neverSuggestDone']));
     }
     const t = await site.messagesFor(lang);
-    return html(
-      200,
-      await site.page(lang, 'neverSuggestTitle', ['neverSuggestQuestion'], {
-        form: {
-          action: `${event.rawPath}?t=${encodeURIComponent(token)}&lang=${lang}`,
-          field: 'stop',
-          value: 'yes',
-          button: t('neverSuggestButton'),
-        },
-      }),
-    );
+    const action = `${event.rawPath}?t=${encodeURIComponent(token)}&lang=${lang}`;
+    const form = { action, field: 'stop', value: 'yes', button: t('neverSuggestButton') };
+    return html(200, await site.page(lang, 'neverSuggestTitle', ['neverSuggestQuestion'], { form }));
   },
-  (status, message) =>
-    site.page('en', 'neverSuggestTitle', [], {
-      trustedHtml: `<p role="alert">${site.escape(`${status}: ${message}`)}</p>`,
-    }),
+  {
+    errorPage: (status, message) =>
+      site.page('en', 'neverSuggestTitle', [], { alert: `${status}: ${message}` }),
+  },
 );

@@ -4,6 +4,12 @@ import type { Language } from '#core/i18n/languages.ts';
 
 export const CADENCES = ['immediate', 'daily', 'weekly'] as const;
 export type Cadence = (typeof CADENCES)[number];
+/** The message key naming each cadence on a page. */
+export const CADENCE_LABELS: Readonly<Record<Cadence, string>> = {
+  immediate: 'cadenceImmediate',
+  daily: 'cadenceDaily',
+  weekly: 'cadenceWeekly',
+};
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
 

@@ -1,9 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import busboy from 'busboy';
 import { HttpError } from '#core/errors.ts';
-import { refusedHttpEvent } from '#handlers/shared/events.ts';
-import { logger } from '#handlers/shared/logger.ts';
-import { observed } from '#handlers/shared/observed.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -82,7 +79,13 @@ export async function readJsonOrForm(
   return { kind: 'form', value: Object.fromEntries(await readForm(event)) };
 }
 
-export function html(statusCode: number, page: string): HttpResult {
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
+/** The policy of a page with Herald's own proof-of-work widget: it solves in workers from data: URLs. */
+export const WIDGET_POLICY =
+  "default-src 'none'; script-src 'self'; worker-src 'self' data: blob:; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'";
+
+/** An HTML page, uncached, with a strict content security policy (`policy` to loosen it for one page). */
+export function html(statusCode: number, page: string, policy = PAGE_POLICY): HttpResult {
   return {
     statusCode,
     headers: {
@@ -90,40 +93,26 @@ export function html(statusCode: number, page: string): HttpResult {
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      'content-security-policy': policy,
     },
     body: page,
   };
 }
 
-/** Maps typed errors to responses: an HttpError shows its message, anything else is a logged 500. */
-export function withHttpErrors(
-  route: (event: HttpEvent) => Promise<HttpResult>,
-  errorPage: (
-    status: number,
-    message: string,
-    event: HttpEvent,
-  ) => string | HttpResult | Promise<string | HttpResult>,
-) {
-  const respond = async (status: number, message: string, event: HttpEvent): Promise<HttpResult> => {
-    const page = await errorPage(status, message, event);
-    return typeof page === 'string' ? html(status, page) : { statusCode: status, ...page };
+/** A 429 for a spent limit or budget: JSON `{ message, retryAfterSeconds }` and `Retry-After`. */
+export function tooManyRequests(
+  error: Error & { retryAfterSeconds: number },
+  headers: Record<string, string> = {},
+): HttpResult {
+  return {
+    statusCode: 429,
+    headers: {
+      'retry-after': String(error.retryAfterSeconds),
+      'content-type': 'application/json',
+      ...headers,
+    },
+    body: JSON.stringify({ message: error.message, retryAfterSeconds: error.retryAfterSeconds }),
   };
-  return observed('http', async (event: HttpEvent, context): Promise<HttpResult> => {
-    // Not a request API Gateway would make: no error page (it reads the request), a plain 400.
-    const misfit = refusedHttpEvent(context.functionName || 'http', event);
-    if (misfit) return unframeable({ statusCode: 400, ...jsonMessage(misfit) });
-    try {
-      return unframeable(await route(event));
-    } catch (error) {
-      if (error instanceof HttpError)
-        return unframeable(await respond(error.statusCode, error.message, event));
-      logger.error('request failed', { path: event.rawPath, error: error as Error });
-      return unframeable(
-        await respond(500, 'Something went wrong on our side. Please try again later.', event),
-      );
-    }
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import type { z } from 'zod';
 import { DynamoReaderHistory } from '#adapters/dynamodb-reader-history.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
@@ -8,17 +8,53 @@ import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { env, readEnv } from '#config/env.ts';
 import type { Language } from '#core/i18n/languages.ts';
 import { formatMessage, loadMessages } from '#core/i18n/messages.ts';
-import { type PageContent, renderPage } from '#core/pages/page.ts';
+import { type PageView, pageRenderer } from '#core/pages/render.ts';
 import { QueuedNotices } from '#core/public-mail/queued-notices.ts';
+
+const pageSettings = {
+  HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
+  HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
+};
+
+/**
+ * What every page-serving function shares: its configuration (`shape` plus the publisher and the
+ * templates), localized strings and the one page renderer of `templates/pages/`.
+ */
+export function pagesFromEnv<T extends z.core.$ZodLooseShape>(shape: T) {
+  const config = readEnv({ ...pageSettings, ...shape });
+  const { HERALD_TEMPLATES_DIR, HERALD_PUBLISHER_NAME: publisher } = readEnv(pageSettings);
+  const templates = new FileTemplateSource(HERALD_TEMPLATES_DIR);
+  /** `t(key)` for a language, with the publisher filled in; raw text (the page templates escape it). */
+  const messagesFor = async (lang: Language) => {
+    const messages = await loadMessages(templates, lang);
+    return (key: string, values: Record<string, string> = {}) =>
+      formatMessage(messages, lang, key, { publisher, ...values });
+  };
+  const pages = pageRenderer(templates);
+  /** A page with a localized title and paragraphs, plus what `templates/pages/message.hbs` shows. */
+  const page = async (
+    lang: Language,
+    titleKey: string,
+    textKeys: string[],
+    extra: Omit<PageView, 'lang' | 'title' | 'paragraphs'> = {},
+  ) => {
+    const t = await messagesFor(lang);
+    return pages('message', {
+      lang,
+      title: t(titleKey),
+      paragraphs: textKeys.map((key) => t(key)),
+      ...extra,
+    });
+  };
+  return { config, publisher, templates, messagesFor, pages, page };
+}
 
 /** What the subscription pages share: configuration, stores, notices and localized page rendering. */
 export async function siteFromEnv() {
-  const config = readEnv({
+  const site = pagesFromEnv({
     HERALD_TABLE: env.HERALD_TABLE,
     HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
-    HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
     HERALD_POSTAL_ADDRESS: env.HERALD_POSTAL_ADDRESS,
-    HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
     HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
     HERALD_TOKEN_KEYS_SECRET_ARN: env.HERALD_TOKEN_KEYS_SECRET_ARN,
     HERALD_ADDRESS_KEY: env.HERALD_ADDRESS_KEY,
@@ -29,47 +65,24 @@ export async function siteFromEnv() {
     HERALD_PUBLIC_MAILS_PER_HOUR: env.HERALD_PUBLIC_MAILS_PER_HOUR,
     HERALD_PUBLIC_MAILS_PER_DAY: env.HERALD_PUBLIC_MAILS_PER_DAY,
   });
+  const { config } = site;
   const tokenKeys = await loadTokenKeys(config);
   const addressKey = await loadAddressKey(config);
-  const templates = new FileTemplateSource(config.HERALD_TEMPLATES_DIR);
   const subscribers = new DynamoSubscriberStore(config.HERALD_TABLE);
   const limits = new DynamoRateLimiter(config.HERALD_TABLE);
   // Mail the public causes is only queued here; the public-mail worker renders and sends it.
   const queue = new SqsPublicMailQueue(config.HERALD_PUBLIC_MAIL_QUEUE_URL);
   const budget = { perHour: config.HERALD_PUBLIC_MAILS_PER_HOUR, perDay: config.HERALD_PUBLIC_MAILS_PER_DAY };
-  const notices = new QueuedNotices(queue, limits, budget);
-  const publisher = config.HERALD_PUBLISHER_NAME;
-
-  /** `t(key)` for a language, with the publisher filled in; raw text (pages escape it). */
-  const messagesFor = async (lang: Language) => {
-    const messages = await loadMessages(templates, lang);
-    return (key: string, values: Record<string, string> = {}) =>
-      formatMessage(messages, lang, key, { publisher, ...values });
-  };
-  /** A page with a localized title and paragraphs, plus optional sanitized-by-construction HTML. */
-  const page = async (
-    lang: Language,
-    titleKey: string,
-    textKeys: string[],
-    extra: Omit<PageContent, 'lang' | 'title' | 'paragraphs'> = {},
-  ) => {
-    const t = await messagesFor(lang);
-    return renderPage({ lang, title: t(titleKey), paragraphs: textKeys.map((key) => t(key)), ...extra });
-  };
   return {
-    config,
+    ...site,
     tokenKeys,
     addressKey,
-    templates,
     subscribers,
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     history: new DynamoReaderHistory(config.HERALD_TABLE),
     limits,
     queue,
     budget,
-    notices,
-    messagesFor,
-    page,
-    escape: Handlebars.escapeExpression,
+    notices: new QueuedNotices(queue, limits, budget),
   };
 }

@@ -263,7 +263,7 @@ describe('the handlers, given these events', () => {
     expect(result.headers).toMatchObject({ 'x-frame-options': 'DENY' });
   });
 
-  it('the assets handler, outside withHttpErrors, refuses a request that does not fit with a 400 too', async () => {
+  it('the assets handler, through the same chain, refuses a request that does not fit with a 400 too', async () => {
     const { handler } = await import('#handlers/assets.ts');
     const script = { ...request(), rawPath: '/assets/altcha.js' };
     expect(await handler(script)).toMatchObject({ statusCode: 200 });

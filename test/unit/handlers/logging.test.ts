@@ -73,13 +73,13 @@ describe('metrics', () => {
 });
 
 describe('every handler, observed', () => {
-  it('is wrapped once, by observed() or withHttpErrors() (which observes), and publishes no metrics of its own', () => {
+  it('is wrapped once, by observed() or httpHandler() (whose middleware chain observes), and publishes no metrics of its own', () => {
     const dir = new URL('../../../functions/handlers/', import.meta.url);
     const handlers = readdirSync(dir).filter((file) => file.endsWith('.ts'));
     expect(handlers.length).toBeGreaterThan(15);
     for (const file of handlers) {
       const source = readFileSync(new URL(file, dir), 'utf8');
-      expect(source, file).toMatch(/export const handler = (observed|withHttpErrors)\(/);
+      expect(source, file).toMatch(/export const handler = (observed|httpHandler)\(/);
       expect(source, file).not.toMatch(/publishMetrics|publishStoredMetrics/);
     }
   });

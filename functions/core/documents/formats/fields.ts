@@ -1,6 +1,7 @@
 import { readPublishedDate } from '#core/documents/dates.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
 import { isLanguage, type Language } from '#core/i18n/languages.ts';
+import { TOPIC_PATTERN } from '#core/topics.ts';
 
 const MAX_TITLE = 300;
 
@@ -52,7 +53,7 @@ export function optionalTopics(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
   return list
     .map((topic) => String(topic).trim().toLowerCase())
-    .filter((topic) => /^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u.test(topic))
+    .filter((topic) => TOPIC_PATTERN.test(topic))
     .slice(0, 20);
 }
 

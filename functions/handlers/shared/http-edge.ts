@@ -1,0 +1,146 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { HttpError, InvalidTokenError } from '#core/errors.ts';
+import { isLanguage, type Language } from '#core/i18n/languages.ts';
+import { refusedHttpEvent } from '#handlers/shared/events.ts';
+import {
+  describeIssues,
+  type HttpEvent,
+  type HttpResult,
+  html,
+  jsonMessage,
+  readForm,
+  readJsonOrForm,
+  unframeable,
+} from '#handlers/shared/http.ts';
+import { logger } from '#handlers/shared/logger.ts';
+import { startObserving } from '#handlers/shared/observed.ts';
+
+/** What a route reads from its request, each read written once, here. */
+export interface HttpRequest {
+  readonly method: string;
+  /** The page's language from `?lang=`, English when there is none or it is not one of the six. */
+  readonly lang: Language;
+  /** The link's token `t`; a link without one is a 400 that says to copy the whole link. */
+  token(): string;
+  /** The fields of a posted form (`application/x-www-form-urlencoded` or `multipart/form-data`). */
+  form(): Promise<Record<string, string>>;
+  /** A JSON object or a form body of at most `maxBytes` (`what` names the JSON fields to send). */
+  jsonOrForm: (maxBytes: number, what: string) => ReturnType<typeof readJsonOrForm>;
+}
+
+export type Route = (event: HttpEvent, request: HttpRequest) => Promise<HttpResult>;
+/** The answer to a refused request: a page (a string) or a whole response. */
+export type ErrorPage = (
+  status: number,
+  message: string,
+  event: HttpEvent,
+) => string | HttpResult | Promise<string | HttpResult>;
+
+export interface HttpEdgeOptions {
+  readonly errorPage: ErrorPage;
+  /** Said after a token's own message when the token is refused (what to do instead). */
+  readonly tokenHint?: string;
+}
+
+const NO_TOKEN = 'the link has no token: copy the whole link from the mail';
+const SERVER_ERROR = 'Something went wrong on our side. Please try again later.';
+
+/** Not a request API Gateway would make: answered 400 with what is wrong, never with a page. */
+class MisfitRequestError extends HttpError {
+  override readonly name = 'MisfitRequestError';
+}
+
+/** The page's language from `?lang=`, English when there is none or it is not one of the six. */
+export function languageOf(event: HttpEvent): Language {
+  const lang = event.queryStringParameters?.lang;
+  return isLanguage(lang) ? lang : 'en';
+}
+
+function requestOf(event: HttpEvent): HttpRequest {
+  return {
+    method: event.requestContext.http.method,
+    lang: languageOf(event),
+    token: () => {
+      const token = event.queryStringParameters?.t;
+      if (!token) throw new HttpError(400, NO_TOKEN);
+      return token;
+    },
+    form: async () => Object.fromEntries(await readForm(event)),
+    jsonOrForm: (maxBytes, what) => readJsonOrForm(event, maxBytes, what),
+  };
+}
+
+type Edge = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
+
+/** Logging context, cold start, tracing segment; the metrics flushed whatever the outcome. */
+function observing(name: string): Edge {
+  const ends = new WeakMap<object, (error?: unknown) => void>();
+  const end = (request: object) => ends.get(request)?.();
+  return {
+    before: (request) => void ends.set(request, startObserving(name, request.context)),
+    after: end,
+    onError: end,
+  };
+}
+
+/** The event-shape check: a request that does not fit goes no further. */
+function eventShape(name: string): Edge {
+  return {
+    before: (request) => {
+      const misfit = refusedHttpEvent(name, request.event);
+      if (misfit) throw new MisfitRequestError(400, misfit);
+    },
+  };
+}
+
+/** Every answer unframeable, refusals included. */
+function unframeableAnswers(): Edge {
+  const frame = (request: { response: HttpResult | null }) => {
+    if (request.response) request.response = unframeable(request.response);
+  };
+  return { after: frame, onError: frame };
+}
+
+/** Typed errors to answers: HttpError its status, validation and token errors 400, the rest a logged 500. */
+function httpErrors({ errorPage, tokenHint }: HttpEdgeOptions): Edge {
+  return {
+    onError: async (request) => {
+      const { error, event } = request;
+      if (error instanceof MisfitRequestError) {
+        request.response = { statusCode: 400, ...jsonMessage(error.message) };
+        return;
+      }
+      const [status, message] =
+        error instanceof HttpError
+          ? [error.statusCode, error.message]
+          : error instanceof InvalidTokenError
+            ? [400, tokenHint ? `${error.message}: ${tokenHint}` : error.message]
+            : error instanceof z.core.$ZodError
+              ? [400, describeIssues(error)]
+              : [500, SERVER_ERROR];
+      if (status === 500) logger.error('request failed', { path: event.rawPath, error: error as Error });
+      const page = await errorPage(status, message, event);
+      request.response = typeof page === 'string' ? html(status, page) : { statusCode: status, ...page };
+    },
+  };
+}
+
+/**
+ * An HTTP API handler: `route` parses, calls the core and maps its answer; everything around it is
+ * this one chain (outermost first): observing, unframeable answers, the event-shape check, error mapping.
+ */
+export function httpHandler(name: string, route: Route, options: HttpEdgeOptions) {
+  const chain = middy<HttpEvent, HttpResult, Error, Context>(
+    (event: HttpEvent) => route(event, requestOf(event)),
+    // Lambda's own timeout ends an invocation; no early abort of Middy's on top of it.
+    { timeoutEarlyInMillis: 0 },
+  )
+    .use(observing(name))
+    .use(unframeableAnswers())
+    .use(eventShape(name))
+    .use(httpErrors(options));
+  return (event: HttpEvent, context?: Context): Promise<HttpResult> =>
+    chain(event, (context ?? {}) as Context);
+}
