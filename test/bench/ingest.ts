@@ -2,7 +2,7 @@ import { ImmediateMailing } from '#core/digests/immediate-mailing.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { documentFixtures, fixtureDocument } from '../support/documents.ts';
-import { MemoryArticleStore, MemoryBucket } from '../support/fakes.ts';
+import { MemoryArticleStore, MemoryBucket } from '../support/fakes/documents.ts';
 import { hostileCorpus } from '../support/hostile-documents.ts';
 
 const settings = {

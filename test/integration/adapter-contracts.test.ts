@@ -5,12 +5,12 @@ import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-sup
 import { sendLedgerContract } from '../support/contracts/send-ledger.ts';
 import { subscriberStoreContract } from '../support/contracts/subscribers.ts';
 import { rateLimiterContract, suppressionListContract } from '../support/contracts/suppressions.ts';
+import { MemoryLedger } from '../support/fakes/delivery.ts';
 import {
-  MemoryLedger,
   MemoryRateLimiter,
   MemorySubscriberStore,
   MemorySuppressionList,
-} from '../support/fakes.ts';
+} from '../support/fakes/subscriptions.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 
 // The same cases against each in-memory fake the unit tests trust and the adapter it stands in for.

@@ -3,7 +3,9 @@ import { DeliveryIncompleteError, deliverSendJob } from '#core/delivery/deliver.
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { verifyToken } from '#core/tokens.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import { type MemorySendQueue, memoryHerald, subscriber } from '../../support/fakes.ts';
+import type { MemorySendQueue } from '../../support/fakes/delivery.ts';
+import { memoryHerald } from '../../support/fakes/herald.ts';
+import { subscriber } from '../../support/fakes/subscriptions.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();

@@ -13,7 +13,9 @@ import { publishImmediateDigests } from '#core/digests/publish.ts';
 import type { OutgoingMail } from '#core/mail/ports.ts';
 import { addressHash } from '#core/subscriptions/address-hash.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import { type MemorySendQueue, memoryHerald, RecordingMailer, subscriber } from '../../support/fakes.ts';
+import { type MemorySendQueue, RecordingMailer } from '../../support/fakes/delivery.ts';
+import { memoryHerald } from '../../support/fakes/herald.ts';
+import { subscriber } from '../../support/fakes/subscriptions.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();

@@ -7,17 +7,15 @@ import type { ArticleVersion } from '#core/documents/article.ts';
 import { ingestDocument } from '#core/documents/ingest.ts';
 import { fixtureDocument } from '../../support/documents.ts';
 import {
-  type MemoryArticleStore,
-  type MemoryBucket,
-  type MemoryDigestStore,
   type MemoryLedger,
   type MemoryReceipts,
   MemorySendQueue,
-  type MemorySubscriberStore,
-  memoryHerald,
   type RecordingMailer,
-  subscriber,
-} from '../../support/fakes.ts';
+} from '../../support/fakes/delivery.ts';
+import type { MemoryDigestStore } from '../../support/fakes/digests.ts';
+import type { MemoryArticleStore, MemoryBucket } from '../../support/fakes/documents.ts';
+import { memoryHerald } from '../../support/fakes/herald.ts';
+import { type MemorySubscriberStore, subscriber } from '../../support/fakes/subscriptions.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();

@@ -6,7 +6,7 @@ import { ingestDocument } from '#core/documents/ingest.ts';
 import type { ObjectChange } from '#core/documents/s3-notification.ts';
 import { DocumentRejectedError } from '#core/errors.ts';
 import { documentFixtures, fixtureDocument } from '../../support/documents.ts';
-import { MemoryArticleStore, MemoryBucket } from '../../support/fakes.ts';
+import { MemoryArticleStore, MemoryBucket } from '../../support/fakes/documents.ts';
 import { hostileCorpus } from '../../support/hostile-documents.ts';
 
 const settings = {

@@ -17,7 +17,7 @@ import {
   MemorySubscriberStore,
   MemorySuppressionList,
   RecordingNotices,
-} from '../../support/fakes.ts';
+} from '../../support/fakes/subscriptions.ts';
 import { TEST_ADDRESS_KEY, testIdFor, testTokenKeys } from '../../support/fixtures.ts';
 
 const keys = testTokenKeys('z');

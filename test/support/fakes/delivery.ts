@@ -1,0 +1,160 @@
+import type {
+  LedgerClaim,
+  LedgerRow,
+  LedgerState,
+  Receipts,
+  SendingSwitch,
+  SendLedger,
+  SendQueue,
+  SendQuota,
+  SentMark,
+} from '#core/delivery/ports.ts';
+import type { SendJob } from '#core/digests/digest.ts';
+import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
+
+/** In-memory stand-ins for the delivery ports: the send ledger, mailer, sending switch, quota, send queue and receipts. */
+export class MemoryLedger implements SendLedger {
+  readonly byKey = new Map<
+    string,
+    {
+      state: LedgerState;
+      leaseUntil?: number;
+      attempts: number;
+      messageId?: string;
+      reason?: string;
+      inFlightAtCrash?: boolean;
+      render?: string;
+    }
+  >();
+
+  async plan(
+    digestId: string,
+    subscriberIds: readonly string[],
+    carefully: boolean,
+    _now?: Date,
+    render?: string,
+  ) {
+    for (const id of subscriberIds) {
+      const key = `${digestId}/${id}`;
+      if (!carefully || !this.byKey.has(key))
+        this.byKey.set(key, { state: 'pending', attempts: 0, ...(render ? { render } : {}) });
+    }
+  }
+  async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.byKey.get(key);
+    if (row?.state === 'sending' && row.leaseUntil! >= now.getTime())
+      return { kind: 'in-flight', leaseUntil: row.leaseUntil! };
+    const tookOver = row?.state === 'sending' || row?.inFlightAtCrash === true;
+    if (row && !['pending', 'failed', 'sending'].includes(row.state)) return { kind: 'done' };
+    const attempts = (row?.attempts ?? 0) + 1;
+    this.byKey.set(key, {
+      state: 'sending',
+      leaseUntil: now.getTime() + leaseMs,
+      attempts,
+      ...(tookOver ? { inFlightAtCrash: true } : {}),
+    });
+    return { kind: 'claimed', attempts, tookOver };
+  }
+  async release(digestId: string, subscriberId: string, _now?: Date) {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.byKey.get(key);
+    if (row?.state === 'sending') this.byKey.set(key, { ...row, state: 'pending', leaseUntil: undefined });
+  }
+  async markSent(digestId: string, marks: readonly SentMark[], _now?: Date) {
+    for (const mark of marks) {
+      const key = `${digestId}/${mark.subscriberId}`;
+      this.byKey.set(key, {
+        state: 'sent',
+        messageId: mark.messageId,
+        attempts: mark.attempts,
+        ...(mark.tookOver ? { inFlightAtCrash: true } : {}),
+      });
+    }
+  }
+  async markFailed(digestId: string, subscriberId: string, error: string, permanent: boolean, _now?: Date) {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.byKey.get(key)!;
+    this.byKey.set(key, {
+      ...row,
+      state: permanent ? 'rejected' : 'failed',
+      reason: error,
+      leaseUntil: undefined,
+    });
+  }
+  async markSkipped(digestId: string, subscriberId: string, reason: string, _now?: Date) {
+    const key = `${digestId}/${subscriberId}`;
+    const row = this.byKey.get(key);
+    if (row?.state !== 'sent')
+      this.byKey.set(key, { attempts: row?.attempts ?? 0, state: 'skipped', reason });
+  }
+  async *rows(digestId: string): AsyncIterable<LedgerRow> {
+    for (const [key, row] of this.byKey) {
+      const [digest, subscriberId] = key.split('/') as [string, string];
+      if (digest === digestId) yield { subscriberId, ...row };
+    }
+  }
+}
+
+/** Records every mail; `failFor` makes sends to those addresses throw, as SES would. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingMail[] = [];
+  readonly failFor = new Set<string>();
+
+  async send(mail: OutgoingMail) {
+    if (this.failFor.has(mail.to)) throw new Error('SES said no');
+    this.sent.push(mail);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}
+
+/** The global switch, in memory. */
+export class MemorySendingSwitch implements SendingSwitch {
+  state: { on: boolean; reason?: string } = { on: true };
+  async get() {
+    return this.state;
+  }
+  async set(on: boolean, reason?: string, _now?: Date) {
+    this.state = { on, reason };
+  }
+}
+
+/** A daily quota that counts every reservation, with a clock the test moves. */
+export class MemorySendQuota implements SendQuota {
+  used = 0;
+  constructor(public limit = Number.POSITIVE_INFINITY) {}
+  async reserve(count: number) {
+    const granted = Math.max(0, Math.min(count, this.limit - this.used));
+    this.used += granted;
+    return { granted, retryAfterSeconds: granted < count ? 60 : 0 };
+  }
+  async usage() {
+    return { used: this.used, limit: this.limit, windowSeconds: 86_400 };
+  }
+}
+
+export class MemorySendQueue implements SendQueue {
+  readonly jobs: SendJob[] = [];
+  readonly delays: number[] = [];
+  async enqueue(jobs: readonly SendJob[], delaySeconds = 0) {
+    this.jobs.push(...jobs);
+    for (const _ of jobs) this.delays.push(delaySeconds);
+  }
+}
+
+export class MemoryReceipts implements Receipts {
+  readonly got = new Set<string>();
+  async record(articleIds: readonly string[], subscriberId: string) {
+    for (const id of articleIds) this.got.add(`${id}/${subscriberId}`);
+  }
+  async receivedAmong(articleIds: readonly string[], subscriberIds: readonly string[]) {
+    const result = new Map<string, Set<string>>();
+    for (const s of subscriberIds)
+      for (const a of articleIds)
+        if (this.got.has(`${a}/${s}`)) result.set(s, (result.get(s) ?? new Set()).add(a));
+    return result;
+  }
+}
+
+/** No pacing: unit tests send as fast as they can. */
+export const noPace = { take: async () => undefined };
