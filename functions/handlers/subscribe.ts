@@ -3,17 +3,15 @@ import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import type { Language } from '#core/i18n/languages.ts';
 import { cadenceChoices, languageChoices } from '#core/pages/choices.ts';
-import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import { acceptSubscription, ClientLimitedError } from '#core/subscriptions/subscribe.ts';
 import { readSubscribeBody } from '#handlers/shared/bodies.ts';
 import {
+  corsHeaders,
   type HttpEvent,
-  header,
   html,
   jsonMessage,
   originOf,
   refuseCrossSite,
-  tooManyRequests,
   WIDGET_POLICY,
 } from '#handlers/shared/http.ts';
 import { httpHandler, languageOf } from '#handlers/shared/http-edge.ts';
@@ -33,17 +31,7 @@ const ownOrigin = originOf(config.HERALD_PUBLIC_BASE_URL);
 /** Whether a request through this door must carry a proof of work. */
 const proofRequired = (api: boolean) =>
   settings.HERALD_SUBSCRIBE_PROOF === 'all' || (settings.HERALD_SUBSCRIBE_PROOF === 'page' && !api);
-const corsHeaders = (event: HttpEvent): Record<string, string> => {
-  const origin = header(event, 'origin');
-  return origin && config.HERALD_CORS_ORIGINS.includes(origin)
-    ? {
-        'access-control-allow-origin': origin,
-        vary: 'Origin',
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'content-type',
-      }
-    : {};
-};
+const cors = (event: HttpEvent) => corsHeaders(event, config.HERALD_CORS_ORIGINS);
 
 /** The subscribe page: the form (with Herald's own proof-of-work widget when it needs a proof), or the notice. */
 async function subscribePage(lang: Language, notice?: string) {
@@ -68,7 +56,7 @@ export const handler = httpHandler(
   async (event, request) => {
     const { method } = request;
     const api = event.rawPath.startsWith('/api/');
-    if (method === 'OPTIONS') return { statusCode: 204, headers: corsHeaders(event) };
+    if (method === 'OPTIONS') return { statusCode: 204 };
     if (method === 'GET' && event.rawPath.endsWith('/challenge')) return proofs.challenge(event, 'subscribe');
     if (method === 'GET' && !api) return subscribePage(request.lang);
     if (method !== 'POST') throw new HttpError(405, 'use POST to subscribe');
@@ -86,23 +74,23 @@ export const handler = httpHandler(
       clientAddress,
       source: api ? 'api' : 'page',
     } as const;
-    try {
-      const outcome = await acceptSubscription(site, limits, ask, new Date());
-      logger.info('subscribe request', { outcome });
-      if (outcome !== 'queued') metrics.addMetric(metricName('subscribe', outcome), MetricUnit.Count, 1);
-    } catch (error) {
-      if (!(error instanceof ClientLimitedError || error instanceof PublicBudgetSpentError)) throw error;
-      const limited = error instanceof ClientLimitedError ? 'subscribeClientLimited' : 'publicBudgetSpent';
-      metrics.addMetric(limited, MetricUnit.Count, 1);
-      return tooManyRequests(error, corsHeaders(event));
-    }
+    const outcome = await acceptSubscription(site, limits, ask, new Date());
+    logger.info('subscribe request', { outcome });
+    if (outcome !== 'queued') metrics.addMetric(metricName('subscribe', outcome), MetricUnit.Count, 1);
     const neutral = (await site.messagesFor(language))('subscribeNeutral');
-    if (api) return { statusCode: 202, ...jsonMessage(neutral, corsHeaders(event)) };
+    if (api) return { statusCode: 202, ...jsonMessage(neutral) };
     return subscribePage(language, neutral);
   },
   {
+    headers: cors,
+    onLimited: (error) =>
+      metrics.addMetric(
+        error instanceof ClientLimitedError ? 'subscribeClientLimited' : 'publicBudgetSpent',
+        MetricUnit.Count,
+        1,
+      ),
     errorPage: async (_status, message, event) => {
-      if (event.rawPath.startsWith('/api/')) return jsonMessage(message, corsHeaders(event));
+      if (event.rawPath.startsWith('/api/')) return jsonMessage(message);
       const lang = languageOf(event);
       const t = await site.messagesFor(lang);
       const link = { href: `/subscribe?lang=${lang}`, text: t('subscribeButton') };

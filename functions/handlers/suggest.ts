@@ -3,16 +3,9 @@ import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { articleUrl } from '#core/pages/urls.ts';
 import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
-import { acceptSuggestion, SuggestionLimitedError } from '#core/suggestions/accept.ts';
+import { acceptSuggestion } from '#core/suggestions/accept.ts';
 import { readSuggestionBody } from '#handlers/shared/bodies.ts';
-import {
-  header,
-  html,
-  jsonMessage,
-  originOf,
-  refuseCrossSite,
-  tooManyRequests,
-} from '#handlers/shared/http.ts';
+import { header, html, jsonMessage, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
 import { httpHandler, languageOf } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
@@ -58,22 +51,11 @@ export const handler = httpHandler(
     await proofs.require(event, input.proof, 'suggest');
     const { article: articleId, language: lang, proof: _, ...from } = input;
     const clientAddress = event.requestContext.http.sourceIp;
-    try {
-      const ports = { articles, limits: site.limits, queue: site.queue };
-      const { queued } = await acceptSuggestion(
-        ports,
-        suggesting,
-        { articleId, lang, ...from, clientAddress },
-        new Date(),
-      );
-      logger.info('suggestion', { articleId, lang, queued });
-      metrics.addMetric('suggestionsQueued', MetricUnit.Count, queued);
-    } catch (error) {
-      if (!(error instanceof SuggestionLimitedError || error instanceof PublicBudgetSpentError)) throw error;
-      const limited = error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestionsLimited';
-      metrics.addMetric(limited, MetricUnit.Count, 1);
-      return tooManyRequests(error);
-    }
+    const ports = { articles, limits: site.limits, queue: site.queue };
+    const suggestion = { articleId, lang, ...from, clientAddress };
+    const { queued } = await acceptSuggestion(ports, suggesting, suggestion, new Date());
+    logger.info('suggestion', { articleId, lang, queued });
+    metrics.addMetric('suggestionsQueued', MetricUnit.Count, queued);
     const t = await site.messagesFor(lang);
     if (!form) return { statusCode: 202, ...jsonMessage(t('suggestionSent')) };
     const link = {
@@ -83,6 +65,12 @@ export const handler = httpHandler(
     return html(200, await site.page(lang, 'suggestFormTitle', ['suggestionSent'], { link }));
   },
   {
+    onLimited: (error) =>
+      metrics.addMetric(
+        error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestionsLimited',
+        MetricUnit.Count,
+        1,
+      ),
     errorPage: (_status, message, event) =>
       /json/i.test(header(event, 'content-type') ?? '') || event.requestContext.http.method === 'GET'
         ? jsonMessage(message)

@@ -12,6 +12,7 @@ import {
   jsonMessage,
   readForm,
   readJsonOrForm,
+  tooManyRequests,
   unframeable,
 } from '#handlers/shared/http.ts';
 import { logger } from '#handlers/shared/logger.ts';
@@ -42,7 +43,16 @@ export interface HttpEdgeOptions {
   readonly errorPage: ErrorPage;
   /** Said after a token's own message when the token is refused (what to do instead). */
   readonly tokenHint?: string;
+  /** Headers every answer of this function carries, refusals included (CORS). */
+  readonly headers?: (event: HttpEvent) => Record<string, string>;
+  /** Told of a spent limit (an error with `retryAfterSeconds`, answered 429), to count it. */
+  readonly onLimited?: (error: LimitError) => void;
 }
+
+/** A limit or budget that is spent for now: answered 429 with `Retry-After`, page or API alike. */
+type LimitError = HttpError & { readonly retryAfterSeconds: number };
+const isLimitError = (error: unknown): error is LimitError =>
+  error instanceof HttpError && typeof (error as Partial<LimitError>).retryAfterSeconds === 'number';
 
 const NO_TOKEN = 'the link has no token: copy the whole link from the mail';
 const SERVER_ERROR = 'Something went wrong on our side. Please try again later.';
@@ -96,20 +106,28 @@ function eventShape(name: string): Edge {
 }
 
 /** Every answer unframeable, refusals included. */
-function unframeableAnswers(): Edge {
-  const frame = (request: { response: HttpResult | null }) => {
-    if (request.response) request.response = unframeable(request.response);
+function unframeableAnswers(headers?: (event: HttpEvent) => Record<string, string>): Edge {
+  const frame = (request: { event: HttpEvent; response: HttpResult | null }) => {
+    if (!request.response) return;
+    const answer = request.response;
+    const extra = headers?.(request.event);
+    request.response = unframeable(extra ? { ...answer, headers: { ...answer.headers, ...extra } } : answer);
   };
   return { after: frame, onError: frame };
 }
 
 /** Typed errors to answers: HttpError its status, validation and token errors 400, the rest a logged 500. */
-function httpErrors({ errorPage, tokenHint }: HttpEdgeOptions): Edge {
+function httpErrors({ errorPage, tokenHint, onLimited }: HttpEdgeOptions): Edge {
   return {
     onError: async (request) => {
       const { error, event } = request;
       if (error instanceof MisfitRequestError) {
         request.response = { statusCode: 400, ...jsonMessage(error.message) };
+        return;
+      }
+      if (isLimitError(error)) {
+        onLimited?.(error);
+        request.response = tooManyRequests(error);
         return;
       }
       const [status, message] =
@@ -138,7 +156,7 @@ export function httpHandler(name: string, route: Route, options: HttpEdgeOptions
     { timeoutEarlyInMillis: 0 },
   )
     .use(observing(name))
-    .use(unframeableAnswers())
+    .use(unframeableAnswers(options.headers))
     .use(eventShape(name))
     .use(httpErrors(options));
   return (event: HttpEvent, context?: Context): Promise<HttpResult> =>

@@ -168,6 +168,18 @@ export function refuseCrossSite(event: HttpEvent, allowedOrigins: readonly strin
   );
 }
 
+/** CORS headers for a request from one of `allowed` (the embeddable subscribe form's sites). */
+export function corsHeaders(event: HttpEvent, allowed: readonly string[]): Record<string, string> {
+  const origin = header(event, 'origin');
+  if (!origin || !allowed.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    vary: 'Origin',
+    'access-control-allow-methods': 'POST',
+    'access-control-allow-headers': 'content-type',
+  };
+}
+
 /** A JSON answer `{ message }` for API callers. */
 export function jsonMessage(message: string, headers: Record<string, string> = {}): HttpResult {
   return { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ message }) };
