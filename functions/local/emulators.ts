@@ -44,7 +44,8 @@ const HOST = '127.0.0.1';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM import hands over the exports object.
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;
-const sesServer = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
+/** Starts the SES emulator itself (the strict front goes before it). */
+export const sesServer = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
 
 /**
  * s3rver stores an object as a file named by its key, so `documents/../../x` would be written outside its

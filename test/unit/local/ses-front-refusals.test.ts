@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import sesModule from 'aws-ses-v2-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
 import {
@@ -9,15 +8,13 @@ import {
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
+import { sesServer as startEmulator } from '#local/emulators.ts';
 import type { SesAccount } from '#local/ses-account.ts';
 import { type SesFront, startSesFront } from '#local/ses-front.ts';
 
 // How Herald reads the refusals of the strict SES front: the SDK's own exceptions, as SES sends them,
 // through `classifySesError`. A reason Herald keeps (a paused digest's, a log line's) never holds a
 // reader's address, even when SES's message names it (the sandbox does).
-
-type StartSes = (config: { host: string; port: number }) => Promise<Server>;
-const startEmulator = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
 
 const ACCOUNT: SesAccount = {
   region: 'us-east-1',

@@ -9,17 +9,14 @@ import {
   SendEmailCommand,
   type SendEmailCommandInput,
 } from '@aws-sdk/client-sesv2';
-import sesModule from 'aws-ses-v2-local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SesEventDetail } from '#core/subscriptions/ses-events.ts';
+import { sesServer as startEmulator } from '#local/emulators.ts';
 import type { SesAccount } from '#local/ses-account.ts';
 import { type SesFront, startSesFront } from '#local/ses-front.ts';
 
 // The strict SES front in front of the real emulator, driven by the real SES v2 client over HTTP: each
 // refusal must reach the caller as the SDK's own exception class, with SES's status and message.
-
-type StartSes = (config: { host: string; port: number }) => Promise<Server>;
-const startEmulator = ((sesModule as unknown as { default?: StartSes }).default ?? sesModule) as StartSes;
 
 const ACCOUNT: SesAccount = {
   region: 'us-east-1',
