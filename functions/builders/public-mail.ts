@@ -10,6 +10,7 @@ import { env, readEnv } from '#config/env.ts';
 import { SendPace } from '#core/delivery/pace.ts';
 import type { PublicMailPorts, PublicMailSettings } from '#core/public-mail/deliver.ts';
 import { PacedQuotaMailer } from '#core/public-mail/paced-mailer.ts';
+import type { PublicMailQueue } from '#core/public-mail/ports.ts';
 import { publicMailRate } from '#core/public-mail/rate.ts';
 
 /** The configuration the public-mail worker reads at cold start. */
@@ -53,7 +54,8 @@ export async function publicMail(
   const rate =
     publicMailRate(accountRate, config.HERALD_PUBLIC_MAIL_RATE) / config.HERALD_PUBLIC_MAIL_CONCURRENCY;
 
-  const ports: PublicMailPorts = {
+  const ports: PublicMailPorts & { queue: PublicMailQueue } = {
+    queue: new SqsPublicMailQueue(config.HERALD_PUBLIC_MAIL_QUEUE_URL),
     subscribers: new DynamoSubscriberStore(config.HERALD_TABLE),
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     optOuts: new DynamoSuppressionList(config.HERALD_TABLE, 'NOSUGGEST'),
@@ -84,6 +86,5 @@ export async function publicMail(
       perDomainPerHour: config.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
     },
   };
-  const queue = new SqsPublicMailQueue(config.HERALD_PUBLIC_MAIL_QUEUE_URL);
-  return { ports, settings, queue };
+  return { ports, settings };
 }

@@ -1,5 +1,6 @@
-import type { Language } from '#core/i18n/languages.ts';
-import type { Cadence } from '#core/subscriptions/subscriber.ts';
+import { z } from 'zod';
+import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
+import { CADENCES, type Cadence } from '#core/subscriptions/subscriber.ts';
 
 /**
  * A mail the public caused, waiting in the public-mail queue. Requests are answered as soon as the job
@@ -32,3 +33,35 @@ export type PublicMailJob =
 
 /** A job as queued: how many times it already had to wait. */
 export type QueuedPublicMail = PublicMailJob & { readonly waited?: number };
+
+const waited = { waited: z.number().int().nonnegative().optional() };
+
+/** A queued job as the worker reads it back: every field bounded, every choice one Herald knows. */
+export const queuedPublicMailSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('subscribe'),
+    email: z.string().max(320),
+    lang: z.enum(LANGUAGES),
+    cadence: z.enum(CADENCES),
+    topics: z.array(z.string().max(40)).max(10),
+    clientAddress: z.string().max(100),
+    source: z.enum(['page', 'api']),
+    ...waited,
+  }),
+  z.object({ kind: z.literal('welcome'), subscriberId: z.string().max(64), ...waited }),
+  z.object({
+    kind: z.literal('link'),
+    subscriberId: z.string().max(64),
+    link: z.enum(['data', 'erase']),
+    ...waited,
+  }),
+  z.object({
+    kind: z.literal('suggestion'),
+    articleId: z.string().max(80),
+    lang: z.enum(LANGUAGES),
+    senderName: z.string().max(200),
+    note: z.string().max(2000).optional(),
+    friend: z.string().max(320),
+    ...waited,
+  }),
+]) satisfies z.ZodType<QueuedPublicMail>;

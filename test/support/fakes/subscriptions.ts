@@ -91,10 +91,12 @@ export class RecordingNotices implements Notices {
   }
 }
 
-/** The public-mail queue, in memory: what the request path queued, in order. */
+/** The public-mail queue, in memory: what was queued, in order, and after how long each is due. */
 export class MemoryPublicMailQueue implements PublicMailQueue {
   readonly jobs: QueuedPublicMail[] = [];
-  async enqueue(jobs: readonly QueuedPublicMail[]) {
+  readonly delays: number[] = [];
+  async enqueue(jobs: readonly QueuedPublicMail[], delaySeconds = 0) {
     this.jobs.push(...jobs);
+    this.delays.push(...jobs.map(() => delaySeconds));
   }
 }
