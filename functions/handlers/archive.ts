@@ -1,13 +1,12 @@
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage } from '#core/i18n/languages.ts';
-import { formatPublished } from '#core/i18n/messages.ts';
+import { articleLinks } from '#core/pages/choices.ts';
 import { archiveFeed } from '#core/pages/feed.ts';
-import { articleUrl, pageUrl } from '#core/pages/urls.ts';
-import { html } from '#handlers/shared/http.ts';
+import { pageUrl } from '#core/pages/urls.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
 const site = pagesFromEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -17,8 +16,9 @@ const site = pagesFromEnv({
 const { config, publisher } = site;
 const baseUrl = config.HERALD_PUBLIC_BASE_URL;
 const articles = new DynamoArticleStore(config.HERALD_TABLE);
+const ATOM = { 'content-type': 'application/atom+xml; charset=utf-8' };
 
-/** `GET /archive/<lang>`: the articles of a language, newest first — browsable without subscribing. */
+/** `GET /archive/<lang>` (and its Atom feed): a language's articles, newest first, without subscribing. */
 export const handler = httpHandler(
   'archive',
   async (event) => {
@@ -29,28 +29,11 @@ export const handler = httpHandler(
     const title = `${publisher} — ${t('languageName')}`;
     const list = await articles.listArchive(lang, 100);
     if (match?.[2]) {
-      const timeZone = config.HERALD_TIME_ZONE;
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'application/atom+xml; charset=utf-8' },
-        body: archiveFeed({ baseUrl, publisher, timeZone, lang, title, articles: list }),
-      };
+      const feed = { baseUrl, publisher, timeZone: config.HERALD_TIME_ZONE, lang, title, articles: list };
+      return { statusCode: 200, headers: ATOM, body: archiveFeed(feed) };
     }
-    const latest = list.map((a) => ({
-      href: articleUrl(baseUrl, a.articleId, a.lang),
-      title: a.title,
-      published: a.published,
-      date: formatPublished(a.published, lang),
-    }));
     const feedUrl = pageUrl(baseUrl, `archive/${lang}/feed.atom`);
-    return html(200, await site.pages('archive', { lang, t, title, latest, feedUrl }));
+    return site.pages('archive', { lang, t, title, latest: articleLinks(baseUrl, list, lang), feedUrl });
   },
-  {
-    errorPage: (status, message) =>
-      site.pages('message', {
-        lang: 'en',
-        title: status === 404 ? 'Not found' : 'Error',
-        paragraphs: [message],
-      }),
-  },
+  { errorPage: site.statusPage },
 );

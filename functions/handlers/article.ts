@@ -1,4 +1,5 @@
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage, nativeName } from '#core/i18n/languages.ts';
@@ -6,7 +7,6 @@ import { formatPublished } from '#core/i18n/messages.ts';
 import { articleUrl, pageUrl } from '#core/pages/urls.ts';
 import { html, WIDGET_POLICY } from '#handlers/shared/http.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
 const site = pagesFromEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -48,12 +48,5 @@ export const handler = httpHandler(
     });
     return html(200, page, WIDGET_POLICY);
   },
-  {
-    errorPage: (status, message) =>
-      site.pages('message', {
-        lang: 'en',
-        title: status === 410 ? 'Withdrawn' : 'Not found',
-        paragraphs: [message],
-      }),
-  },
+  { errorPage: site.statusPage },
 );

@@ -1,11 +1,10 @@
+import { siteFromEnv } from '#builders/site.ts';
 import { InvalidTokenError } from '#core/errors.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import { confirmSubscription } from '#core/subscriptions/subscribe.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
 import { httpHandler, languageOf } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { siteFromEnv } from '#handlers/shared/site.ts';
 
 const site = await siteFromEnv();
 
@@ -15,41 +14,38 @@ const site = await siteFromEnv();
  */
 export const handler = httpHandler(
   'confirm',
-  async (event, request) => {
-    const token = request.token();
-    if (request.method === 'POST') {
-      refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
-      const { outcome, subscriber } = await confirmSubscription(site, site.tokenKeys, token, new Date());
-      logger.info('subscription confirmed', { subscriberId: subscriber.id, outcome });
-      const t = await site.messagesFor(subscriber.lang);
-      const links = personalLinks(site.config.HERALD_PUBLIC_BASE_URL, site.tokenKeys, subscriber.id);
-      const link = { href: links.preferencesUrl, text: t('preferences') };
-      return html(200, await site.page(subscriber.lang, 'welcomeHeading', ['confirmedDone'], { link }));
+  async (_event, request) => {
+    if (request.method !== 'POST') {
+      const subscriber = await site.subscribers.get(verifyToken(site.tokenKeys, 'confirm', request.token()));
+      if (subscriber?.status === 'confirmed')
+        return site.page(subscriber.lang, 'welcomeHeading', ['confirmedDone']);
+      if (subscriber?.status !== 'pending') throw new InvalidTokenError('the link is no longer valid');
+      const form = { action: request.here(), field: 'confirm', value: 'yes', buttonKey: 'confirmButton' };
+      return site.ask(subscriber.lang, 'confirmHeading', 'confirmPageBody', form);
     }
-    const subscriber = await site.subscribers.get(verifyToken(site.tokenKeys, 'confirm', token));
-    if (subscriber?.status === 'confirmed')
-      return html(200, await site.page(subscriber.lang, 'welcomeHeading', ['confirmedDone']));
-    if (subscriber?.status !== 'pending') throw new InvalidTokenError('the link is no longer valid');
-    const t = await site.messagesFor(subscriber.lang);
-    const form = {
-      action: `${event.rawPath}?t=${encodeURIComponent(token)}`,
-      field: 'confirm',
-      value: 'yes',
-    };
-    return html(
-      200,
-      await site.page(subscriber.lang, 'confirmHeading', ['confirmPageBody'], {
-        form: { ...form, button: t('confirmButton') },
-      }),
+    request.refuseCrossSite();
+    const { outcome, subscriber } = await confirmSubscription(
+      site,
+      site.tokenKeys,
+      request.token(),
+      new Date(),
     );
+    logger.info('subscription confirmed', { subscriberId: subscriber.id, outcome });
+    const t = await site.messagesFor(subscriber.lang);
+    const { preferencesUrl } = personalLinks(
+      site.config.HERALD_PUBLIC_BASE_URL,
+      site.tokenKeys,
+      subscriber.id,
+    );
+    const link = { href: preferencesUrl, text: t('preferences') };
+    return site.page(subscriber.lang, 'welcomeHeading', ['confirmedDone'], { link });
   },
   {
+    origins: site.origins,
     errorPage: async (status, message, event) => {
-      const page = languageOf(event);
-      if (status !== 400) return site.page(page, 'confirmHeading', [], { alert: message });
-      const t = await site.messagesFor(page);
-      const link = { href: `/subscribe?lang=${page}`, text: t('subscribeButton') };
-      return site.page(page, 'confirmHeading', ['confirmExpired'], { link });
+      const lang = languageOf(event);
+      if (status !== 400) return site.page(lang, 'confirmHeading', [], { alert: message });
+      return site.page(lang, 'confirmHeading', ['confirmExpired'], { link: await site.subscribeLink(lang) });
     },
   },
 );

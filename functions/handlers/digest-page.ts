@@ -1,11 +1,11 @@
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { neutralize } from '#core/digests/personalize.ts';
 import { HttpError } from '#core/errors.ts';
 import { html } from '#handlers/shared/http.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
 const site = pagesFromEnv({ HERALD_TABLE: env.HERALD_TABLE, HERALD_BUCKET: env.HERALD_BUCKET });
 const { config } = site;

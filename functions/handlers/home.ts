@@ -1,12 +1,10 @@
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
+import { pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { LANGUAGES, nativeName } from '#core/i18n/languages.ts';
-import { formatPublished } from '#core/i18n/messages.ts';
-import { languageChoices } from '#core/pages/choices.ts';
-import { articleUrl, pageUrl } from '#core/pages/urls.ts';
-import { html } from '#handlers/shared/http.ts';
+import { articleLinks, languageChoices } from '#core/pages/choices.ts';
+import { pageUrl } from '#core/pages/urls.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
 const site = pagesFromEnv({
   HERALD_TABLE: env.HERALD_TABLE,
@@ -27,11 +25,11 @@ const local = config.HERALD_LOCAL_OUTBOX_URL && {
   outbox: config.HERALD_LOCAL_OUTBOX_URL,
   preview: url('preview'),
   commands: [
-    'npx herald subscribers add reader@example.org --lang en --confirmed',
-    'npx herald publish samples/press-release-en.txt',
-    'npx herald status',
-    'npx herald --help',
-  ],
+    'subscribers add reader@example.org --lang en --confirmed',
+    'publish samples/press-release-en.txt',
+    'status',
+    '--help',
+  ].map((command) => `npx herald ${command}`),
 };
 
 /**
@@ -44,32 +42,14 @@ export const handler = httpHandler(
     const t = say.get(lang)!;
     const sections = await Promise.all(
       LANGUAGES.map(async (code) => ({
-        code,
-        name: nativeName(code),
+        ...{ code, name: nativeName(code), archiveUrl: url(`archive/${code}`) },
         strings: Object.fromEntries(SECTION_STRINGS.map((key) => [key, say.get(code)!(key)])),
-        archiveUrl: url(`archive/${code}`),
-        subscribeUrl: url(`subscribe?lang=${code}`),
-        feedUrl: url(`archive/${code}/feed.atom`),
-        latest: (await articles.listArchive(code, LATEST)).map((a) => ({
-          href: articleUrl(config.HERALD_PUBLIC_BASE_URL, a.articleId, a.lang),
-          title: a.title,
-          published: a.published,
-          date: formatPublished(a.published, code),
-        })),
+        ...{ subscribeUrl: url(`subscribe?lang=${code}`), feedUrl: url(`archive/${code}/feed.atom`) },
+        latest: articleLinks(config.HERALD_PUBLIC_BASE_URL, await articles.listArchive(code, LATEST), code),
       })),
     );
-    const view = { lang, t, title: site.publisher, paragraphs: [t('homeIntro')] };
-    return html(
-      200,
-      await site.pages('home', { ...view, languages: languageChoices(lang), sections, local }),
-    );
+    const view = { lang, t, title: site.publisher, paragraphs: [t('homeIntro')], local };
+    return site.pages('home', { ...view, languages: languageChoices(lang), sections });
   },
-  {
-    errorPage: (status, message) =>
-      site.pages('message', {
-        lang: 'en',
-        title: status === 404 ? 'Not found' : 'Error',
-        paragraphs: [message],
-      }),
-  },
+  { errorPage: site.statusPage },
 );

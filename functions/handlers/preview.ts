@@ -1,3 +1,4 @@
+import { pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { isLanguage, LANGUAGES, nativeName } from '#core/i18n/languages.ts';
@@ -5,7 +6,6 @@ import { MAIL_TEMPLATES, type MailTemplate } from '#core/mail/render-mail.ts';
 import { renderSample } from '#core/mail/samples.ts';
 import { html } from '#handlers/shared/http.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
 const site = pagesFromEnv({
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
@@ -33,10 +33,7 @@ export const handler = httpHandler(
     if (!template) {
       const title = 'Mail templates';
       const paragraphs = ['Every template in every language, rendered with sample data.'];
-      return html(
-        200,
-        await site.pages('preview', { lang: 'en', title, paragraphs, templates: views, languages }),
-      );
+      return site.pages('preview', { lang: 'en', title, paragraphs, templates: views, languages });
     }
     if (!(MAIL_TEMPLATES as readonly string[]).includes(template) || !isLanguage(lang)) {
       throw new HttpError(404, `no such template or language: templates are ${MAIL_TEMPLATES.join(', ')}`);
@@ -57,8 +54,5 @@ export const handler = httpHandler(
     }
     return html(200, sample.html, "default-src 'none'; style-src 'unsafe-inline'");
   },
-  {
-    errorPage: (_status, message) =>
-      site.pages('message', { lang: 'en', title: 'Not found', paragraphs: [message] }),
-  },
+  { errorPage: site.statusPage },
 );

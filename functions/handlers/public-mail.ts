@@ -1,20 +1,16 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { publicMail } from '#builders/public-mail.ts';
 import { queuedPublicMailSchema } from '#core/public-mail/jobs.ts';
 import { type PublicMailResult, workPublicMail } from '#core/public-mail/work.ts';
-import { loggingFailures } from '#handlers/shared/batch.ts';
-import { sqsBody } from '#handlers/shared/events.ts';
+import { queueWorker } from '#handlers/shared/batch.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metricName, metrics } from '#handlers/shared/metrics.ts';
-import { observed } from '#handlers/shared/observed.ts';
 
 const { ports, settings } = await publicMail();
 
 /** What the log and the metrics say of one job. */
 function report(kind: string, result: PublicMailResult) {
-  const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
+  const count = (name: string) => void metrics.addMetric(name, MetricUnit.Count, 1);
   if (result.kind === 'done') {
     logger.info('public mail', { kind, outcome: result.outcome });
     return count(metricName('publicMail', result.outcome));
@@ -37,16 +33,9 @@ function report(kind: string, result: PublicMailResult) {
  * by the core (`workPublicMail`), paced under its share of the account's rate and counted in the daily
  * quota. Infrastructure faults are retried (and may end in the DLQ).
  */
-export const handler = observed(
+export const handler = queueWorker(
   'public-mail',
-  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(
-      event,
-      loggingFailures('public mail', async (record: SQSRecord) => {
-        const job = sqsBody('public-mail', record, queuedPublicMailSchema, 'a public-mail job');
-        report(job.kind, await workPublicMail(ports, settings, job, new Date()));
-      }),
-      new BatchProcessor(EventType.SQS),
-      { context, processInParallel: false },
-    ),
+  { schema: queuedPublicMailSchema, what: 'public-mail job' },
+  async (job) => report(job.kind, await workPublicMail(ports, settings, job, new Date())),
+  { inOrder: true },
 );

@@ -1,16 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { siteFromEnv } from '#builders/site.ts';
 import { env, readEnv } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { articleUrl } from '#core/pages/urls.ts';
 import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
 import { acceptSuggestion } from '#core/suggestions/accept.ts';
 import { readSuggestionBody } from '#handlers/shared/bodies.ts';
-import { header, html, jsonMessage, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
+import { header, jsonMessage } from '#handlers/shared/http.ts';
 import { httpHandler, languageOf } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
 import { metrics } from '#handlers/shared/metrics.ts';
-import { siteFromEnv } from '#handlers/shared/site.ts';
-import { proofOfWork, suggestionStores } from '#handlers/shared/suggesting.ts';
+import { proofOfWork } from '#handlers/shared/proof-of-work.ts';
 
 const site = await siteFromEnv();
 const settings = readEnv({
@@ -21,9 +21,7 @@ const settings = readEnv({
   HERALD_SUGGEST_NOTES: env.HERALD_SUGGEST_NOTES,
   HERALD_PROOF_COST: env.HERALD_PROOF_COST,
 });
-const { articles } = suggestionStores(site.config.HERALD_TABLE);
 const proofs = proofOfWork(site.config.HERALD_TABLE, site.addressKey, settings.HERALD_PROOF_COST);
-const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
 const suggesting = {
   addressKey: site.addressKey,
   budget: site.budget,
@@ -44,16 +42,14 @@ export const handler = httpHandler(
   'suggest',
   async (event, request) => {
     if (request.method === 'GET') return proofs.challenge(event, 'suggest');
-    refuseCrossSite(event, [ownOrigin]);
+    request.refuseCrossSite();
     const { input, form } = await readSuggestionBody(request);
     if (input.note && !settings.HERALD_SUGGEST_NOTES)
       throw new HttpError(400, 'notes are switched off on this site: send the suggestion without one');
     await proofs.require(event, input.proof, 'suggest');
     const { article: articleId, language: lang, proof: _, ...from } = input;
-    const clientAddress = event.requestContext.http.sourceIp;
-    const ports = { articles, limits: site.limits, queue: site.queue };
-    const suggestion = { articleId, lang, ...from, clientAddress };
-    const { queued } = await acceptSuggestion(ports, suggesting, suggestion, new Date());
+    const suggestion = { articleId, lang, ...from, clientAddress: request.client };
+    const { queued } = await acceptSuggestion(site, suggesting, suggestion, new Date());
     logger.info('suggestion', { articleId, lang, queued });
     metrics.addMetric('suggestionsQueued', MetricUnit.Count, queued);
     const t = await site.messagesFor(lang);
@@ -62,15 +58,14 @@ export const handler = httpHandler(
       href: articleUrl(site.config.HERALD_PUBLIC_BASE_URL, articleId, lang),
       text: t('readMore'),
     };
-    return html(200, await site.page(lang, 'suggestFormTitle', ['suggestionSent'], { link }));
+    return site.page(lang, 'suggestFormTitle', ['suggestionSent'], { link });
   },
   {
-    onLimited: (error) =>
-      metrics.addMetric(
-        error instanceof PublicBudgetSpentError ? 'publicBudgetSpent' : 'suggestionsLimited',
-        MetricUnit.Count,
-        1,
-      ),
+    origins: site.origins,
+    onLimited: (error) => {
+      const spent = error instanceof PublicBudgetSpentError;
+      metrics.addMetric(spent ? 'publicBudgetSpent' : 'suggestionsLimited', MetricUnit.Count, 1);
+    },
     errorPage: (_status, message, event) =>
       /json/i.test(header(event, 'content-type') ?? '') || event.requestContext.http.method === 'GET'
         ? jsonMessage(message)

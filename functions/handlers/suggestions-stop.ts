@@ -1,13 +1,9 @@
+import { siteFromEnv } from '#builders/site.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { siteFromEnv } from '#handlers/shared/site.ts';
-import { suggestionStores } from '#handlers/shared/suggesting.ts';
 
 const site = await siteFromEnv();
-const { optOuts } = suggestionStores(site.config.HERALD_TABLE);
-const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
 
 /**
  * `GET /suggestions/stop?t=…` (the link in every suggestion mail) shows one button; `POST` puts the
@@ -15,22 +11,21 @@ const ownOrigin = originOf(site.config.HERALD_PUBLIC_BASE_URL);
  */
 export const handler = httpHandler(
   'suggestions-stop',
-  async (event, request) => {
-    const token = request.token();
-    const hash = verifyToken(site.tokenKeys, 'never-suggest', token);
+  async (_event, request) => {
+    const hash = verifyToken(site.tokenKeys, 'never-suggest', request.token());
     const { lang } = request;
-    if (request.method === 'POST') {
-      refuseCrossSite(event, [ownOrigin]);
-      await optOuts.add(hash, 'operator', new Date());
-      logger.info('suggestions stopped for an address');
-      return html(200, await site.page(lang, 'neverSuggestTitle', ['neverSuggestDone']));
+    if (request.method !== 'POST') {
+      const action = `${request.here()}&lang=${lang}`;
+      const form = { action, field: 'stop', value: 'yes', buttonKey: 'neverSuggestButton' };
+      return site.ask(lang, 'neverSuggestTitle', 'neverSuggestQuestion', form);
     }
-    const t = await site.messagesFor(lang);
-    const action = `${event.rawPath}?t=${encodeURIComponent(token)}&lang=${lang}`;
-    const form = { action, field: 'stop', value: 'yes', button: t('neverSuggestButton') };
-    return html(200, await site.page(lang, 'neverSuggestTitle', ['neverSuggestQuestion'], { form }));
+    request.refuseCrossSite();
+    await site.optOuts.add(hash, 'operator', new Date());
+    logger.info('suggestions stopped for an address');
+    return site.page(lang, 'neverSuggestTitle', ['neverSuggestDone']);
   },
   {
+    origins: site.origins,
     errorPage: (status, message) =>
       site.page('en', 'neverSuggestTitle', [], { alert: `${status}: ${message}` }),
   },

@@ -1,16 +1,15 @@
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { loadTokenKeys } from '#adapters/token-keys.ts';
+import { originsOf, pagesFromEnv } from '#builders/site.ts';
 import { env } from '#config/env.ts';
 import { HttpError } from '#core/errors.ts';
 import { resubscribeByToken, undoToken } from '#core/subscriptions/lifecycle.ts';
 import { unsubscribeByToken } from '#core/subscriptions/manage.ts';
 import { verifyToken } from '#core/tokens.ts';
-import { html, originOf, refuseCrossSite } from '#handlers/shared/http.ts';
 import { httpHandler } from '#handlers/shared/http-edge.ts';
 import { logger } from '#handlers/shared/logger.ts';
-import { pagesFromEnv } from '#handlers/shared/site.ts';
 
-const site = await pagesFromEnv({
+const site = pagesFromEnv({
   HERALD_TABLE: env.HERALD_TABLE,
   HERALD_PUBLIC_BASE_URL: env.HERALD_PUBLIC_BASE_URL,
   HERALD_TOKEN_KEYS: env.HERALD_TOKEN_KEYS,
@@ -26,46 +25,35 @@ const tokenKeys = await loadTokenKeys(site.config);
  */
 export const handler = httpHandler(
   'unsubscribe',
-  async (event, request) => {
-    const token = request.token();
+  async (_event, request) => {
     const now = new Date();
-    const action = `${event.rawPath}?t=${encodeURIComponent(token)}`;
+    const action = request.here();
     if (request.method !== 'POST') {
-      const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', token, now));
-      const lang = subscriber?.lang ?? 'en';
-      const t = await site.messagesFor(lang);
-      const form = { action, field: 'List-Unsubscribe', value: 'One-Click', button: t('unsubscribeButton') };
-      return html(200, await site.page(lang, 'unsubscribeTitle', ['unsubscribeQuestion'], { form }));
+      const subscriber = await subscribers.get(verifyToken(tokenKeys, 'unsubscribe', request.token(), now));
+      const form = { action, field: 'List-Unsubscribe', value: 'One-Click', buttonKey: 'unsubscribeButton' };
+      return site.ask(subscriber?.lang ?? 'en', 'unsubscribeTitle', 'unsubscribeQuestion', form);
     }
     const { undo, 'List-Unsubscribe': oneClick } = await request.form();
     if (undo !== undefined) {
       // Undo is the page's own button: never from another site. (The one-click POST below comes from
       // mail providers' servers, with no such headers, and carries its own token.)
-      refuseCrossSite(event, [originOf(site.config.HERALD_PUBLIC_BASE_URL)]);
+      request.refuseCrossSite();
       const subscriber = await resubscribeByToken(subscribers, tokenKeys, undo, now);
       logger.info('unsubscribe undone', { subscriberId: subscriber?.id ?? 'unknown' });
-      return html(200, await site.page(subscriber?.lang ?? 'en', 'welcomeHeading', ['resubscribed']));
+      return site.page(subscriber?.lang ?? 'en', 'welcomeHeading', ['resubscribed']);
     }
     if (oneClick !== 'One-Click') throw new HttpError(400, 'the body must be List-Unsubscribe=One-Click');
-    const subscriber = await unsubscribeByToken(subscribers, tokenKeys, token, now);
+    const subscriber = await unsubscribeByToken(subscribers, tokenKeys, request.token(), now);
     logger.info('unsubscribed', { subscriberId: subscriber?.id ?? 'unknown' });
-    const lang = subscriber?.lang ?? 'en';
-    const t = await site.messagesFor(lang);
+    if (!subscriber) return site.page('en', 'unsubscribeTitle', ['unsubscribedDone']);
     // The undo button carries a token of its own, valid a few minutes, shown on this page only.
-    const form = subscriber && {
+    const form = {
       action,
       field: 'undo',
       value: undoToken(tokenKeys, subscriber.id, now),
-      button: t('undoUnsubscribe'),
+      buttonKey: 'undoUnsubscribe',
     };
-    return html(200, await site.page(lang, 'unsubscribeTitle', ['unsubscribedDone'], { form }));
+    return site.ask(subscriber.lang, 'unsubscribeTitle', 'unsubscribedDone', form);
   },
-  {
-    errorPage: (status, message) =>
-      site.pages('message', {
-        lang: 'en',
-        title: status >= 500 ? 'Server error' : 'Request not accepted',
-        paragraphs: [message],
-      }),
-  },
+  { origins: originsOf(site.config.HERALD_PUBLIC_BASE_URL), errorPage: site.statusPage },
 );

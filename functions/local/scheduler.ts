@@ -6,6 +6,7 @@ import {
   type Weekday,
   weekdayIn,
 } from '#core/digests/schedule-times.ts';
+import { wallClockIn } from '#core/documents/dates.ts';
 
 /**
  * The local stand-in for the EventBridge Scheduler schedules: the daily digest at `dailyAt` and the
@@ -54,21 +55,8 @@ export class LocalSchedule {
 
   /** Runs what is due at `now` (once per day or week). */
   tick(now: Date): void {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: this.options.timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      })
-        .formatToParts(now)
-        .map((p) => [p.type, p.value]),
-    );
-    const today = `${parts.year}-${parts.month}-${parts.day}`;
-    if (`${parts.hour}:${parts.minute}` < this.options.dailyAt) return;
+    const [today, time] = wallClockIn(now, this.options.timeZone).split('T') as [string, string];
+    if (time < this.options.dailyAt) return;
     const due: Array<'daily' | 'weekly'> = ['daily'];
     if (weekdayIn(now, this.options.timeZone) === this.weeklyOn) due.push('weekly');
     for (const cadence of due) {

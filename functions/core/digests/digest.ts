@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { ArticleVersion } from '#core/documents/article.ts';
 import type { Language } from '#core/i18n/languages.ts';
 import type { PersonalField, RenderedMail } from '#core/mail/render-mail.ts';
@@ -94,6 +95,15 @@ export interface SendJob {
 }
 
 export const MAX_RECIPIENTS_PER_JOB = 50;
+
+/** A send job as the sender reads it back (zod/mini: the sender's bundle stays small). */
+export const sendJobSchema = z.object({
+  digestId: z.string().check(z.regex(/^d_[0-9a-f]+$/)),
+  render: z.optional(z.string().check(z.regex(/^d_[0-9a-f]+$/))),
+  subscriberIds: z
+    .array(z.string().check(z.minLength(1)))
+    .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS_PER_JOB)),
+}) satisfies z.ZodMiniType<SendJob>;
 
 /**
  * The same content always makes the same digest id, so a redelivered batch plans the same digest

@@ -76,6 +76,21 @@ function accountOf(answer: Answer<AccountAnswer>): AccountAnswer | undefined {
   return 'value' in answer ? answer.value : undefined;
 }
 
+const FIXES = {
+  rate: 'set HERALD_MAX_SEND_RATE (context maxSendRate) to a positive number, or leave it unset for the account’s rate',
+  quota:
+    'set HERALD_DAILY_QUOTA (context dailyQuota) to a whole number, or leave it unset for 95 % of the account’s',
+};
+
+/** A setting the senders validate at cold start is wrong: they would not start at all. */
+const refusedAtStart = (id: DoctorCheck['id'], title: string, problem: string, fix: string): DoctorCheck => ({
+  id,
+  title,
+  status: 'fail',
+  found: `${problem}: the senders refuse to start`,
+  fix,
+});
+
 /** The senders' pace (HERALD_MAX_SEND_RATE) against the account's MaxSendRate. */
 export function sendRateCheck(answers: DoctorAnswers): DoctorCheck {
   const title = 'Sending rate';
@@ -85,14 +100,7 @@ export function sendRateCheck(answers: DoctorAnswers): DoctorCheck {
     (n) => Number.isFinite(n) && n > 0,
     'a positive number of mails a second',
   );
-  if (rate.problem)
-    return {
-      id: 'send-rate',
-      title,
-      status: 'fail',
-      found: `${rate.problem}: the senders refuse to start`,
-      fix: 'set HERALD_MAX_SEND_RATE (context maxSendRate) to a positive number, or leave it unset for the account’s rate',
-    };
+  if (rate.problem) return refusedAtStart('send-rate', title, rate.problem, FIXES.rate);
   const account = accountOf(answers.account);
   if (!account && 'failure' in answers.account)
     return unanswered('send-rate', title, answers.account.failure, answers.stack);
@@ -129,14 +137,7 @@ export function dailyQuotaCheck(answers: DoctorAnswers): DoctorCheck {
     (n) => Number.isInteger(n) && n >= 0,
     'a whole number of mails (0: not counted)',
   );
-  if (quota.problem)
-    return {
-      id: 'daily-quota',
-      title,
-      status: 'fail',
-      found: `${quota.problem}: the senders refuse to start`,
-      fix: 'set HERALD_DAILY_QUOTA (context dailyQuota) to a whole number, or leave it unset for 95 % of the account’s',
-    };
+  if (quota.problem) return refusedAtStart('daily-quota', title, quota.problem, FIXES.quota);
   const account = accountOf(answers.account);
   if (!account && 'failure' in answers.account)
     return unanswered('daily-quota', title, answers.account.failure, answers.stack);

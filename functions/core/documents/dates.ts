@@ -36,7 +36,8 @@ export function readPublishedDate(value: unknown, timeZone = 'UTC'): string | un
   return `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? '00'}:${match[5] ?? '00'}`;
 }
 
-function wallClockIn(instant: Date, timeZone: string): string {
+/** What a wall clock in `timeZone` shows at `instant`, as `YYYY-MM-DDTHH:MM` (24-hour). */
+export function wallClockIn(instant: Date, timeZone: string): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', {
       timeZone,

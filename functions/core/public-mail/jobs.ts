@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '#core/i18n/languages.ts';
-import { CADENCES, type Cadence } from '#core/subscriptions/subscriber.ts';
+import { CADENCES, type SubscribeRequest } from '#core/subscriptions/subscriber.ts';
 
 /**
  * A mail the public caused, waiting in the public-mail queue. Requests are answered as soon as the job
@@ -8,16 +8,8 @@ import { CADENCES, type Cadence } from '#core/subscriptions/subscriber.ts';
  * one mail, paced under the account's rate and counted in the daily quota like digests.
  */
 export type PublicMailJob =
-  | {
-      /** A subscribe request: the worker decides (suppressed, confirmed, limited…) and may send a confirmation. */
-      readonly kind: 'subscribe';
-      readonly email: string;
-      readonly lang: Language;
-      readonly cadence: Cadence;
-      readonly topics: readonly string[];
-      readonly clientAddress: string;
-      readonly source: 'page' | 'api';
-    }
+  /** A subscribe request: the worker decides (suppressed, confirmed, limited…) and may send a confirmation. */
+  | ({ readonly kind: 'subscribe' } & SubscribeRequest)
   | { readonly kind: 'welcome'; readonly subscriberId: string }
   /** A download or erase link, signed by the worker (no token waits in the queue). */
   | { readonly kind: 'link'; readonly subscriberId: string; readonly link: 'data' | 'erase' }

@@ -1,7 +1,12 @@
 import type { Language } from '#core/i18n/languages.ts';
 import { type AddressKey, addressHash, subscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import type { SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
-import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
+import {
+  type Cadence,
+  normalizeEmail,
+  type Subscriber,
+  subscriberRow,
+} from '#core/subscriptions/subscriber.ts';
 import { type TokenKeys, verifyToken } from '#core/tokens.ts';
 
 export interface OperatorImport {
@@ -33,19 +38,24 @@ export async function addConfirmedSubscriber(
   if (existing?.status === 'unsubscribed' || existing?.status === 'suppressed') {
     return { outcome: existing.status, subscriber: existing };
   }
-  const at = now.toISOString();
-  const subscriber: Subscriber = {
+  const { lang, cadence, alsoOriginalLanguage } = input;
+  const topics = input.topics ?? existing?.topics ?? [];
+  const consent = existing?.consent ?? {
+    at: now.toISOString(),
+    method: 'operator-import',
+    source: input.source,
+  };
+  const fields = {
     id,
     email,
     status: 'confirmed',
-    lang: input.lang,
-    cadence: input.cadence,
-    topics: input.topics ?? existing?.topics ?? [],
-    alsoOriginalLanguage: input.alsoOriginalLanguage ?? existing?.alsoOriginalLanguage ?? false,
-    consent: existing?.consent ?? { at, method: 'operator-import', source: input.source },
-    createdAt: existing?.createdAt ?? at,
-    updatedAt: at,
-  };
+    lang,
+    cadence,
+    topics,
+    alsoOriginalLanguage,
+    consent,
+  } as const;
+  const subscriber = subscriberRow(existing, fields, now);
   await ports.subscribers.put(subscriber);
   return { outcome: existing ? 'updated' : 'added', subscriber };
 }

@@ -13,7 +13,13 @@ import {
   subscriberIdFor,
 } from '#core/subscriptions/address-hash.ts';
 import type { Notices, SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
-import { type Cadence, normalizeEmail, type Subscriber } from '#core/subscriptions/subscriber.ts';
+import {
+  type Cadence,
+  normalizeEmail,
+  type SubscribeRequest,
+  type Subscriber,
+  subscriberRow,
+} from '#core/subscriptions/subscriber.ts';
 import { signToken, type TokenKeys, verifyToken } from '#core/tokens.ts';
 
 export interface SubscriptionPorts {
@@ -37,16 +43,6 @@ export interface SubscriptionSettings {
   readonly limits: SubscriptionLimits;
   /** How long a confirmation link works. */
   readonly confirmHours: number;
-}
-
-export interface SubscribeRequest {
-  readonly email: string;
-  readonly lang: Language;
-  readonly cadence: Cadence;
-  readonly topics: readonly string[];
-  readonly clientAddress: string;
-  /** Where the request came from: `page` (the subscribe page) or `api` (an embedded form, a script). */
-  readonly source: 'page' | 'api';
 }
 
 /** Why a subscribe request sent nothing; never shown to the caller, only logged and counted. */
@@ -130,19 +126,13 @@ export async function requestSubscription(
   );
   if (spent) return 'target-limited';
 
-  const at = now.toISOString();
-  const pending: Subscriber = {
-    id,
-    email,
-    status: 'pending',
-    lang: request.lang,
-    cadence: request.cadence,
-    topics: request.topics,
-    alsoOriginalLanguage: existing?.alsoOriginalLanguage ?? false,
-    requested: { at, source: `${request.source} from ${request.clientAddress}` },
-    createdAt: existing?.createdAt ?? at,
-    updatedAt: at,
-  };
+  const { lang, cadence, topics } = request;
+  const requested = { at: now.toISOString(), source: `${request.source} from ${request.clientAddress}` };
+  const pending = subscriberRow(
+    existing,
+    { id, email, status: 'pending', lang, cadence, topics, requested },
+    now,
+  );
   await ports.subscribers.put(pending);
   const expires = new Date(now.getTime() + settings.confirmHours * 3_600_000);
   const token = signToken(settings.tokenKeys, 'confirm', id, expires);

@@ -134,3 +134,28 @@ export function canonicalMailbox(email: string): string {
   }
   return `${local}@${domain}`;
 }
+
+/** A request to subscribe, as a visitor made it (the request path queues it; the worker decides). */
+export interface SubscribeRequest {
+  readonly email: string;
+  readonly lang: Language;
+  readonly cadence: Cadence;
+  readonly topics: readonly string[];
+  readonly clientAddress: string;
+  /** Where the request came from: `page` (the subscribe page) or `api` (an embedded form, a script). */
+  readonly source: 'page' | 'api';
+}
+
+/**
+ * A subscriber's row written anew, over `existing` if there is one: its creation time and, unless
+ * `fields` says otherwise, its choice of originals kept.
+ */
+export function subscriberRow(
+  existing: Subscriber | undefined,
+  fields: Omit<Subscriber, 'createdAt' | 'updatedAt'>,
+  now: Date,
+): Subscriber {
+  const at = now.toISOString();
+  const alsoOriginalLanguage = fields.alsoOriginalLanguage ?? existing?.alsoOriginalLanguage ?? false;
+  return { ...fields, alsoOriginalLanguage, createdAt: existing?.createdAt ?? at, updatedAt: at };
+}

@@ -17,16 +17,25 @@ const subscribeBody = z.strictObject({
   proof,
 });
 
-/** `POST /subscribe` and `/api/subscribe`: JSON, or the form (topics comma-separated, the widget's proof). */
-export async function readSubscribeBody(request: HttpRequest) {
-  const body = await request.jsonOrForm(MAX_BODY, 'send {"email", "language", "cadence", "topics"}');
-  if (body.kind === 'json') return subscribeBody.parse(body.value);
+/** A form's fields as the JSON would name them: topics split, the widget's `altcha` as the proof. */
+function subscribeFields(body: Awaited<ReturnType<HttpRequest['jsonOrForm']>>): unknown {
+  if (body.kind === 'json') return body.value;
   const { altcha, topics, ...fields } = body.value;
-  return subscribeBody.parse({
+  return {
     ...fields,
     ...(topics === undefined ? {} : { topics: splitTopics(topics) }),
     ...(altcha ? { proof: altcha } : {}),
-  });
+  };
+}
+
+/**
+ * `POST /subscribe` and `/api/subscribe`: JSON, or the form (topics comma-separated, the widget's
+ * proof); the subscribe request it asks for (the hidden `website` field is the honeypot) and its proof.
+ */
+export async function readSubscribeBody(request: HttpRequest) {
+  const body = await request.jsonOrForm(MAX_BODY, 'send {"email", "language", "cadence", "topics"}');
+  const { language: lang, website: honeypot, proof, ...rest } = subscribeBody.parse(subscribeFields(body));
+  return { ask: { ...rest, lang, honeypot, clientAddress: request.client }, proof };
 }
 
 const oneLine = (field: string, max: number) =>
@@ -71,4 +80,25 @@ export async function readSuggestionBody(request: HttpRequest) {
     ...(altcha ? { proof: altcha } : {}),
   });
   return { input, form: true };
+}
+
+const preferenceChoices = z
+  .object({
+    lang: languageField('choose one of the six languages'),
+    cadence: cadenceField('choose immediate, daily or weekly'),
+    alsoOriginal: z.enum(['on']).optional(),
+    topics: z
+      .string()
+      .max(400, 'topics are at most 400 characters')
+      .default('')
+      .transform((value) => splitTopics(value).map((topic) => topic.toLowerCase()))
+      .pipe(topicList),
+  })
+  .transform(({ alsoOriginal, ...choices }) => ({ ...choices, alsoOriginalLanguage: alsoOriginal === 'on' }));
+
+/** `POST /preferences`: a download or erase link asked for, or the reader's new choices. */
+export async function readPreferencesBody(request: HttpRequest) {
+  const form = await request.form();
+  if (form.action === 'data' || form.action === 'erase') return { kind: 'link', link: form.action } as const;
+  return { kind: 'choices', choices: preferenceChoices.parse(form) } as const;
 }

@@ -12,6 +12,7 @@ import {
   jsonMessage,
   readForm,
   readJsonOrForm,
+  refuseCrossSite,
   tooManyRequests,
   unframeable,
 } from '#handlers/shared/http.ts';
@@ -25,13 +26,23 @@ export interface HttpRequest {
   readonly lang: Language;
   /** The link's token `t`; a link without one is a 400 that says to copy the whole link. */
   token(): string;
+  /** This path with its token: where a page's own form posts back. */
+  here(): string;
   /** The fields of a posted form (`application/x-www-form-urlencoded` or `multipart/form-data`). */
   form(): Promise<Record<string, string>>;
   /** A JSON object or a form body of at most `maxBytes` (`what` names the JSON fields to send). */
   jsonOrForm: (maxBytes: number, what: string) => ReturnType<typeof readJsonOrForm>;
+  /** The client's address, as API Gateway saw it (what per-client limits count). */
+  readonly client: string;
+  /**
+   * Refuses (403) a state-changing request another site's page made a browser send: the function's
+   * `origins`, and `alsoFrom` (the embeddable form's sites), may post; see {@link refuseCrossSite}.
+   */
+  refuseCrossSite(alsoFrom?: readonly string[]): void;
 }
 
-export type Route = (event: HttpEvent, request: HttpRequest) => Promise<HttpResult>;
+/** A route's answer: a whole response, or a page (a string, answered 200 as HTML). */
+export type Route = (event: HttpEvent, request: HttpRequest) => Promise<HttpResult | string>;
 /** The answer to a refused request: a page (a string) or a whole response. */
 export type ErrorPage = (
   status: number,
@@ -47,6 +58,8 @@ export interface HttpEdgeOptions {
   readonly headers?: (event: HttpEvent) => Record<string, string>;
   /** Told of a spent limit (an error with `retryAfterSeconds`, answered 429), to count it. */
   readonly onLimited?: (error: LimitError) => void;
+  /** The origins whose pages may post to this function: the site's own (`site().origins`). */
+  readonly origins?: readonly string[];
 }
 
 /** A limit or budget that is spent for now: answered 429 with `Retry-After`, page or API alike. */
@@ -68,17 +81,21 @@ export function languageOf(event: HttpEvent): Language {
   return isLanguage(lang) ? lang : 'en';
 }
 
-function requestOf(event: HttpEvent): HttpRequest {
+function requestOf(event: HttpEvent, origins: readonly string[]): HttpRequest {
+  const token = () => {
+    const value = event.queryStringParameters?.t;
+    if (!value) throw new HttpError(400, NO_TOKEN);
+    return value;
+  };
   return {
     method: event.requestContext.http.method,
     lang: languageOf(event),
-    token: () => {
-      const token = event.queryStringParameters?.t;
-      if (!token) throw new HttpError(400, NO_TOKEN);
-      return token;
-    },
+    token,
+    here: () => `${event.rawPath}?t=${encodeURIComponent(token())}`,
     form: async () => Object.fromEntries(await readForm(event)),
     jsonOrForm: (maxBytes, what) => readJsonOrForm(event, maxBytes, what),
+    client: event.requestContext.http.sourceIp,
+    refuseCrossSite: (alsoFrom = []) => refuseCrossSite(event, [...origins, ...alsoFrom]),
   };
 }
 
@@ -151,7 +168,10 @@ function httpErrors({ errorPage, tokenHint, onLimited }: HttpEdgeOptions): Edge 
  */
 export function httpHandler(name: string, route: Route, options: HttpEdgeOptions) {
   const chain = middy<HttpEvent, HttpResult, Error, Context>(
-    (event: HttpEvent) => route(event, requestOf(event)),
+    async (event: HttpEvent) => {
+      const answer = await route(event, requestOf(event, options.origins ?? []));
+      return typeof answer === 'string' ? html(200, answer) : answer;
+    },
     // Lambda's own timeout ends an invocation; no early abort of Middy's on top of it.
     { timeoutEarlyInMillis: 0 },
   )

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoReaderHistory } from '#adapters/dynamodb-reader-history.ts';
 import { DynamoSubscriberStore } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoRateLimiter, DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
@@ -15,6 +16,15 @@ const pageSettings = {
   HERALD_PUBLISHER_NAME: env.HERALD_PUBLISHER_NAME,
   HERALD_TEMPLATES_DIR: env.HERALD_TEMPLATES_DIR,
 };
+
+/** The origins whose pages may post Herald's forms: the site's own (`HttpEdgeOptions.origins`). */
+export const originsOf = (publicBaseUrl: string) => [new URL(publicBaseUrl).origin];
+
+const STATUS_TITLES = new Map([
+  [404, 'Not found'],
+  [410, 'Withdrawn'],
+  [429, 'Too many requests'],
+]);
 
 /**
  * What every page-serving function shares: its configuration (`shape` plus the publisher and the
@@ -46,7 +56,30 @@ export function pagesFromEnv<T extends z.core.$ZodLooseShape>(shape: T) {
       ...extra,
     });
   };
-  return { config, publisher, templates, messagesFor, pages, page };
+  /** A page that asks one question and offers one button, which posts `field=value` to `action`. */
+  const ask = async (
+    lang: Language,
+    titleKey: string,
+    textKey: string,
+    form: { action: string; field: string; value: string; buttonKey: string },
+  ) => {
+    const t = await messagesFor(lang);
+    const { buttonKey, ...fields } = form;
+    return page(lang, titleKey, [textKey], { form: { ...fields, button: t(buttonKey) } });
+  };
+  /** The link back to the subscribe form, in `lang`. */
+  const subscribeLink = async (lang: Language) => ({
+    href: `/subscribe?lang=${lang}`,
+    text: (await messagesFor(lang))('subscribeButton'),
+  });
+  /** A refusal on a page with no language of its own: the message under a plain English heading. */
+  const statusPage = (status: number, message: string) =>
+    pages('message', {
+      lang: 'en',
+      title: STATUS_TITLES.get(status) ?? (status >= 500 ? 'Server error' : 'Request not accepted'),
+      paragraphs: [message],
+    });
+  return { config, publisher, templates, messagesFor, pages, page, ask, statusPage, subscribeLink };
 }
 
 /** What the subscription pages share: configuration, stores, notices and localized page rendering. */
@@ -75,11 +108,16 @@ export async function siteFromEnv() {
   const budget = { perHour: config.HERALD_PUBLIC_MAILS_PER_HOUR, perDay: config.HERALD_PUBLIC_MAILS_PER_DAY };
   return {
     ...site,
+    /** The site's own origin: its pages may post Herald's forms (`HttpEdgeOptions.origins`). */
+    origins: originsOf(config.HERALD_PUBLIC_BASE_URL),
     tokenKeys,
     addressKey,
     subscribers,
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     history: new DynamoReaderHistory(config.HERALD_TABLE),
+    articles: new DynamoArticleStore(config.HERALD_TABLE),
+    /** Who asked never to be sent suggestions again. */
+    optOuts: new DynamoSuppressionList(config.HERALD_TABLE, 'NOSUGGEST'),
     limits,
     queue,
     budget,

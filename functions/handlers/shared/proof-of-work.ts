@@ -1,18 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { AltchaProofOfWork, type ProofForm } from '#adapters/altcha-proof.ts';
-import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
-import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
 import { HttpError } from '#core/errors.ts';
 import type { AddressKey } from '#core/subscriptions/address-hash.ts';
 import type { HttpEvent } from '#handlers/shared/http.ts';
-
-/** The opt-out list of suggestions. */
-export function suggestionStores(table: string) {
-  return {
-    articles: new DynamoArticleStore(table),
-    optOuts: new DynamoSuppressionList(table, 'NOSUGGEST'),
-  };
-}
 
 /** The proof of work of the public forms; its secret is derived from the address key. */
 export function proofOfWork(table: string, key: AddressKey, cost: number) {
