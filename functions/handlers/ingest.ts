@@ -14,27 +14,21 @@ const ingest = documentIngest();
 
 /** Logs and counts one outcome: keys and ids only, never a document's content. */
 function report(outcome: IngestOutcome): void {
-  switch (outcome.kind) {
-    case 'quarantined':
-      logger.warn('document quarantined', {
-        key: outcome.key,
-        reason: outcome.reason,
-        detail: outcome.message,
-      });
-      metrics.addMetric('documentsQuarantined', MetricUnit.Count, 1);
-      break;
-    case 'ignored':
-      logger.info('event ignored', { key: outcome.key, why: outcome.why });
-      break;
-    case 'withdrawn':
-      logger.info('article withdrawn', { key: outcome.key, ...outcome.ref });
-      metrics.addMetric('articlesWithdrawn', MetricUnit.Count, 1);
-      break;
-    case 'stored': {
-      const { articleId, lang, sourceKey, archiveOnly } = outcome.version;
-      logger.info('article stored', { articleId, lang, key: sourceKey, mail: outcome.mail, archiveOnly });
-      metrics.addMetric('documentsIngested', MetricUnit.Count, 1);
-    }
+  const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
+  const key = outcome.kind === 'stored' ? outcome.version.sourceKey : outcome.key;
+  if (outcome.kind === 'ignored') logger.info('event ignored', { key, why: outcome.why });
+  if (outcome.kind === 'quarantined') {
+    logger.warn('document quarantined', { key, reason: outcome.reason, detail: outcome.message });
+    count('documentsQuarantined');
+  }
+  if (outcome.kind === 'withdrawn') {
+    logger.info('article withdrawn', { key, ...outcome.ref });
+    count('articlesWithdrawn');
+  }
+  if (outcome.kind === 'stored') {
+    const { articleId, lang, archiveOnly } = outcome.version;
+    logger.info('article stored', { articleId, lang, key, mail: outcome.mail, archiveOnly });
+    count('documentsIngested');
   }
 }
 

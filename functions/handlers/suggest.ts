@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { siteFromEnv } from '#builders/site.ts';
-import { env, readEnv } from '#config/env.ts';
+import { suggestionsFromEnv } from '#builders/suggestions.ts';
 import { HttpError } from '#core/errors.ts';
 import { articleUrl } from '#core/pages/urls.ts';
 import { PublicBudgetSpentError } from '#core/public-mail/budget.ts';
@@ -13,25 +13,8 @@ import { metrics } from '#handlers/shared/metrics.ts';
 import { proofOfWork } from '#handlers/shared/proof-of-work.ts';
 
 const site = await siteFromEnv();
-const settings = readEnv({
-  HERALD_SUGGEST_PER_CLIENT_PER_HOUR: env.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
-  HERALD_SUGGEST_PER_SENDER_PER_HOUR: env.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
-  HERALD_SUGGEST_PER_FRIEND_PER_DAY: env.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
-  HERALD_SUGGEST_PER_DOMAIN_PER_HOUR: env.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
-  HERALD_SUGGEST_NOTES: env.HERALD_SUGGEST_NOTES,
-  HERALD_PROOF_COST: env.HERALD_PROOF_COST,
-});
-const proofs = proofOfWork(site.config.HERALD_TABLE, site.addressKey, settings.HERALD_PROOF_COST);
-const suggesting = {
-  addressKey: site.addressKey,
-  budget: site.budget,
-  limits: {
-    perClientPerHour: settings.HERALD_SUGGEST_PER_CLIENT_PER_HOUR,
-    perSenderPerHour: settings.HERALD_SUGGEST_PER_SENDER_PER_HOUR,
-    perFriendPerDay: settings.HERALD_SUGGEST_PER_FRIEND_PER_DAY,
-    perDomainPerHour: settings.HERALD_SUGGEST_PER_DOMAIN_PER_HOUR,
-  },
-};
+const suggestions = suggestionsFromEnv(site);
+const proofs = proofOfWork(site.config.HERALD_TABLE, site.addressKey, suggestions.proofCost);
 
 /**
  * `GET /api/suggest/challenge` gives a proof-of-work challenge; `POST /api/suggest` (JSON, or the form on
@@ -44,12 +27,12 @@ export const handler = httpHandler(
     if (request.method === 'GET') return proofs.challenge(event, 'suggest');
     request.refuseCrossSite();
     const { input, form } = await readSuggestionBody(request);
-    if (input.note && !settings.HERALD_SUGGEST_NOTES)
+    if (input.note && !suggestions.notes)
       throw new HttpError(400, 'notes are switched off on this site: send the suggestion without one');
     await proofs.require(event, input.proof, 'suggest');
     const { article: articleId, language: lang, proof: _, ...from } = input;
     const suggestion = { articleId, lang, ...from, clientAddress: request.client };
-    const { queued } = await acceptSuggestion(site, suggesting, suggestion, new Date());
+    const { queued } = await acceptSuggestion(site, suggestions.accepting, suggestion, new Date());
     logger.info('suggestion', { articleId, lang, queued });
     metrics.addMetric('suggestionsQueued', MetricUnit.Count, queued);
     const t = await site.messagesFor(lang);

@@ -1,5 +1,4 @@
 import { HttpError, InvalidTokenError } from '#core/errors.ts';
-import type { Language } from '#core/i18n/languages.ts';
 import { firstSpentLimit } from '#core/limits/first-spent-limit.ts';
 import type { RateLimiter } from '#core/limits/ports.ts';
 import { pageUrl } from '#core/pages/urls.ts';
@@ -14,7 +13,6 @@ import {
 } from '#core/subscriptions/address-hash.ts';
 import type { Notices, SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
 import {
-  type Cadence,
   normalizeEmail,
   type SubscribeRequest,
   type Subscriber,
