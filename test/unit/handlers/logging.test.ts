@@ -73,15 +73,17 @@ describe('metrics', () => {
 });
 
 describe('every handler, observed', () => {
-  it('is wrapped once, by observed() or httpHandler() (whose middleware chain observes), and publishes no metrics of its own', () => {
+  it('is wrapped once, by observed(), httpHandler() (whose middleware chain observes) or queueWorker() (which is observed()), and publishes no metrics of its own', () => {
     const dir = new URL('../../../functions/handlers/', import.meta.url);
     const handlers = readdirSync(dir).filter((file) => file.endsWith('.ts'));
     expect(handlers.length).toBeGreaterThan(15);
     for (const file of handlers) {
       const source = readFileSync(new URL(file, dir), 'utf8');
-      expect(source, file).toMatch(/export const handler = (observed|httpHandler)\(/);
+      expect(source, file).toMatch(/export const handler = (observed|httpHandler|queueWorker)\(/);
       expect(source, file).not.toMatch(/publishMetrics|publishStoredMetrics/);
     }
+    const worker = readFileSync(new URL('shared/batch.ts', dir), 'utf8');
+    expect(worker).toMatch(/export function queueWorker[\s\S]*?return observed\(/);
   });
 
   const context = {
