@@ -33,3 +33,16 @@ export class RecipientRejectedError extends HeraldError {
  * invocation is running out of time (the rest goes on in a new message at once).
  */
 export type DeferralReason = 'throttled' | 'quota' | 'account' | 'paused' | 'in-flight' | 'time';
+
+/**
+ * Errors retried on the spot, with back-off, through the pace: throttling, and transient errors (a
+ * timeout, a 5xx). A refusal by kind — rejected address, quota, account — is not retried here.
+ */
+export function retriedOnTheSpot(error: unknown): boolean {
+  if (error instanceof SendThrottledError) return true;
+  return !(
+    error instanceof RecipientRejectedError ||
+    error instanceof DailyQuotaExceededError ||
+    error instanceof AccountRefusedError
+  );
+}

@@ -1,6 +1,6 @@
 import { backoffMs } from '#core/delivery/pace.ts';
 import type { SendQuota } from '#core/delivery/ports.ts';
-import { SendThrottledError } from '#core/delivery/send-errors.ts';
+import { retriedOnTheSpot } from '#core/delivery/send-errors.ts';
 import { HeraldError } from '#core/errors.ts';
 import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 
@@ -19,8 +19,8 @@ const THROTTLE_RETRIES = 5;
 
 /**
  * The public's mails go out like digests do: under a pace (the public-mail worker's share of the
- * account's rate), each counted in the daily quota the digests share, and retried with back-off while
- * SES throttles.
+ * account's rate), each counted in the daily quota the digests share, and retried on the spot with
+ * back-off while SES throttles or the network fails (a refusal by kind is not retried).
  */
 export class PacedQuotaMailer implements Mailer {
   constructor(
@@ -42,7 +42,7 @@ export class PacedQuotaMailer implements Mailer {
       try {
         return await this.inner.send(mail);
       } catch (error) {
-        if (!(error instanceof SendThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+        if (!retriedOnTheSpot(error) || attempt >= THROTTLE_RETRIES) throw error;
         await this.sleep(backoffMs(attempt));
       }
     }

@@ -4,10 +4,11 @@ import {
   AccountRefusedError,
   DailyQuotaExceededError,
   RecipientRejectedError,
+  SendThrottledError,
 } from '#core/delivery/send-errors.ts';
 import type { Mailer } from '#core/mail/ports.ts';
 import type { QueuedPublicMail } from '#core/public-mail/jobs.ts';
-import { PublicMailWaitError } from '#core/public-mail/paced-mailer.ts';
+import { PacedQuotaMailer, PublicMailWaitError } from '#core/public-mail/paced-mailer.ts';
 import { MAX_WAITS, workPublicMail } from '#core/public-mail/work.ts';
 import { RecordingMailer } from '../../support/fakes/delivery.ts';
 import { MemoryArticleStore } from '../../support/fakes/documents.ts';
@@ -117,5 +118,52 @@ describe('a public-mail job', () => {
     const result = workPublicMail(portsWith(refusing(new Error('socket hang up'))), settings, welcome, now);
     await expect(result).rejects.toThrow('socket hang up');
     expect(queue.jobs).toEqual([]);
+  });
+});
+
+describe("the public's mailer", () => {
+  const mail = {
+    from: 'news@example.org',
+    to: 'ana@example.org',
+    subject: 'Hello',
+    html: '<p>Hi</p>',
+    text: 'Hi',
+    headers: [],
+  };
+  const quota = { reserve: async (count: number) => ({ granted: count, retryAfterSeconds: 0 }) };
+  const pace = { take: async () => undefined };
+  /** A mailer that fails with `errors`, one per call, then sends. */
+  const failingFirst = (...errors: Error[]) => {
+    const calls: string[] = [];
+    const inner: Mailer = {
+      send: async (sent) => {
+        calls.push(sent.to);
+        const error = errors.shift();
+        if (error) throw error;
+        return { messageId: `m-${calls.length}` };
+      },
+    };
+    return { inner, calls };
+  };
+
+  it('retries a dropped connection and throttling on the spot, under its pace', async () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { name: 'TimeoutError' });
+    const { inner, calls } = failingFirst(reset, new SendThrottledError('Maximum sending rate exceeded.'));
+    const mailer = new PacedQuotaMailer(inner, pace, quota, async () => undefined);
+    expect(await mailer.send(mail)).toEqual({ messageId: 'm-3' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('never retries a refusal by kind: the address, the quota, the account', async () => {
+    for (const refusal of [
+      new RecipientRejectedError('bad'),
+      new DailyQuotaExceededError('spent'),
+      new AccountRefusedError('paused'),
+    ]) {
+      const { inner, calls } = failingFirst(refusal);
+      const mailer = new PacedQuotaMailer(inner, pace, quota, async () => undefined);
+      await expect(mailer.send(mail)).rejects.toBe(refusal);
+      expect(calls).toHaveLength(1);
+    }
   });
 });
