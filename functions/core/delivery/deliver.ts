@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
@@ -13,6 +14,7 @@ import {
   DailyQuotaExceededError,
   type DeferralReason,
   RecipientRejectedError,
+  retriedOnTheSpot,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
 import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
@@ -86,6 +88,8 @@ export type DeliveryOutcome =
       readonly reason: DeferralReason;
       /** Why, for the log: the digest, the reason and how many wait how long (never an address). */
       readonly message: string;
+      /** The rest went back as the job's next generation (under the job's lease), already queued. */
+      readonly handedOn?: boolean;
     };
 
 /** A job that waits: the outcome whose rest went back on the send queue. */
@@ -117,6 +121,8 @@ export class UnknownDigestError extends HeraldError {
  * leaves at most that many rows "sending", whose readers may then get the digest twice.
  */
 const MARK_BATCH = 25;
+/** Rows claimed together, just before their sends: one read and one write for this many readers. */
+const CLAIM_WINDOW = MARK_BATCH;
 const MARK_MAX_AGE_MS = 1_000;
 
 /**
@@ -146,8 +152,75 @@ export async function deliverSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const outcome = await runSendJob(ports, settings, job, now);
-  if (outcome.kind === 'deferred' && outcome.remaining.length > 0)
-    await ports.sendQueue.enqueue([{ ...job, subscriberIds: [...outcome.remaining] }], outcome.delaySeconds);
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0 && !outcome.handedOn)
+    await ports.sendQueue.enqueue([job], outcome.delaySeconds);
+  return outcome;
+}
+
+/**
+ * A job's lease key: the same readers of the same variant in the same generation (a job's rest, handed
+ * on, is the next generation) — so a message delivered twice, or a page a dead planner queues again,
+ * is the same job.
+ */
+export function jobKeyOf(job: SendJob): string {
+  const ids = [...job.subscriberIds].sort().join(',');
+  return createHash('sha256')
+    .update(`${job.render ?? job.digestId}|${job.generation ?? 0}|${ids}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * The job under its lease: one sender at a time. A job whose lease another sender holds waits for it
+ * (queued again, as it is); a job already done does nothing; a job whose rest was handed on queues that
+ * rest again (the sender that handed it on may have died before it reached the queue). The rest of a
+ * job that must wait is recorded as handed on before it is queued, as the next generation.
+ */
+async function underLease(
+  ports: DeliveryPorts,
+  settings: DeliverySettings,
+  job: SendJob,
+  now: () => Date,
+  run: () => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome> {
+  const key = jobKeyOf(job);
+  const lease = await ports.ledger.leaseJob(job.digestId, key, settings.sendLeaseMs, now());
+  if (lease.kind === 'finished') return done(NOTHING_DONE);
+  if (lease.kind === 'handed-on') {
+    await ports.sendQueue.enqueue([lease.next], lease.delaySeconds);
+    return done(NOTHING_DONE);
+  }
+  if (lease.kind === 'busy') {
+    const wait = Math.max(1, (lease.leaseUntil - now().getTime()) / 1000 + 1);
+    return deferred(
+      job,
+      NOTHING_DONE,
+      job.subscriberIds,
+      Math.ceil(wait),
+      'in-flight',
+      'the job is held by another sender',
+    );
+  }
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await run();
+  } catch (error) {
+    // Given back at once, so the queue's retry of this message finds the job free.
+    await ports.ledger.endJob(job.digestId, key, { kind: 'released' }, now()).catch(() => undefined);
+    throw error;
+  }
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0) {
+    const next: SendJob = {
+      ...job,
+      subscriberIds: [...outcome.remaining],
+      generation: (job.generation ?? 0) + 1,
+    };
+    const handOn = { kind: 'handed-on', next, delaySeconds: outcome.delaySeconds } as const;
+    await ports.ledger.endJob(job.digestId, key, handOn, now());
+    await ports.sendQueue.enqueue([next], outcome.delaySeconds);
+    return { ...outcome, handedOn: true };
+  }
+  await ports.ledger.endJob(job.digestId, key, { kind: 'finished' }, now());
   return outcome;
 }
 
@@ -161,7 +234,6 @@ async function runSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
-  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
   const record = await ports.digests.getRecord(job.digestId);
   if (!record) throw new UnknownDigestError(`no digest ${job.digestId}: the job cannot be sent`);
   if (record.control === 'cancelled') {
@@ -170,6 +242,19 @@ async function runSendJob(
   }
   const held = await holdReason(ports, record);
   if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
+  return underLease(ports, settings, job, now, () => sendJob(ports, settings, job, record, now));
+}
+
+/** The job's sends, under its lease. */
+async function sendJob(
+  ports: DeliveryPorts,
+  settings: DeliverySettings,
+  job: SendJob,
+  record: DigestRecord,
+  now: () => Date,
+): Promise<DeliveryOutcome> {
+  const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
+  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
 
   const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
   const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
@@ -194,31 +279,34 @@ async function runSendJob(
     }
     if (readers.length === 0) return done(run.report());
     const quota = await ports.quota.reserve(readers.length, now());
-    // The next reader's ledger row is claimed while this reader's mail goes out (one round trip hidden).
     const sendable = Math.min(readers.length, quota.granted);
-    let claiming: { reader: Subscriber; claim: Promise<LedgerClaim> } | undefined;
+    // Rows are claimed a window at a time (one read, one write), just before their sends.
+    let claims = new Map<string, LedgerClaim>();
+    let windowEnd = 0;
     let deferral: DeliveryOutcome | undefined;
+    let at = 0;
     try {
-      for (const [index, reader] of readers.entries()) {
+      for (; at < readers.length; at++) {
+        const reader = readers[at]!;
         if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
-          deferral = run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
+          deferral = run.deferRest(readers.slice(at), 0, 'time', 'the invocation is running out of time');
           break;
         }
-        if (index >= quota.granted) {
+        if (at >= sendable) {
           deferral = run.deferRest(
-            readers.slice(index),
+            readers.slice(at),
             quota.retryAfterSeconds,
             'quota',
             'the daily quota is reached',
           );
           break;
         }
-        const claim = await (claiming?.claim ?? run.claim(reader));
-        const next = readers[index + 1];
-        claiming = next && index + 1 < sendable ? { reader: next, claim: run.claim(next) } : undefined;
-        // Awaited on the next turn; until then a failure must not count as an unhandled rejection.
-        claiming?.claim.catch(() => undefined);
-        const outcome = await run.send(reader, claim);
+        if (at === windowEnd) {
+          await run.flushMarks();
+          windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
+          claims = await run.claimAll(readers.slice(at, windowEnd));
+        }
+        const outcome = await run.send(reader, claims.get(reader.id)!);
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
             await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
@@ -230,27 +318,29 @@ async function runSendJob(
               : outcome.reason === 'quota'
                 ? 900
                 : defer.paused;
-          deferral = run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+          deferral = run.deferRest(readers.slice(at), delay, outcome.reason, outcome.message);
+          at++;
           break;
         }
         if (run.trailingFailures >= maxStreak) {
           await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
           deferral = run.deferRest(
-            readers.slice(index + 1),
+            readers.slice(at + 1),
             defer.paused,
             'paused',
             'too many failures in a row',
           );
+          at++;
           break;
         }
       }
     } catch (error) {
-      // A row claimed ahead for a reader who now waits goes back to pending, to be claimed again at once.
-      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      // Rows claimed in this window for readers not reached go back to pending, to be claimed again at once.
+      await run.releaseUnsent(readers.slice(at + 1, windowEnd), claims);
       throw error;
     }
     if (deferral) {
-      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      await run.releaseUnsent(readers.slice(at, windowEnd), claims);
       return deferral;
     }
     return await run.finish(record, maxStreak);
@@ -326,13 +416,21 @@ class JobRun {
     this.skipped++;
   }
 
-  claim(subscriber: Subscriber): Promise<LedgerClaim> {
-    return this.ports.ledger.claim(this.job.digestId, subscriber.id, this.settings.sendLeaseMs, this.now());
+  /** The window's rows, claimed together under the job's lease. */
+  claimAll(readers: readonly Subscriber[]): Promise<Map<string, LedgerClaim>> {
+    const ids = readers.map((reader) => reader.id);
+    return this.ports.ledger.claimAll(this.job.digestId, ids, this.settings.sendLeaseMs, this.now());
   }
 
-  async release(subscriber: Subscriber, claim: LedgerClaim) {
-    if (claim.kind === 'claimed')
-      await this.ports.ledger.release(this.job.digestId, subscriber.id, this.now());
+  /** Rows claimed for readers whose sends were not made go back to pending, together. */
+  async releaseUnsent(readers: readonly Subscriber[], claims: ReadonlyMap<string, LedgerClaim>) {
+    const unsent = readers.flatMap((reader) => {
+      const claim = claims.get(reader.id);
+      if (claim?.kind !== 'claimed') return [];
+      const { attempts, render, tookOver } = claim;
+      return [{ subscriberId: reader.id, attempts, tookOver, ...(render ? { render } : {}) }];
+    });
+    if (unsent.length > 0) await this.ports.ledger.releaseAll(this.job.digestId, unsent, this.now());
   }
 
   async send(subscriber: Subscriber, claim: LedgerClaim): Promise<SendOutcome> {
@@ -406,7 +504,7 @@ class JobRun {
       try {
         return await this.ports.mailer.send(mail());
       } catch (error) {
-        if (!retriedHere(error) || attempt >= THROTTLE_RETRIES) throw error;
+        if (!retriedOnTheSpot(error) || attempt >= THROTTLE_RETRIES) throw error;
         await this.sleep(backoffMs(attempt));
       }
     }
@@ -458,16 +556,3 @@ class JobRun {
 }
 
 const THROTTLE_RETRIES = 3;
-
-/**
- * Errors retried on the spot, with back-off, through the pace: throttling, and transient errors (a
- * timeout, a 5xx). A refusal by kind — rejected address, quota, account — is not retried here.
- */
-function retriedHere(error: unknown): boolean {
-  if (error instanceof SendThrottledError) return true;
-  return !(
-    error instanceof RecipientRejectedError ||
-    error instanceof DailyQuotaExceededError ||
-    error instanceof AccountRefusedError
-  );
-}

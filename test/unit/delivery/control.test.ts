@@ -136,6 +136,79 @@ describe('the send ledger', () => {
   });
 });
 
+describe('the lease of a job', () => {
+  it('lets one sender at a time work a job: the same job run at once by two mails each reader once', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    const [first, second] = await Promise.all([
+      deliverSendJob(herald.deliveryPorts, settings, job, now),
+      deliverSendJob(herald.deliveryPorts, settings, { ...job }, now),
+    ]);
+    // One sent everyone; the other found the job held and put it back, to look again after the lease.
+    expect([first, second].map((o) => o.report.sent).sort((a, b) => a - b)).toEqual([
+      0,
+      job.subscriberIds.length,
+    ]);
+    expect([first, second].find((o) => o.report.sent === 0)).toMatchObject({
+      kind: 'deferred',
+      reason: 'in-flight',
+    });
+    expect(queue.jobs).toEqual([job]);
+    clock += 61_000;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now)).toEqual({
+      kind: 'done',
+      report: { sent: 0, skipped: 0, failed: 0 },
+    });
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(mailsPerReader().size).toBe(job.subscriberIds.length);
+  });
+
+  it('queues a handed-on rest again when its sender died before the queue had it, and nobody gets it twice', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    // A sender that sends five, hands the rest on (quota), and dies before the rest reaches the queue.
+    herald.quota.limit = 5;
+    const lostQueue = { enqueue: async () => Promise.reject(new Error('the sender died here')) };
+    await expect(
+      deliverSendJob({ ...herald.deliveryPorts, sendQueue: lostQueue }, settings, job, now),
+    ).rejects.toThrow('the sender died here');
+    // The queue delivers the job again: its rest is queued once more, as the next generation.
+    herald.quota.limit = Number.POSITIVE_INFINITY;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, job, now)).toMatchObject({ kind: 'done' });
+    expect(queue.jobs).toEqual([{ ...job, subscriberIds: job.subscriberIds.slice(5), generation: 1 }]);
+    await drain();
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(mailsPerReader().size).toBe(job.subscriberIds.length);
+  });
+
+  it('is taken over once its sender died: only its window in flight goes again, and the ledger says who', async () => {
+    const planned = await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    // A sender that dies during its 31st send: the call never returns, nothing after it runs.
+    let sends = 0;
+    const dying: Mailer = {
+      send: (mail: OutgoingMail) => (++sends <= 30 ? herald.mailer.send(mail) : new Promise(() => undefined)),
+    };
+    void deliverSendJob({ ...herald.deliveryPorts, mailer: dying }, settings, job, now);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(herald.mailer.sent).toHaveLength(30);
+
+    // The queue delivers the job again after its visibility timeout: the lease has run out by then.
+    clock += 61_000;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, job, now)).toMatchObject({ kind: 'done' });
+    const counts = mailsPerReader();
+    const twice = [...counts].filter(([, n]) => n === 2).map(([to]) => to);
+    // The first window was marked sent before the second was claimed; of the second, five had gone out.
+    expect(twice).toHaveLength(5);
+    expect(counts.size).toBe(job.subscriberIds.length);
+    const state = await progress(planned.digestId);
+    expect(state).toMatchObject({ inFlightAtCrash: 25 });
+  });
+});
+
 describe('an operator', () => {
   it('queues again everyone not mailed yet when the queue lost its jobs, each in their own variant', async () => {
     await herald.subscribers.put(subscriber('picky@example.org', 'en', { topics: ['no-such-topic-x'] }));
