@@ -280,9 +280,17 @@ async function sendJob(
     if (readers.length === 0) return done(run.report());
     const quota = await ports.quota.reserve(readers.length, now());
     const sendable = Math.min(readers.length, quota.granted);
-    // Rows are claimed a window at a time (one read, one write), just before their sends.
+    // Rows are claimed a window at a time (one read, one write), just before their sends; the next
+    // window's claim goes out with the last send of this one, so its round trip is hidden.
     let claims = new Map<string, LedgerClaim>();
     let windowEnd = 0;
+    let nextWindow: Promise<Map<string, LedgerClaim>> | undefined;
+    const claimWindow = (from: number) => {
+      const claim = run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW)));
+      // Awaited on its turn; until then a failure must not count as an unhandled rejection.
+      claim.catch(() => undefined);
+      return claim;
+    };
     let deferral: DeliveryOutcome | undefined;
     let at = 0;
     try {
@@ -303,9 +311,12 @@ async function sendJob(
         }
         if (at === windowEnd) {
           await run.flushMarks();
+          const claiming = nextWindow ?? claimWindow(at);
+          nextWindow = undefined;
           windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
-          claims = await run.claimAll(readers.slice(at, windowEnd));
+          claims = new Map([...claims, ...(await claiming)]);
         }
+        if (at === windowEnd - 1 && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
         const outcome = await run.send(reader, claims.get(reader.id)!);
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
@@ -335,18 +346,27 @@ async function sendJob(
         }
       }
     } catch (error) {
-      // Rows claimed in this window for readers not reached go back to pending, to be claimed again at once.
-      await run.releaseUnsent(readers.slice(at + 1, windowEnd), claims);
+      // Rows claimed for readers not reached go back to pending, to be claimed again at once.
+      await run.releaseUnsent(readers.slice(at + 1), await withNext(claims, nextWindow));
       throw error;
     }
     if (deferral) {
-      await run.releaseUnsent(readers.slice(at, windowEnd), claims);
+      await run.releaseUnsent(readers.slice(at), await withNext(claims, nextWindow));
       return deferral;
     }
     return await run.finish(record, maxStreak);
   } finally {
     await run.flushMarks();
   }
+}
+
+/** The claims so far, and the next window's too when it was asked for (whatever became of it). */
+async function withNext(
+  claims: ReadonlyMap<string, LedgerClaim>,
+  next: Promise<Map<string, LedgerClaim>> | undefined,
+): Promise<ReadonlyMap<string, LedgerClaim>> {
+  const ahead = next ? await next.catch(() => new Map<string, LedgerClaim>()) : new Map();
+  return new Map([...claims, ...ahead]);
 }
 
 /** Why a digest may not send now, or undefined when it may. */
