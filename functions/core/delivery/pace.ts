@@ -2,8 +2,8 @@
  * Waiting callers are woken together on ticks this far apart rather than one by one: several sends per
  * wake-up instead of one. A paced sender spends much of its CPU waking up, so this is measurable
  * (`npm run bench -- fanout --recipients 10000`: 25 ms ticks cost about 0.3 ms more per mail). A send
- * goes out at most one tick after its slot, so a second may hold the slots of 1.05 seconds: the share
- * (the ceiling, in whole sends per trailing second) holds those back.
+ * goes out at most one tick after its slot, so a second may hold the slots of 1.05 seconds: within the
+ * sender's 5 % headroom under its SES share, and the share itself is a hard ceiling besides.
  */
 export const PACE_TICK_MS = 50;
 
