@@ -84,14 +84,14 @@ function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>): Kept {
   return kept;
 }
 
-/** The parts joined, each field given its value (`escape`d for where it lands). */
+/** The parts joined, each field given its value (`escaped` for where it lands). */
 function fill(
   parts: readonly string[],
   values: Readonly<Record<string, string>>,
-  escape: (v: string) => string,
+  escaped: (v: string) => string,
 ) {
   let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) out += escape(values[parts[i]!]!) + parts[i + 1]!;
+  for (let i = 1; i < parts.length; i += 2) out += escaped(values[parts[i]!]!) + parts[i + 1]!;
   return out;
 }
 const attribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');

@@ -64,7 +64,8 @@ export class MemoryLedger implements SendLedger {
   async leaseJob(digestId: string, jobKey: string, leaseMs: number, now: Date): Promise<JobLease> {
     const key = `${digestId}/${jobKey}`;
     const job = this.jobs.get(key);
-    const free = !job || job.state === 'released' || (job.state === 'running' && job.leaseUntil < now.getTime());
+    const free =
+      !job || job.state === 'released' || (job.state === 'running' && job.leaseUntil < now.getTime());
     if (free) {
       this.jobs.set(key, { state: 'running', leaseUntil: now.getTime() + leaseMs });
       return { kind: 'held', tookOver: job?.state === 'running' };
