@@ -132,18 +132,25 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
-  async leaseJob(digestId: string, jobKey: string, leaseMs: number, now: Date): Promise<JobLease> {
+  async leaseJob(
+    digestId: string,
+    jobKey: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+  ): Promise<JobLease> {
     const key = keys.sendJob(digestId, jobKey);
     try {
       const { Attributes: old } = await dynamoDocumentClient().send(
         new UpdateCommand({
           TableName: this.table,
           Key: key,
-          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, updatedAt = :at',
+          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, #owner = :owner, updatedAt = :at',
           ConditionExpression:
             'attribute_not_exists(pk) OR #state = :released OR (#state = :running AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
           ExpressionAttributeValues: {
+            ':owner': owner,
             ':running': 'running',
             ':released': 'released',
             ':lease': now.getTime() + leaseMs,
@@ -166,11 +173,56 @@ export class DynamoSendLedger implements SendLedger {
     return { kind: 'busy', leaseUntil: Number(Item?.leaseUntil ?? now.getTime() + leaseMs) };
   }
 
-  async endJob(digestId: string, jobKey: string, end: JobEnd, now: Date) {
-    const handedOn = end.kind === 'handed-on' ? { next: end.next, delaySeconds: end.delaySeconds } : {};
-    await batchPut(this.table, [
-      { ...keys.sendJob(digestId, jobKey), state: end.kind, ...handedOn, updatedAt: now.toISOString() },
-    ]);
+  async renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date) {
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.sendJob(digestId, jobKey),
+          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :at',
+          ConditionExpression: '#state = :running AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':owner': owner,
+            ':lease': now.getTime() + leaseMs,
+            ':at': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, now: Date) {
+    const handedOn = end.kind === 'handed-on' ? ', #next = :next, delaySeconds = :delay' : '';
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.sendJob(digestId, jobKey),
+          UpdateExpression: `SET #state = :state, updatedAt = :at${handedOn} REMOVE leaseUntil`,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#owner': 'owner',
+            ...(end.kind === 'handed-on' ? { '#next': 'next' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': end.kind,
+            ':owner': owner,
+            ':at': now.toISOString(),
+            ...(end.kind === 'handed-on' ? { ':next': end.next, ':delay': end.delaySeconds } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      // The lease ran out and another sender holds the job now: the end is theirs to write.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async claimAll(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
@@ -181,10 +181,11 @@ async function underLease(
   settings: DeliverySettings,
   job: SendJob,
   now: () => Date,
-  run: () => Promise<DeliveryOutcome>,
+  run: (hold: JobHold) => Promise<DeliveryOutcome>,
 ): Promise<DeliveryOutcome> {
   const key = jobKeyOf(job);
-  const lease = await ports.ledger.leaseJob(job.digestId, key, settings.sendLeaseMs, now());
+  const owner = randomUUID();
+  const lease = await ports.ledger.leaseJob(job.digestId, key, owner, settings.sendLeaseMs, now());
   if (lease.kind === 'finished') return done(NOTHING_DONE);
   if (lease.kind === 'handed-on') {
     await ports.sendQueue.enqueue([lease.next], lease.delaySeconds);
@@ -201,27 +202,61 @@ async function underLease(
       'the job is held by another sender',
     );
   }
+  const hold = new JobHold(ports.ledger, job.digestId, key, owner, settings.sendLeaseMs, now);
   let outcome: DeliveryOutcome;
   try {
-    outcome = await run();
+    outcome = await run(hold);
   } catch (error) {
     // Given back at once, so the queue's retry of this message finds the job free.
-    await ports.ledger.endJob(job.digestId, key, { kind: 'released' }, now()).catch(() => undefined);
+    await ports.ledger.endJob(job.digestId, key, owner, { kind: 'released' }, now()).catch(() => undefined);
     throw error;
   }
+  // The lease ran out while this sender worked and another took the job over: the rest is theirs.
+  if (hold.lost) return outcome;
   if (outcome.kind === 'deferred' && outcome.remaining.length > 0) {
     const next: SendJob = {
-      ...job,
+      digestId: job.digestId,
+      ...(job.render ? { render: job.render } : {}),
       subscriberIds: [...outcome.remaining],
       generation: (job.generation ?? 0) + 1,
     };
     const handOn = { kind: 'handed-on', next, delaySeconds: outcome.delaySeconds } as const;
-    await ports.ledger.endJob(job.digestId, key, handOn, now());
+    await ports.ledger.endJob(job.digestId, key, owner, handOn, now());
     await ports.sendQueue.enqueue([next], outcome.delaySeconds);
     return { ...outcome, handedOn: true };
   }
-  await ports.ledger.endJob(job.digestId, key, { kind: 'finished' }, now());
+  await ports.ledger.endJob(job.digestId, key, owner, { kind: 'finished' }, now());
   return outcome;
+}
+
+/**
+ * This sender's hold on a job's lease: renewed before rows are claimed once a third of it has gone, so
+ * a job that runs long keeps it; `lost` once another sender took it over (it had run out), and from
+ * then on this sender claims no more rows.
+ */
+class JobHold {
+  lost = false;
+  private renewedAt: number;
+  constructor(
+    private readonly ledger: Pick<SendLedger, 'renewJob'>,
+    private readonly digestId: string,
+    private readonly key: string,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly now: () => Date,
+  ) {
+    this.renewedAt = now().getTime();
+  }
+
+  /** Whether the lease is still this sender's (renewing it when a third of it has gone). */
+  async keep(): Promise<boolean> {
+    if (this.lost) return false;
+    const at = this.now();
+    if (at.getTime() - this.renewedAt < this.leaseMs / 3) return true;
+    this.lost = !(await this.ledger.renewJob(this.digestId, this.key, this.owner, this.leaseMs, at));
+    if (!this.lost) this.renewedAt = at.getTime();
+    return !this.lost;
+  }
 }
 
 const done = (report: DeliveryReport): DeliveryOutcome => ({ kind: 'done', report });
@@ -242,7 +277,7 @@ async function runSendJob(
   }
   const held = await holdReason(ports, record);
   if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
-  return underLease(ports, settings, job, now, () => sendJob(ports, settings, job, record, now));
+  return underLease(ports, settings, job, now, (hold) => sendJob(ports, settings, job, record, hold, now));
 }
 
 /** The job's sends, under its lease. */
@@ -251,6 +286,7 @@ async function sendJob(
   settings: DeliverySettings,
   job: SendJob,
   record: DigestRecord,
+  hold: JobHold,
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
@@ -284,9 +320,14 @@ async function sendJob(
     // window's claim goes out with the last send of this one, so its round trip is hidden.
     let claims = new Map<string, LedgerClaim>();
     let windowEnd = 0;
-    let nextWindow: Promise<Map<string, LedgerClaim>> | undefined;
+    let nextWindow: Promise<Map<string, LedgerClaim> | undefined> | undefined;
+    // No row is claimed without the job's lease: a sender whose lease was taken over stops there.
     const claimWindow = (from: number) => {
-      const claim = run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW)));
+      const claim = hold
+        .keep()
+        .then((kept) =>
+          kept ? run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW))) : undefined,
+        );
       // Awaited on its turn; until then a failure must not count as an unhandled rejection.
       claim.catch(() => undefined);
       return claim;
@@ -313,8 +354,10 @@ async function sendJob(
           await run.flushMarks();
           const claiming = nextWindow ?? claimWindow(at);
           nextWindow = undefined;
+          const claimed = await claiming;
+          if (!claimed) return done(run.report());
           windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
-          claims = new Map([...claims, ...(await claiming)]);
+          claims = new Map([...claims, ...claimed]);
         }
         if (at === windowEnd - 1 && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
         const outcome = await run.send(reader, claims.get(reader.id)!);
@@ -363,9 +406,9 @@ async function sendJob(
 /** The claims so far, and the next window's too when it was asked for (whatever became of it). */
 async function withNext(
   claims: ReadonlyMap<string, LedgerClaim>,
-  next: Promise<Map<string, LedgerClaim>> | undefined,
+  next: Promise<Map<string, LedgerClaim> | undefined> | undefined,
 ): Promise<ReadonlyMap<string, LedgerClaim>> {
-  const ahead = next ? await next.catch(() => new Map<string, LedgerClaim>()) : new Map();
+  const ahead = (next ? await next.catch(() => undefined) : undefined) ?? new Map<string, LedgerClaim>();
   return new Map([...claims, ...ahead]);
 }
 

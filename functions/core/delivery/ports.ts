@@ -113,10 +113,12 @@ export interface SendLedger {
     render?: string,
   ): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
-  /** Takes the lease of job `jobKey` (one conditional write): see {@link JobLease}. */
-  leaseJob(digestId: string, jobKey: string, leaseMs: number, now: Date): Promise<JobLease>;
-  /** Ends the lease this sender holds: see {@link JobEnd}. */
-  endJob(digestId: string, jobKey: string, end: JobEnd, now: Date): Promise<void>;
+  /** Takes the lease of job `jobKey` for `owner` (one conditional write): see {@link JobLease}. */
+  leaseJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date): Promise<JobLease>;
+  /** Renews `owner`'s lease; false when it is no longer `owner`'s (it ran out and was taken over). */
+  renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date): Promise<boolean>;
+  /** Ends `owner`'s lease (nothing, when it is no longer theirs): see {@link JobEnd}. */
+  endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, now: Date): Promise<void>;
   /**
    * Claims these rows together, under a job's lease: read in one call, and those that may be sent
    * marked `sending` (with a lease of their own) in one more — no row conditions, the job's lease is

@@ -118,16 +118,42 @@ export function sendLedgerContract(ledger: () => SendLedger) {
     });
   });
 
+  it('renews a lease for its owner only, and ends it only for its owner', async () => {
+    const rows = ledger();
+    const id = digest();
+    await rows.leaseJob(id, 'long', 'first', LEASE_MS, at(0));
+    expect(await rows.renewJob(id, 'long', 'first', LEASE_MS, at(LEASE_MS - 1))).toBe(true);
+    expect(await rows.leaseJob(id, 'long', 'second', LEASE_MS, at(LEASE_MS + 1))).toMatchObject({
+      kind: 'busy',
+    });
+    // Not renewed again: it runs out, and a second sender takes the job over.
+    expect(await rows.leaseJob(id, 'long', 'second', LEASE_MS, at(2 * LEASE_MS))).toEqual({
+      kind: 'held',
+      tookOver: true,
+    });
+    expect(await rows.renewJob(id, 'long', 'first', LEASE_MS, at(2 * LEASE_MS + 1))).toBe(false);
+    await rows.endJob(id, 'long', 'first', { kind: 'finished' }, at(2 * LEASE_MS + 2));
+    expect(await rows.leaseJob(id, 'long', 'third', LEASE_MS, at(2 * LEASE_MS + 3))).toMatchObject({
+      kind: 'busy',
+    });
+  });
+
   it('lets one sender at a time hold a job: busy until its lease runs out, then taken over', async () => {
     const rows = ledger();
     const id = digest();
-    expect(await rows.leaseJob(id, 'job-a', LEASE_MS, at(0))).toEqual({ kind: 'held', tookOver: false });
-    expect(await rows.leaseJob(id, 'job-a', LEASE_MS, at(10))).toEqual({
+    expect(await rows.leaseJob(id, 'job-a', 'owner-1', LEASE_MS, at(0))).toEqual({
+      kind: 'held',
+      tookOver: false,
+    });
+    expect(await rows.leaseJob(id, 'job-a', 'owner-1', LEASE_MS, at(10))).toEqual({
       kind: 'busy',
       leaseUntil: at(LEASE_MS).getTime(),
     });
-    expect(await rows.leaseJob(id, 'job-b', LEASE_MS, at(10))).toEqual({ kind: 'held', tookOver: false });
-    expect(await rows.leaseJob(id, 'job-a', LEASE_MS, at(LEASE_MS + 1))).toEqual({
+    expect(await rows.leaseJob(id, 'job-b', 'owner-1', LEASE_MS, at(10))).toEqual({
+      kind: 'held',
+      tookOver: false,
+    });
+    expect(await rows.leaseJob(id, 'job-a', 'owner-1', LEASE_MS, at(LEASE_MS + 1))).toEqual({
       kind: 'held',
       tookOver: true,
     });
@@ -136,21 +162,26 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('ends a job for good, hands its rest on for every later lease to queue again, or gives it back at once', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.leaseJob(id, 'done', LEASE_MS, at(0));
-    await rows.endJob(id, 'done', { kind: 'finished' }, at(1));
-    expect(await rows.leaseJob(id, 'done', LEASE_MS, at(LEASE_MS * 10))).toEqual({ kind: 'finished' });
+    await rows.leaseJob(id, 'done', 'owner-1', LEASE_MS, at(0));
+    await rows.endJob(id, 'done', 'owner-1', { kind: 'finished' }, at(1));
+    expect(await rows.leaseJob(id, 'done', 'owner-1', LEASE_MS, at(LEASE_MS * 10))).toEqual({
+      kind: 'finished',
+    });
 
     const next = { digestId: id, subscriberIds: ['r1', 'r2'], generation: 1 };
-    await rows.leaseJob(id, 'waits', LEASE_MS, at(0));
-    await rows.endJob(id, 'waits', { kind: 'handed-on', next, delaySeconds: 30 }, at(1));
-    expect(await rows.leaseJob(id, 'waits', LEASE_MS, at(2))).toEqual({
+    await rows.leaseJob(id, 'waits', 'owner-1', LEASE_MS, at(0));
+    await rows.endJob(id, 'waits', 'owner-1', { kind: 'handed-on', next, delaySeconds: 30 }, at(1));
+    expect(await rows.leaseJob(id, 'waits', 'owner-1', LEASE_MS, at(2))).toEqual({
       kind: 'handed-on',
       next,
       delaySeconds: 30,
     });
 
-    await rows.leaseJob(id, 'failed', LEASE_MS, at(0));
-    await rows.endJob(id, 'failed', { kind: 'released' }, at(1));
-    expect(await rows.leaseJob(id, 'failed', LEASE_MS, at(2))).toEqual({ kind: 'held', tookOver: false });
+    await rows.leaseJob(id, 'failed', 'owner-1', LEASE_MS, at(0));
+    await rows.endJob(id, 'failed', 'owner-1', { kind: 'released' }, at(1));
+    expect(await rows.leaseJob(id, 'failed', 'owner-1', LEASE_MS, at(2))).toEqual({
+      kind: 'held',
+      tookOver: false,
+    });
   });
 }

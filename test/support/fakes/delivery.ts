@@ -60,22 +60,39 @@ export class MemoryLedger implements SendLedger {
     return { kind: 'claimed', attempts, tookOver };
   }
   /** Each job's lease, by `<digest>/<job key>`. */
-  readonly jobs = new Map<string, { state: JobEnd['kind'] | 'running'; leaseUntil: number; end?: JobEnd }>();
-  async leaseJob(digestId: string, jobKey: string, leaseMs: number, now: Date): Promise<JobLease> {
+  readonly jobs = new Map<
+    string,
+    { state: JobEnd['kind'] | 'running'; leaseUntil: number; owner?: string; end?: JobEnd }
+  >();
+  async leaseJob(
+    digestId: string,
+    jobKey: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+  ): Promise<JobLease> {
     const key = `${digestId}/${jobKey}`;
     const job = this.jobs.get(key);
     const free =
       !job || job.state === 'released' || (job.state === 'running' && job.leaseUntil < now.getTime());
     if (free) {
-      this.jobs.set(key, { state: 'running', leaseUntil: now.getTime() + leaseMs });
+      this.jobs.set(key, { state: 'running', leaseUntil: now.getTime() + leaseMs, owner });
       return { kind: 'held', tookOver: job?.state === 'running' };
     }
     if (job.end?.kind === 'handed-on') return job.end;
     if (job.state === 'finished') return { kind: 'finished' };
     return { kind: 'busy', leaseUntil: job.leaseUntil };
   }
-  async endJob(digestId: string, jobKey: string, end: JobEnd, _now?: Date) {
-    this.jobs.set(`${digestId}/${jobKey}`, { state: end.kind, leaseUntil: 0, end });
+  async renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date) {
+    const job = this.jobs.get(`${digestId}/${jobKey}`);
+    if (job?.state !== 'running' || job.owner !== owner) return false;
+    job.leaseUntil = now.getTime() + leaseMs;
+    return true;
+  }
+  async endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, _now?: Date) {
+    const key = `${digestId}/${jobKey}`;
+    if (this.jobs.get(key)?.owner !== owner) return;
+    this.jobs.set(key, { state: end.kind, leaseUntil: 0, end });
   }
   async claimAll(digestId: string, subscriberIds: readonly string[], leaseMs: number, now: Date) {
     const claims = new Map<string, LedgerClaim>();

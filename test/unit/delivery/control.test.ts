@@ -209,6 +209,45 @@ describe('the lease of a job', () => {
   });
 });
 
+describe('a job that outlives its lease', () => {
+  it('stops claiming once another sender took it over: only its own window may go twice', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    let sends = 0;
+    let second: Promise<unknown> | undefined;
+    // A slow sender: three seconds a send, so its 60-second lease runs out inside its first window,
+    // and the queue hands the job to a second sender meanwhile.
+    const slow: Mailer = {
+      send: async (mail: OutgoingMail) => {
+        clock += 3_000;
+        if (++sends === 21) second = deliverSendJob(herald.deliveryPorts, settings, job, now);
+        if (second) await second;
+        return herald.mailer.send(mail);
+      },
+    };
+    // The first sender's own view of the ledger, to see which rows it claims.
+    const claimedByFirst: string[] = [];
+    const ledger = Object.create(herald.ledger) as typeof herald.ledger;
+    ledger.claimAll = (digestId, ids, leaseMs, at) => {
+      claimedByFirst.push(...ids);
+      return herald.ledger.claimAll(digestId, ids, leaseMs, at);
+    };
+    const first = await deliverSendJob({ ...herald.deliveryPorts, ledger, mailer: slow }, settings, job, now);
+    // It finished its window, found its lease gone, and claimed nothing more.
+    expect(claimedByFirst).toEqual(job.subscriberIds.slice(0, 25));
+    expect(first).toMatchObject({ kind: 'done', report: { sent: 25 } });
+    const counts = mailsPerReader();
+    const firstWindow = new Set(job.subscriberIds.slice(0, 25));
+    const ids = new Map(readers.map((email) => [subscriber(email, 'en').id, email]));
+    for (const id of job.subscriberIds) {
+      const mails = counts.get(ids.get(id)!) ?? 0;
+      expect(mails, id).toBeGreaterThanOrEqual(1);
+      if (!firstWindow.has(id)) expect(mails, id).toBe(1);
+    }
+  });
+});
+
 describe('an operator', () => {
   it('queues again everyone not mailed yet when the queue lost its jobs, each in their own variant', async () => {
     await herald.subscribers.put(subscriber('picky@example.org', 'en', { topics: ['no-such-topic-x'] }));
