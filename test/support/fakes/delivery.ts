@@ -1,6 +1,5 @@
 import type {
   JobEnd,
-  JobLease,
   LedgerClaim,
   LedgerRow,
   LedgerState,
@@ -64,13 +63,7 @@ export class MemoryLedger implements SendLedger {
     string,
     { state: JobEnd['kind'] | 'running'; leaseUntil: number; owner?: string; end?: JobEnd }
   >();
-  async leaseJob(
-    digestId: string,
-    jobKey: string,
-    owner: string,
-    leaseMs: number,
-    now: Date,
-  ): Promise<JobLease> {
+  leaseJob: SendLedger['leaseJob'] = async (digestId, jobKey, owner, leaseMs, now) => {
     const key = `${digestId}/${jobKey}`;
     const job = this.jobs.get(key);
     const free =
@@ -82,7 +75,7 @@ export class MemoryLedger implements SendLedger {
     if (job.end?.kind === 'handed-on') return job.end;
     if (job.state === 'finished') return { kind: 'finished' };
     return { kind: 'busy', leaseUntil: job.leaseUntil };
-  }
+  };
   async renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date) {
     const job = this.jobs.get(`${digestId}/${jobKey}`);
     if (job?.state !== 'running' || job.owner !== owner) return false;
