@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
@@ -88,8 +87,6 @@ export type DeliveryOutcome =
       readonly reason: DeferralReason;
       /** Why, for the log: the digest, the reason and how many wait how long (never an address). */
       readonly message: string;
-      /** The rest went back as the job's next generation (under the job's lease), already queued. */
-      readonly handedOn?: boolean;
     };
 
 /** A job that waits: the outcome whose rest went back on the send queue. */
@@ -121,8 +118,6 @@ export class UnknownDigestError extends HeraldError {
  * leaves at most that many rows "sending", whose readers may then get the digest twice.
  */
 const MARK_BATCH = 25;
-/** Rows claimed together, just before their sends: one read and one write for this many readers. */
-const CLAIM_WINDOW = MARK_BATCH;
 const MARK_MAX_AGE_MS = 1_000;
 
 /**
@@ -152,111 +147,9 @@ export async function deliverSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const outcome = await runSendJob(ports, settings, job, now);
-  if (outcome.kind === 'deferred' && outcome.remaining.length > 0 && !outcome.handedOn)
-    await ports.sendQueue.enqueue([job], outcome.delaySeconds);
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0)
+    await ports.sendQueue.enqueue([{ ...job, subscriberIds: [...outcome.remaining] }], outcome.delaySeconds);
   return outcome;
-}
-
-/**
- * A job's lease key: the same readers of the same variant in the same generation (a job's rest, handed
- * on, is the next generation) — so a message delivered twice, or a page a dead planner queues again,
- * is the same job.
- */
-export function jobKeyOf(job: SendJob): string {
-  const ids = [...job.subscriberIds].sort().join(',');
-  return createHash('sha256')
-    .update(`${job.render ?? job.digestId}|${job.generation ?? 0}|${ids}`)
-    .digest('base64url')
-    .slice(0, 22);
-}
-
-/**
- * The job under its lease: one sender at a time. A job whose lease another sender holds waits for it
- * (queued again, as it is); a job already done does nothing; a job whose rest was handed on queues that
- * rest again (the sender that handed it on may have died before it reached the queue). The rest of a
- * job that must wait is recorded as handed on before it is queued, as the next generation.
- */
-async function underLease(
-  ports: DeliveryPorts,
-  settings: DeliverySettings,
-  job: SendJob,
-  now: () => Date,
-  run: (hold: JobHold) => Promise<DeliveryOutcome>,
-): Promise<DeliveryOutcome> {
-  const key = jobKeyOf(job);
-  const owner = randomUUID();
-  const lease = await ports.ledger.leaseJob(job.digestId, key, owner, settings.sendLeaseMs, now());
-  if (lease.kind === 'finished') return done(NOTHING_DONE);
-  if (lease.kind === 'handed-on') {
-    await ports.sendQueue.enqueue([lease.next], lease.delaySeconds);
-    return done(NOTHING_DONE);
-  }
-  if (lease.kind === 'busy') {
-    const wait = Math.max(1, (lease.leaseUntil - now().getTime()) / 1000 + 1);
-    return deferred(
-      job,
-      NOTHING_DONE,
-      job.subscriberIds,
-      Math.ceil(wait),
-      'in-flight',
-      'the job is held by another sender',
-    );
-  }
-  const hold = new JobHold(ports.ledger, job.digestId, key, owner, settings.sendLeaseMs, now);
-  let outcome: DeliveryOutcome;
-  try {
-    outcome = await run(hold);
-  } catch (error) {
-    // Given back at once, so the queue's retry of this message finds the job free.
-    await ports.ledger.endJob(job.digestId, key, owner, { kind: 'released' }, now()).catch(() => undefined);
-    throw error;
-  }
-  // The lease ran out while this sender worked and another took the job over: the rest is theirs.
-  if (hold.lost) return outcome;
-  if (outcome.kind === 'deferred' && outcome.remaining.length > 0) {
-    const next: SendJob = {
-      digestId: job.digestId,
-      ...(job.render ? { render: job.render } : {}),
-      subscriberIds: [...outcome.remaining],
-      generation: (job.generation ?? 0) + 1,
-    };
-    const handOn = { kind: 'handed-on', next, delaySeconds: outcome.delaySeconds } as const;
-    await ports.ledger.endJob(job.digestId, key, owner, handOn, now());
-    await ports.sendQueue.enqueue([next], outcome.delaySeconds);
-    return { ...outcome, handedOn: true };
-  }
-  await ports.ledger.endJob(job.digestId, key, owner, { kind: 'finished' }, now());
-  return outcome;
-}
-
-/**
- * This sender's hold on a job's lease: renewed before rows are claimed once a third of it has gone, so
- * a job that runs long keeps it; `lost` once another sender took it over (it had run out), and from
- * then on this sender claims no more rows.
- */
-class JobHold {
-  lost = false;
-  private renewedAt: number;
-  constructor(
-    private readonly ledger: Pick<SendLedger, 'renewJob'>,
-    private readonly digestId: string,
-    private readonly key: string,
-    private readonly owner: string,
-    private readonly leaseMs: number,
-    private readonly now: () => Date,
-  ) {
-    this.renewedAt = now().getTime();
-  }
-
-  /** Whether the lease is still this sender's (renewing it when a third of it has gone). */
-  async keep(): Promise<boolean> {
-    if (this.lost) return false;
-    const at = this.now();
-    if (at.getTime() - this.renewedAt < this.leaseMs / 3) return true;
-    this.lost = !(await this.ledger.renewJob(this.digestId, this.key, this.owner, this.leaseMs, at));
-    if (!this.lost) this.renewedAt = at.getTime();
-    return !this.lost;
-  }
 }
 
 const done = (report: DeliveryReport): DeliveryOutcome => ({ kind: 'done', report });
@@ -269,6 +162,7 @@ async function runSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
+  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
   const record = await ports.digests.getRecord(job.digestId);
   if (!record) throw new UnknownDigestError(`no digest ${job.digestId}: the job cannot be sent`);
   if (record.control === 'cancelled') {
@@ -277,20 +171,6 @@ async function runSendJob(
   }
   const held = await holdReason(ports, record);
   if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
-  return underLease(ports, settings, job, now, (hold) => sendJob(ports, settings, job, record, hold, now));
-}
-
-/** The job's sends, under its lease. */
-async function sendJob(
-  ports: DeliveryPorts,
-  settings: DeliverySettings,
-  job: SendJob,
-  record: DigestRecord,
-  hold: JobHold,
-  now: () => Date,
-): Promise<DeliveryOutcome> {
-  const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
-  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
 
   const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
   const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
@@ -315,52 +195,31 @@ async function sendJob(
     }
     if (readers.length === 0) return done(run.report());
     const quota = await ports.quota.reserve(readers.length, now());
+    // The next reader's ledger row is claimed while this reader's mail goes out (one round trip hidden).
     const sendable = Math.min(readers.length, quota.granted);
-    // Rows are claimed a window at a time (one read, one write), just before their sends; the next
-    // window's claim goes out with the last send of this one, so its round trip is hidden.
-    let claims = new Map<string, LedgerClaim>();
-    let windowEnd = 0;
-    let nextWindow: Promise<Map<string, LedgerClaim> | undefined> | undefined;
-    // No row is claimed without the job's lease: a sender whose lease was taken over stops there.
-    const claimWindow = (from: number) => {
-      const claim = hold
-        .keep()
-        .then((kept) =>
-          kept ? run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW))) : undefined,
-        );
-      // Awaited on its turn; until then a failure must not count as an unhandled rejection.
-      claim.catch(() => undefined);
-      return claim;
-    };
+    let claiming: { reader: Subscriber; claim: Promise<LedgerClaim> } | undefined;
     let deferral: DeliveryOutcome | undefined;
-    let at = 0;
     try {
-      for (; at < readers.length; at++) {
-        const reader = readers[at]!;
+      for (const [index, reader] of readers.entries()) {
         if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
-          deferral = run.deferRest(readers.slice(at), 0, 'time', 'the invocation is running out of time');
+          deferral = run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
           break;
         }
-        if (at >= sendable) {
+        if (index >= quota.granted) {
           deferral = run.deferRest(
-            readers.slice(at),
+            readers.slice(index),
             quota.retryAfterSeconds,
             'quota',
             'the daily quota is reached',
           );
           break;
         }
-        if (at === windowEnd) {
-          await run.flushMarks();
-          const claiming = nextWindow ?? claimWindow(at);
-          nextWindow = undefined;
-          const claimed = await claiming;
-          if (!claimed) return done(run.report());
-          windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
-          claims = new Map([...claims, ...claimed]);
-        }
-        if (at === windowEnd - 1 && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
-        const outcome = await run.send(reader, claims.get(reader.id)!);
+        const claim = await (claiming?.claim ?? run.claim(reader));
+        const next = readers[index + 1];
+        claiming = next && index + 1 < sendable ? { reader: next, claim: run.claim(next) } : undefined;
+        // Awaited on the next turn; until then a failure must not count as an unhandled rejection.
+        claiming?.claim.catch(() => undefined);
+        const outcome = await run.send(reader, claim);
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
             await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
@@ -372,44 +231,33 @@ async function sendJob(
               : outcome.reason === 'quota'
                 ? 900
                 : defer.paused;
-          deferral = run.deferRest(readers.slice(at), delay, outcome.reason, outcome.message);
-          at++;
+          deferral = run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
           break;
         }
         if (run.trailingFailures >= maxStreak) {
           await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
           deferral = run.deferRest(
-            readers.slice(at + 1),
+            readers.slice(index + 1),
             defer.paused,
             'paused',
             'too many failures in a row',
           );
-          at++;
           break;
         }
       }
     } catch (error) {
-      // Rows claimed for readers not reached go back to pending, to be claimed again at once.
-      await run.releaseUnsent(readers.slice(at + 1), await withNext(claims, nextWindow));
+      // A row claimed ahead for a reader who now waits goes back to pending, to be claimed again at once.
+      if (claiming) await run.release(claiming.reader, await claiming.claim);
       throw error;
     }
     if (deferral) {
-      await run.releaseUnsent(readers.slice(at), await withNext(claims, nextWindow));
+      if (claiming) await run.release(claiming.reader, await claiming.claim);
       return deferral;
     }
     return await run.finish(record, maxStreak);
   } finally {
     await run.flushMarks();
   }
-}
-
-/** The claims so far, and the next window's too when it was asked for (whatever became of it). */
-async function withNext(
-  claims: ReadonlyMap<string, LedgerClaim>,
-  next: Promise<Map<string, LedgerClaim> | undefined> | undefined,
-): Promise<ReadonlyMap<string, LedgerClaim>> {
-  const ahead = (next ? await next.catch(() => undefined) : undefined) ?? new Map<string, LedgerClaim>();
-  return new Map([...claims, ...ahead]);
 }
 
 /** Why a digest may not send now, or undefined when it may. */
@@ -479,21 +327,13 @@ class JobRun {
     this.skipped++;
   }
 
-  /** The window's rows, claimed together under the job's lease. */
-  claimAll(readers: readonly Subscriber[]): Promise<Map<string, LedgerClaim>> {
-    const ids = readers.map((reader) => reader.id);
-    return this.ports.ledger.claimAll(this.job.digestId, ids, this.settings.sendLeaseMs, this.now());
+  claim(subscriber: Subscriber): Promise<LedgerClaim> {
+    return this.ports.ledger.claim(this.job.digestId, subscriber.id, this.settings.sendLeaseMs, this.now());
   }
 
-  /** Rows claimed for readers whose sends were not made go back to pending, together. */
-  async releaseUnsent(readers: readonly Subscriber[], claims: ReadonlyMap<string, LedgerClaim>) {
-    const unsent = readers.flatMap((reader) => {
-      const claim = claims.get(reader.id);
-      if (claim?.kind !== 'claimed') return [];
-      const { attempts, render, tookOver } = claim;
-      return [{ subscriberId: reader.id, attempts, tookOver, ...(render ? { render } : {}) }];
-    });
-    if (unsent.length > 0) await this.ports.ledger.releaseAll(this.job.digestId, unsent, this.now());
+  async release(subscriber: Subscriber, claim: LedgerClaim) {
+    if (claim.kind === 'claimed')
+      await this.ports.ledger.release(this.job.digestId, subscriber.id, this.now());
   }
 
   async send(subscriber: Subscriber, claim: LedgerClaim): Promise<SendOutcome> {
