@@ -1,8 +1,18 @@
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient, dynamoDocumentClient } from '#adapters/clients.ts';
-import { keys } from '#adapters/dynamodb-table.ts';
-import type { LedgerClaim, LedgerRow, LedgerState, SendLedger, SentMark } from '#core/delivery/ports.ts';
+import { batchGet, batchPut, keys } from '#adapters/dynamodb-table.ts';
+import type {
+  JobEnd,
+  JobLease,
+  LedgerClaim,
+  LedgerRow,
+  LedgerState,
+  SendLedger,
+  SentMark,
+  Unsent,
+} from '#core/delivery/ports.ts';
+import type { SendJob } from '#core/digests/digest.ts';
 
 const ROW_PREFIX = 'TO#';
 
@@ -53,7 +63,7 @@ export class DynamoSendLedger implements SendLedger {
       }
       return;
     }
-    await this.writeAll(subscriberIds.map(row));
+    await batchPut(this.table, subscriberIds.map(row));
   }
 
   /**
@@ -122,6 +132,155 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
+  async leaseJob(
+    digestId: string,
+    jobKey: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+  ): Promise<JobLease> {
+    const key = keys.sendJob(digestId, jobKey);
+    try {
+      const { Attributes: old } = await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, #owner = :owner, updatedAt = :at',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #state = :released OR (#state = :running AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':running': 'running',
+            ':released': 'released',
+            ':lease': now.getTime() + leaseMs,
+            ':now': now.getTime(),
+            ':at': now.toISOString(),
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'held', tookOver: old?.state === 'running' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    if (Item?.state === 'finished') return { kind: 'finished' };
+    if (Item?.state === 'handed-on')
+      return { kind: 'handed-on', next: Item.next as SendJob, delaySeconds: Number(Item.delaySeconds ?? 0) };
+    return { kind: 'busy', leaseUntil: Number(Item?.leaseUntil ?? now.getTime() + leaseMs) };
+  }
+
+  async renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date) {
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.sendJob(digestId, jobKey),
+          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :at',
+          ConditionExpression: '#state = :running AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':owner': owner,
+            ':lease': now.getTime() + leaseMs,
+            ':at': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, now: Date) {
+    const handedOn = end.kind === 'handed-on' ? ', #next = :next, delaySeconds = :delay' : '';
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.sendJob(digestId, jobKey),
+          UpdateExpression: `SET #state = :state, updatedAt = :at${handedOn} REMOVE leaseUntil`,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#owner': 'owner',
+            ...(end.kind === 'handed-on' ? { '#next': 'next' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': end.kind,
+            ':owner': owner,
+            ':at': now.toISOString(),
+            ...(end.kind === 'handed-on' ? { ':next': end.next, ':delay': end.delaySeconds } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      // The lease ran out and another sender holds the job now: the end is theirs to write.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async claimAll(
+    digestId: string,
+    subscriberIds: readonly string[],
+    leaseMs: number,
+    now: Date,
+  ): Promise<Map<string, LedgerClaim>> {
+    const items = await batchGet(
+      this.table,
+      subscriberIds.map((id) => keys.delivery(digestId, id)),
+    );
+    const byId = new Map(items.map((item) => [String(item.sk).slice(ROW_PREFIX.length), item]));
+    const claims = new Map<string, LedgerClaim>();
+    const marked: Array<Record<string, unknown>> = [];
+    for (const id of subscriberIds) {
+      const item = byId.get(id);
+      const state = item?.state as LedgerState | undefined;
+      if (state === 'sending' && Number(item?.leaseUntil) >= now.getTime()) {
+        claims.set(id, { kind: 'in-flight', leaseUntil: Number(item?.leaseUntil) });
+        continue;
+      }
+      if (state !== undefined && state !== 'pending' && state !== 'failed' && state !== 'sending') {
+        claims.set(id, { kind: 'done' });
+        continue;
+      }
+      // A row left `sending` by a sender that died is taken over, and says so.
+      const tookOver = state === 'sending' || item?.inFlightAtCrash === true;
+      const attempts = Number(item?.attempts ?? 0) + 1;
+      const render = item?.render === undefined ? undefined : String(item.render);
+      claims.set(id, { kind: 'claimed', attempts, tookOver, ...(render ? { render } : {}) });
+      marked.push({
+        ...(item ?? keys.delivery(digestId, id)),
+        state: 'sending',
+        attempts,
+        leaseUntil: now.getTime() + leaseMs,
+        ...(tookOver ? { inFlightAtCrash: true } : {}),
+        updatedAt: now.toISOString(),
+      });
+    }
+    await batchPut(this.table, marked);
+    return claims;
+  }
+
+  async releaseAll(digestId: string, rows: readonly Unsent[], now: Date) {
+    await batchPut(
+      this.table,
+      rows.map((row) => ({
+        ...keys.delivery(digestId, row.subscriberId),
+        state: 'pending',
+        attempts: row.attempts,
+        ...(row.render ? { render: row.render } : {}),
+        ...(row.tookOver ? { inFlightAtCrash: true } : {}),
+        updatedAt: now.toISOString(),
+      })),
+    );
+  }
+
   async release(digestId: string, subscriberId: string, now: Date) {
     await dynamoDocumentClient()
       .send(
@@ -145,7 +304,8 @@ export class DynamoSendLedger implements SendLedger {
 
   /** Sent rows in batches of 25 (one call), after the SES calls they record. */
   async markSent(digestId: string, marks: readonly SentMark[], now: Date) {
-    await this.writeAll(
+    await batchPut(
+      this.table,
       marks.map((mark) => ({
         ...keys.delivery(digestId, mark.subscriberId),
         state: 'sent',
@@ -221,20 +381,5 @@ export class DynamoSendLedger implements SendLedger {
       }
       start = page.LastEvaluatedKey;
     } while (start);
-  }
-
-  /** Puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
-  private async writeAll(items: ReadonlyArray<Record<string, unknown>>) {
-    for (let start = 0; start < items.length; start += 25) {
-      let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-        [this.table]: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const result = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: request }));
-        request = result.UnprocessedItems as typeof request;
-      }
-    }
   }
 }

@@ -1,15 +1,9 @@
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import {
   ALSO_ORIGINAL_INDEX,
   AUDIENCE_INDEX,
+  batchGet,
   decodeCursor,
   encodeCursor,
   keys,
@@ -71,26 +65,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, Subscriber>> {
-    const found = new Map<string, Subscriber>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined =
-        {
-          [this.table]: {
-            Keys: unique.slice(start, start + 100).map((id) => keys.subscriber(id)),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const result = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.table] ?? []) {
-          const subscriber = fromItem(item);
-          found.set(subscriber.id, subscriber);
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGet(
+      this.table,
+      [...new Set(ids)].map((id) => keys.subscriber(id)),
+    );
+    return new Map(items.map((item) => fromItem(item)).map((subscriber) => [subscriber.id, subscriber]));
   }
 
   async pageAudience(

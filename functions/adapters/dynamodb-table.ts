@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 
 /**
@@ -38,6 +38,8 @@ export const keys = {
   }),
   rate: (scope: string, key: string, window: number) => ({ pk: `RATE#${scope}#${key}`, sk: String(window) }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
+  /** The lease of one send job of a digest. */
+  sendJob: (digestId: string, jobKey: string) => ({ pk: `DIG#${digestId}`, sk: `JOB#${jobKey}` }),
   /** Every digest, newest last, for `herald status`. */
   digestIndex: (createdAt: string, id: string) => ({ pk: 'DIGESTS', sk: `${createdAt}#${id}` }),
   sendingSwitch: () => ({ pk: 'CONTROL', sk: 'SENDING' }),
@@ -79,4 +81,39 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   return cursor
     ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>)
     : undefined;
+}
+
+type Item = Record<string, unknown>;
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+
+/** Reads items by key, 100 per BatchGetItem (strongly consistent), asking again for what is left unprocessed. */
+export async function batchGet(table: string, itemKeys: readonly Item[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (let start = 0; start < itemKeys.length; start += 100) {
+    let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: itemKeys.slice(start, start + 100), ConsistentRead: true },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await backOff(attempt);
+      const result = await dynamoDocumentClient().send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(result.Responses?.[table] ?? []));
+      request = result.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
+/** Puts items, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+export async function batchPut(table: string, items: readonly Item[]): Promise<void> {
+  for (let start = 0; start < items.length; start += 25) {
+    let request: Record<string, Array<{ PutRequest: { Item: Item } }>> | undefined = {
+      [table]: items.slice(start, start + 25).map((entry) => ({ PutRequest: { Item: entry } })),
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await backOff(attempt);
+      const result = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: request }));
+      request = result.UnprocessedItems as typeof request;
+    }
+  }
 }

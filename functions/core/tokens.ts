@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { InvalidTokenError } from '#core/errors.ts';
 
 /** What a token lets its bearer do; a token signed for one purpose is refused for any other. */
@@ -62,8 +62,19 @@ export function verifyToken(keys: TokenKeys, purpose: TokenPurpose, token: strin
   return subject;
 }
 
+/** Each secret as a key object, made once: an HMAC keyed by it starts without hashing the key again. */
+const keyObjects = new Map<string, KeyObject>();
+function keyObjectOf(secret: string): KeyObject {
+  let key = keyObjects.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret));
+    keyObjects.set(secret, key);
+  }
+  return key;
+}
+
 function mac(secret: string, purpose: TokenPurpose, kid: string, subject: string, expiry: string): string {
-  return createHmac('sha256', secret)
+  return createHmac('sha256', keyObjectOf(secret))
     .update(`herald:${purpose}:${kid}:${subject}:${expiry}`)
     .digest('base64url')
     .slice(0, 32);

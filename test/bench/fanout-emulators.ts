@@ -30,8 +30,13 @@ const sqs = await createSqsServer({ port: 0, hostname: HOST, emulateQueueCreatio
 const dynamo: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 await listen(dynamo);
 
-/** SES v2 SendEmail, counted: how many, and when the first and the last arrived. */
-const counts = { sent: 0, first: 0, last: 0 };
+/**
+ * SES v2 SendEmail, counted: how many, when the first and the last arrived, and the most that arrived in
+ * any one second (a sliding window over every arrival: where SES would count).
+ */
+const counts = { sent: 0, first: 0, last: 0, busiestSecond: 0 };
+let window: number[] = [];
+let windowStart = 0;
 const ses = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
@@ -41,11 +46,20 @@ const ses = createServer((req, res) => {
       return;
     }
     if (req.method === 'POST' && req.url === '/reset') {
-      Object.assign(counts, { sent: 0, first: 0, last: 0 });
+      Object.assign(counts, { sent: 0, first: 0, last: 0, busiestSecond: 0 });
+      window = [];
+      windowStart = 0;
       res.end();
       return;
     }
-    const now = Date.now();
+    const now = performance.timeOrigin + performance.now();
+    window.push(now);
+    while (window[windowStart]! <= now - 1000) windowStart++;
+    counts.busiestSecond = Math.max(counts.busiestSecond, window.length - windowStart);
+    if (windowStart > 10_000) {
+      window = window.slice(windowStart);
+      windowStart = 0;
+    }
     if (counts.sent === 0) counts.first = now;
     counts.sent++;
     counts.last = now;

@@ -71,8 +71,9 @@ async function bundleHerald(): Promise<{ file: string; templates: string }> {
   return { file, templates };
 }
 
-async function sinkCount(ses: string): Promise<{ sent: number; first: number; last: number }> {
-  return (await fetch(`${ses}/count`)).json() as Promise<{ sent: number; first: number; last: number }>;
+type SinkCount = { sent: number; first: number; last: number; busiestSecond: number };
+async function sinkCount(ses: string): Promise<SinkCount> {
+  return (await fetch(`${ses}/count`)).json() as Promise<SinkCount>;
 }
 
 /** Confirmed English subscribers, 25 per BatchWriteItem, 10 calls at a time; one in ten chose a topic. */
@@ -135,6 +136,7 @@ async function pipeline(env: NodeJS.ProcessEnv, ses: string, rate: number, expec
   return {
     sent: count.sent,
     rate: (count.sent - 1) / ((count.last - count.first) / 1000),
+    busiestSecond: count.busiestSecond,
     cpuMs: Number(report.cpuMs),
     peakRssMb: Number(report.peakRssMb),
     renders: Number(report.renders),
@@ -233,6 +235,8 @@ export async function fanout() {
       digestRate: digestRate(configuredRate, PUBLIC_MAIL_RATE),
       achievedRate: round(paced.rate),
       rateRatio: round(paced.rate / digestRate(configuredRate, PUBLIC_MAIL_RATE), 3),
+      // The most SendEmail calls the sink saw in any one second, against the digest senders' share.
+      busiestSecond: paced.busiestSecond,
       bareSesRate: round(bareSesRate),
       pipelineRate: round(unlimited.rate),
       pipelineVsBare: round(unlimited.rate / bareSesRate, 3),
@@ -243,6 +247,7 @@ export async function fanout() {
       peakRssMb: round(paced.peakRssMb, 1),
       peakRssMbUnlimited: round(unlimited.peakRssMb, 1),
       planningSeconds: round(paced.planningMs / 1000, 1),
+      planningPerSecond: Math.round(paced.planned / (paced.planningMs / 1000)),
       senderConcurrency: SENDER_CONCURRENCY,
     };
   } finally {

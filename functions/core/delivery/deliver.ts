@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
@@ -87,6 +88,8 @@ export type DeliveryOutcome =
       readonly reason: DeferralReason;
       /** Why, for the log: the digest, the reason and how many wait how long (never an address). */
       readonly message: string;
+      /** The rest went back as the job's next generation (under the job's lease), already queued. */
+      readonly handedOn?: boolean;
     };
 
 /** A job that waits: the outcome whose rest went back on the send queue. */
@@ -118,6 +121,8 @@ export class UnknownDigestError extends HeraldError {
  * leaves at most that many rows "sending", whose readers may then get the digest twice.
  */
 const MARK_BATCH = 25;
+/** Rows claimed together, just before their sends: one read and one write for this many readers. */
+const CLAIM_WINDOW = MARK_BATCH;
 const MARK_MAX_AGE_MS = 1_000;
 
 /**
@@ -147,9 +152,111 @@ export async function deliverSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const outcome = await runSendJob(ports, settings, job, now);
-  if (outcome.kind === 'deferred' && outcome.remaining.length > 0)
-    await ports.sendQueue.enqueue([{ ...job, subscriberIds: [...outcome.remaining] }], outcome.delaySeconds);
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0 && !outcome.handedOn)
+    await ports.sendQueue.enqueue([job], outcome.delaySeconds);
   return outcome;
+}
+
+/**
+ * A job's lease key: the same readers of the same variant in the same generation (a job's rest, handed
+ * on, is the next generation) — so a message delivered twice, or a page a dead planner queues again,
+ * is the same job.
+ */
+export function jobKeyOf(job: SendJob): string {
+  const ids = [...job.subscriberIds].sort().join(',');
+  return createHash('sha256')
+    .update(`${job.render ?? job.digestId}|${job.generation ?? 0}|${ids}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * The job under its lease: one sender at a time. A job whose lease another sender holds waits for it
+ * (queued again, as it is); a job already done does nothing; a job whose rest was handed on queues that
+ * rest again (the sender that handed it on may have died before it reached the queue). The rest of a
+ * job that must wait is recorded as handed on before it is queued, as the next generation.
+ */
+async function underLease(
+  ports: DeliveryPorts,
+  settings: DeliverySettings,
+  job: SendJob,
+  now: () => Date,
+  run: (hold: JobHold) => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome> {
+  const key = jobKeyOf(job);
+  const owner = randomUUID();
+  const lease = await ports.ledger.leaseJob(job.digestId, key, owner, settings.sendLeaseMs, now());
+  if (lease.kind === 'finished') return done(NOTHING_DONE);
+  if (lease.kind === 'handed-on') {
+    await ports.sendQueue.enqueue([lease.next], lease.delaySeconds);
+    return done(NOTHING_DONE);
+  }
+  if (lease.kind === 'busy') {
+    const wait = Math.max(1, (lease.leaseUntil - now().getTime()) / 1000 + 1);
+    return deferred(
+      job,
+      NOTHING_DONE,
+      job.subscriberIds,
+      Math.ceil(wait),
+      'in-flight',
+      'the job is held by another sender',
+    );
+  }
+  const hold = new JobHold(ports.ledger, job.digestId, key, owner, settings.sendLeaseMs, now);
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await run(hold);
+  } catch (error) {
+    // Given back at once, so the queue's retry of this message finds the job free.
+    await ports.ledger.endJob(job.digestId, key, owner, { kind: 'released' }, now()).catch(() => undefined);
+    throw error;
+  }
+  // The lease ran out while this sender worked and another took the job over: the rest is theirs.
+  if (hold.lost) return outcome;
+  if (outcome.kind === 'deferred' && outcome.remaining.length > 0) {
+    const next: SendJob = {
+      digestId: job.digestId,
+      ...(job.render ? { render: job.render } : {}),
+      subscriberIds: [...outcome.remaining],
+      generation: (job.generation ?? 0) + 1,
+    };
+    const handOn = { kind: 'handed-on', next, delaySeconds: outcome.delaySeconds } as const;
+    await ports.ledger.endJob(job.digestId, key, owner, handOn, now());
+    await ports.sendQueue.enqueue([next], outcome.delaySeconds);
+    return { ...outcome, handedOn: true };
+  }
+  await ports.ledger.endJob(job.digestId, key, owner, { kind: 'finished' }, now());
+  return outcome;
+}
+
+/**
+ * This sender's hold on a job's lease: renewed before rows are claimed once a third of it has gone, so
+ * a job that runs long keeps it; `lost` once another sender took it over (it had run out), and from
+ * then on this sender claims no more rows.
+ */
+class JobHold {
+  lost = false;
+  private renewedAt: number;
+  constructor(
+    private readonly ledger: Pick<SendLedger, 'renewJob'>,
+    private readonly digestId: string,
+    private readonly key: string,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly now: () => Date,
+  ) {
+    this.renewedAt = now().getTime();
+  }
+
+  /** Whether the lease is still this sender's (renewing it when a third of it has gone). */
+  async keep(): Promise<boolean> {
+    if (this.lost) return false;
+    const at = this.now();
+    if (at.getTime() - this.renewedAt < this.leaseMs / 3) return true;
+    this.lost = !(await this.ledger.renewJob(this.digestId, this.key, this.owner, this.leaseMs, at));
+    if (!this.lost) this.renewedAt = at.getTime();
+    return !this.lost;
+  }
 }
 
 const done = (report: DeliveryReport): DeliveryOutcome => ({ kind: 'done', report });
@@ -162,7 +269,6 @@ async function runSendJob(
   now: () => Date,
 ): Promise<DeliveryOutcome> {
   const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
-  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
   const record = await ports.digests.getRecord(job.digestId);
   if (!record) throw new UnknownDigestError(`no digest ${job.digestId}: the job cannot be sent`);
   if (record.control === 'cancelled') {
@@ -171,6 +277,20 @@ async function runSendJob(
   }
   const held = await holdReason(ports, record);
   if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
+  return underLease(ports, settings, job, now, (hold) => sendJob(ports, settings, job, record, hold, now));
+}
+
+/** The job's sends, under its lease. */
+async function sendJob(
+  ports: DeliveryPorts,
+  settings: DeliverySettings,
+  job: SendJob,
+  record: DigestRecord,
+  hold: JobHold,
+  now: () => Date,
+): Promise<DeliveryOutcome> {
+  const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
+  const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
 
   const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
   const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
@@ -184,7 +304,7 @@ async function runSendJob(
     return done({ sent: 0, skipped: job.subscriberIds.length, failed: 0 });
   }
   const subscribers = await ports.subscribers.getMany(job.subscriberIds);
-  const run = new JobRun(ports, settings, job, rendered, skip, now);
+  const run = new JobRun(ports, settings, job, rendered, skip, hold, now);
   try {
     // Everyone who left is skipped first, so the quota is reserved only for readers who may get mail.
     const readers: Subscriber[] = [];
@@ -195,31 +315,54 @@ async function runSendJob(
     }
     if (readers.length === 0) return done(run.report());
     const quota = await ports.quota.reserve(readers.length, now());
-    // The next reader's ledger row is claimed while this reader's mail goes out (one round trip hidden).
     const sendable = Math.min(readers.length, quota.granted);
-    let claiming: { reader: Subscriber; claim: Promise<LedgerClaim> } | undefined;
+    // Rows are claimed a window at a time (one read, one write), just before their sends; the next
+    // window's claim goes out with the last send of this one, so its round trip is hidden.
+    let claims = new Map<string, LedgerClaim>();
+    let windowEnd = 0;
+    let nextWindow: Promise<Map<string, LedgerClaim> | undefined> | undefined;
+    // No row is claimed without the job's lease: a sender whose lease was taken over stops there.
+    const claimWindow = (from: number) => {
+      const claim = hold
+        .keep()
+        .then((kept) =>
+          kept ? run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW))) : undefined,
+        );
+      // Awaited on its turn; until then a failure must not count as an unhandled rejection.
+      claim.catch(() => undefined);
+      return claim;
+    };
     let deferral: DeliveryOutcome | undefined;
+    let at = 0;
     try {
-      for (const [index, reader] of readers.entries()) {
+      for (; at < readers.length; at++) {
+        const reader = readers[at]!;
         if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
-          deferral = run.deferRest(readers.slice(index), 0, 'time', 'the invocation is running out of time');
+          deferral = run.deferRest(readers.slice(at), 0, 'time', 'the invocation is running out of time');
           break;
         }
-        if (index >= quota.granted) {
+        if (at >= sendable) {
           deferral = run.deferRest(
-            readers.slice(index),
+            readers.slice(at),
             quota.retryAfterSeconds,
             'quota',
             'the daily quota is reached',
           );
           break;
         }
-        const claim = await (claiming?.claim ?? run.claim(reader));
-        const next = readers[index + 1];
-        claiming = next && index + 1 < sendable ? { reader: next, claim: run.claim(next) } : undefined;
-        // Awaited on the next turn; until then a failure must not count as an unhandled rejection.
-        claiming?.claim.catch(() => undefined);
-        const outcome = await run.send(reader, claim);
+        if (at === windowEnd) {
+          await run.flushMarks();
+          const claiming = nextWindow ?? claimWindow(at);
+          nextWindow = undefined;
+          const claimed = await claiming;
+          if (!claimed) return done(run.report());
+          windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
+          claims = new Map([...claims, ...claimed]);
+        }
+        if (at === windowEnd - 1 && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
+        const outcome = await run.send(reader, claims.get(reader.id)!);
+        // The lease ran out and another sender took the job over: the rest, claimed rows too, is theirs.
+        if (outcome.kind === 'lost') return done(run.report());
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
             await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
@@ -231,33 +374,44 @@ async function runSendJob(
               : outcome.reason === 'quota'
                 ? 900
                 : defer.paused;
-          deferral = run.deferRest(readers.slice(index), delay, outcome.reason, outcome.message);
+          deferral = run.deferRest(readers.slice(at), delay, outcome.reason, outcome.message);
+          at++;
           break;
         }
         if (run.trailingFailures >= maxStreak) {
           await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
           deferral = run.deferRest(
-            readers.slice(index + 1),
+            readers.slice(at + 1),
             defer.paused,
             'paused',
             'too many failures in a row',
           );
+          at++;
           break;
         }
       }
     } catch (error) {
-      // A row claimed ahead for a reader who now waits goes back to pending, to be claimed again at once.
-      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      // Rows claimed for readers not reached go back to pending, to be claimed again at once.
+      await run.releaseUnsent(readers.slice(at + 1), await withNext(claims, nextWindow));
       throw error;
     }
     if (deferral) {
-      if (claiming) await run.release(claiming.reader, await claiming.claim);
+      await run.releaseUnsent(readers.slice(at), await withNext(claims, nextWindow));
       return deferral;
     }
     return await run.finish(record, maxStreak);
   } finally {
     await run.flushMarks();
   }
+}
+
+/** The claims so far, and the next window's too when it was asked for (whatever became of it). */
+async function withNext(
+  claims: ReadonlyMap<string, LedgerClaim>,
+  next: Promise<Map<string, LedgerClaim> | undefined> | undefined,
+): Promise<ReadonlyMap<string, LedgerClaim>> {
+  const ahead = (next ? await next.catch(() => undefined) : undefined) ?? new Map<string, LedgerClaim>();
+  return new Map([...claims, ...ahead]);
 }
 
 /** Why a digest may not send now, or undefined when it may. */
@@ -290,7 +444,7 @@ function jittered(base: number): number {
 }
 
 type SendOutcome =
-  | { kind: 'sent' | 'skipped' | 'failed' }
+  | { kind: 'sent' | 'skipped' | 'failed' | 'lost' }
   | { kind: 'defer'; reason: 'throttled' | 'quota' | 'account'; message: string };
 
 /** One job's sends: counts, the marks waiting to be written, and who must come back later. */
@@ -314,6 +468,7 @@ class JobRun {
     private readonly job: SendJob,
     private readonly rendered: RenderedDigest,
     private readonly withdrawn: ReadonlySet<number>,
+    private readonly hold: Pick<JobHold, 'keep'>,
     private readonly now: () => Date,
   ) {
     this.foreign = rendered.articles
@@ -327,13 +482,21 @@ class JobRun {
     this.skipped++;
   }
 
-  claim(subscriber: Subscriber): Promise<LedgerClaim> {
-    return this.ports.ledger.claim(this.job.digestId, subscriber.id, this.settings.sendLeaseMs, this.now());
+  /** The window's rows, claimed together under the job's lease. */
+  claimAll(readers: readonly Subscriber[]): Promise<Map<string, LedgerClaim>> {
+    const ids = readers.map((reader) => reader.id);
+    return this.ports.ledger.claimAll(this.job.digestId, ids, this.settings.sendLeaseMs, this.now());
   }
 
-  async release(subscriber: Subscriber, claim: LedgerClaim) {
-    if (claim.kind === 'claimed')
-      await this.ports.ledger.release(this.job.digestId, subscriber.id, this.now());
+  /** Rows claimed for readers whose sends were not made go back to pending, together. */
+  async releaseUnsent(readers: readonly Subscriber[], claims: ReadonlyMap<string, LedgerClaim>) {
+    const unsent = readers.flatMap((reader) => {
+      const claim = claims.get(reader.id);
+      if (claim?.kind !== 'claimed') return [];
+      const { attempts, render, tookOver } = claim;
+      return [{ subscriberId: reader.id, attempts, tookOver, ...(render ? { render } : {}) }];
+    });
+    if (unsent.length > 0) await this.ports.ledger.releaseAll(this.job.digestId, unsent, this.now());
   }
 
   async send(subscriber: Subscriber, claim: LedgerClaim): Promise<SendOutcome> {
@@ -360,7 +523,9 @@ class JobRun {
       };
     };
     try {
-      const { messageId } = await this.sendPaced(mail);
+      const sent = await this.sendPaced(mail);
+      if (!sent) return { kind: 'lost' };
+      const { messageId } = sent;
       if (this.marks.length === 0) this.oldestMarkAt = Date.now();
       this.marks.push({
         subscriberId: subscriber.id,
@@ -400,10 +565,16 @@ class JobRun {
     }
   }
 
-  /** One send under the pace, retried with jittered back-off while SES throttles. */
+  /**
+   * One send under the pace, retried with jittered back-off while SES throttles; undefined when the
+   * job's lease is no longer this sender's. The lease is checked (and renewed once a third of it has
+   * gone) right before every call, after the pace's wait: a sender that stalled past its lease finds it
+   * taken over and sends nothing more, so a takeover costs at most the send that was under way.
+   */
   private async sendPaced(mail: () => OutgoingMail) {
     for (let attempt = 0; ; attempt++) {
       await this.ports.pace.take();
+      if (!(await this.hold.keep())) return undefined;
       try {
         return await this.ports.mailer.send(mail());
       } catch (error) {

@@ -21,9 +21,14 @@ export interface SendQueue {
   enqueue(jobs: readonly SendJob[], delaySeconds?: number): Promise<void>;
 }
 
-/** What a claim on a ledger row found. */
+/** What a claim on a ledger row found. `render`: the row's variant, kept when it is given back. */
 export type LedgerClaim =
-  | { readonly kind: 'claimed'; readonly attempts: number; readonly tookOver: boolean }
+  | {
+      readonly kind: 'claimed';
+      readonly attempts: number;
+      readonly tookOver: boolean;
+      readonly render?: string;
+    }
   | { readonly kind: 'done' }
   | { readonly kind: 'in-flight'; readonly leaseUntil: number };
 
@@ -64,7 +69,36 @@ export interface Receipts {
   ): Promise<Map<string, Set<string>>>;
 }
 
-/** One row per (digest, subscriber): planned, claimed before the SES call, marked after it. */
+/**
+ * What taking a job's lease found: this sender now holds it; another holds it until `leaseUntil`; the
+ * job's work is over; or its rest was handed on to `next`, which may not have reached the queue (the
+ * sender that handed it on may have died right after): queue it again, harmlessly.
+ */
+export type JobLease =
+  | { readonly kind: 'held'; readonly tookOver: boolean }
+  | { readonly kind: 'busy'; readonly leaseUntil: number }
+  | { readonly kind: 'finished' }
+  | { readonly kind: 'handed-on'; readonly next: SendJob; readonly delaySeconds: number };
+
+/** How a job's lease ends: its work done, its rest handed on to `next`, or given back for a retry. */
+export type JobEnd =
+  | { readonly kind: 'finished' }
+  | { readonly kind: 'handed-on'; readonly next: SendJob; readonly delaySeconds: number }
+  | { readonly kind: 'released' };
+
+/** A claimed row given back unsent. */
+export interface Unsent {
+  readonly subscriberId: string;
+  readonly attempts: number;
+  readonly render?: string;
+  readonly tookOver?: boolean;
+}
+
+/**
+ * One row per (digest, subscriber): planned, claimed before the SES call, marked after it; and one
+ * lease per send job, so that one sender at a time works a job — its message redelivered, or queued
+ * twice, finds the lease held or the work done.
+ */
 export interface SendLedger {
   /**
    * Writes a `pending` row per recipient. `carefully`: only where no row exists yet — for a page a
@@ -79,6 +113,26 @@ export interface SendLedger {
     render?: string,
   ): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
+  /** Takes the lease of job `jobKey` for `owner` (one conditional write): see {@link JobLease}. */
+  leaseJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date): Promise<JobLease>;
+  /** Renews `owner`'s lease; false when it is no longer `owner`'s (it ran out and was taken over). */
+  renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date): Promise<boolean>;
+  /** Ends `owner`'s lease (nothing, when it is no longer theirs): see {@link JobEnd}. */
+  endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, now: Date): Promise<void>;
+  /**
+   * Claims these rows together, under a job's lease: read in one call, and those that may be sent
+   * marked `sending` (with a lease of their own) in one more — no row conditions, the job's lease is
+   * the one writer's guarantee. A row another sender holds is `in-flight`; one whose lease ran out is
+   * taken over (and says so).
+   */
+  claimAll(
+    digestId: string,
+    subscriberIds: readonly string[],
+    leaseMs: number,
+    now: Date,
+  ): Promise<Map<string, LedgerClaim>>;
+  /** Gives claimed rows back (`pending`) together, when their sends were not made. */
+  releaseAll(digestId: string, rows: readonly Unsent[], now: Date): Promise<void>;
   /** Gives a claimed row back (`pending`) when its send was not made. */
   release(digestId: string, subscriberId: string, now: Date): Promise<void>;
   markSent(digestId: string, marks: readonly SentMark[], now: Date): Promise<void>;

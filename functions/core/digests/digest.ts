@@ -92,6 +92,8 @@ export interface SendJob {
   readonly digestId: string;
   readonly render?: string;
   readonly subscriberIds: readonly string[];
+  /** How many times this job's rest was handed on (waiting): each generation has a lease of its own. */
+  readonly generation?: number;
 }
 
 export const MAX_RECIPIENTS_PER_JOB = 50;
@@ -103,6 +105,7 @@ export const sendJobSchema = z.object({
   subscriberIds: z
     .array(z.string().check(z.minLength(1)))
     .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS_PER_JOB)),
+  generation: z.optional(z.int().check(z.gte(0))),
 }) satisfies z.ZodMiniType<SendJob>;
 
 /**

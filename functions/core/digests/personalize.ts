@@ -44,17 +44,58 @@ function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
  * The same for every recipient of a job, so worked out once: a job's recipients share the rendered
  * digest and the set of withdrawn articles.
  */
-const keptCache = new WeakMap<RenderedDigest, { skip: string; kept: ReturnType<typeof keep> }>();
+interface Kept {
+  readonly subject: string;
+  /** The HTML and text cut at the markers: text, then a field, then text… (odd places are fields). */
+  readonly html: readonly string[];
+  readonly text: readonly string[];
+}
+const keptCache = new WeakMap<RenderedDigest, { skip: string; kept: Kept }>();
 
-function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>) {
+/** `template` cut at each of `markers`: the text between them at even places, the fields at odd ones. */
+function cutAtMarkers(template: string, markers: Readonly<Record<string, string>>): string[] {
+  const fieldOf = new Map(Object.entries(markers).map(([field, marker]) => [marker, field]));
+  if (fieldOf.size === 0) return [template];
+  const pattern = new RegExp(
+    [...fieldOf.keys()].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
+  const parts: string[] = [];
+  let from = 0;
+  for (const match of template.matchAll(pattern)) {
+    parts.push(template.slice(from, match.index), fieldOf.get(match[0])!);
+    from = match.index + match[0].length;
+  }
+  parts.push(template.slice(from));
+  return parts;
+}
+
+function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>): Kept {
   const key = [...skip].sort().join(',');
   const cached = keptCache.get(rendered);
   if (cached?.skip === key) return cached.kept;
-  const kept = keep(rendered, skip);
-  const result = { ...kept, html: stripMarkerComments(kept.html) };
-  keptCache.set(rendered, { skip: key, kept: result });
-  return result;
+  const { subject, html, text } = keep(rendered, skip);
+  const kept = {
+    subject,
+    html: cutAtMarkers(stripMarkerComments(html), rendered.markers),
+    text: cutAtMarkers(text, rendered.markers),
+  };
+  keptCache.set(rendered, { skip: key, kept });
+  return kept;
 }
+
+/** The parts joined, each field given its value (`escaped` for where it lands). */
+function fill(
+  parts: readonly string[],
+  values: Readonly<Record<string, string>>,
+  escaped: (v: string) => string,
+) {
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += escaped(values[parts[i]!]!) + parts[i + 1]!;
+  return out;
+}
+const attribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+const asIs = (value: string) => value;
 
 /**
  * Puts one recipient's values into a rendered digest by plain string replacement of the render's
@@ -67,14 +108,11 @@ export function personalize(
   skip: ReadonlySet<number> = new Set(),
 ): PersonalizedMail {
   const kept = keptFor(rendered, skip);
-  const { subject } = kept;
-  let { text, html } = kept;
-  for (const [field, marker] of Object.entries(rendered.markers) as [DigestField, string][]) {
-    const value = values[field];
-    html = html.replaceAll(marker, value.replaceAll('&', '&amp;').replaceAll('"', '&quot;'));
-    text = text.replaceAll(marker, value);
-  }
-  return { subject, html, text };
+  return {
+    subject: kept.subject,
+    html: fill(kept.html, values, attribute),
+    text: fill(kept.text, values, asIs),
+  };
 }
 
 /** The forwardable web version of a digest: the same mail without any personal link. */

@@ -152,9 +152,10 @@ export async function planDigest(
     }
     const ids = pageJobs.flatMap((job) => job.subscriberIds);
     if (ids.length > 0) {
-      // Each row keeps its reader's variant, for `requeueUnsent`.
-      for (const job of pageJobs)
-        await ports.ledger.plan(digestId, job.subscriberIds, carefully, now(), job.render);
+      // Each row keeps its reader's variant, for `requeueUnsent`; the page's jobs are written at once.
+      await Promise.all(
+        pageJobs.map((job) => ports.ledger.plan(digestId, job.subscriberIds, carefully, now(), job.render)),
+      );
       await ports.sendQueue.enqueue(pageJobs);
     }
     const next = page.cursor;

@@ -1,4 +1,5 @@
 import type {
+  JobEnd,
   LedgerClaim,
   LedgerRow,
   LedgerState,
@@ -8,6 +9,7 @@ import type {
   SendQueue,
   SendQuota,
   SentMark,
+  Unsent,
 } from '#core/delivery/ports.ts';
 import type { SendJob } from '#core/digests/digest.ts';
 import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
@@ -55,6 +57,56 @@ export class MemoryLedger implements SendLedger {
       ...(tookOver ? { inFlightAtCrash: true } : {}),
     });
     return { kind: 'claimed', attempts, tookOver };
+  }
+  /** Each job's lease, by `<digest>/<job key>`. */
+  readonly jobs = new Map<
+    string,
+    { state: JobEnd['kind'] | 'running'; leaseUntil: number; owner?: string; end?: JobEnd }
+  >();
+  leaseJob: SendLedger['leaseJob'] = async (digestId, jobKey, owner, leaseMs, now) => {
+    const key = `${digestId}/${jobKey}`;
+    const job = this.jobs.get(key);
+    const free =
+      !job || job.state === 'released' || (job.state === 'running' && job.leaseUntil < now.getTime());
+    if (free) {
+      this.jobs.set(key, { state: 'running', leaseUntil: now.getTime() + leaseMs, owner });
+      return { kind: 'held', tookOver: job?.state === 'running' };
+    }
+    if (job.end?.kind === 'handed-on') return job.end;
+    if (job.state === 'finished') return { kind: 'finished' };
+    return { kind: 'busy', leaseUntil: job.leaseUntil };
+  };
+  async renewJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date) {
+    const job = this.jobs.get(`${digestId}/${jobKey}`);
+    if (job?.state !== 'running' || job.owner !== owner) return false;
+    job.leaseUntil = now.getTime() + leaseMs;
+    return true;
+  }
+  async endJob(digestId: string, jobKey: string, owner: string, end: JobEnd, _now?: Date) {
+    const key = `${digestId}/${jobKey}`;
+    if (this.jobs.get(key)?.owner !== owner) return;
+    this.jobs.set(key, { state: end.kind, leaseUntil: 0, end });
+  }
+  async claimAll(digestId: string, subscriberIds: readonly string[], leaseMs: number, now: Date) {
+    const claims = new Map<string, LedgerClaim>();
+    for (const id of subscriberIds) {
+      const render = this.byKey.get(`${digestId}/${id}`)?.render;
+      const claim = await this.claim(digestId, id, leaseMs, now);
+      claims.set(id, claim.kind === 'claimed' && render ? { ...claim, render } : claim);
+      if (render) this.byKey.get(`${digestId}/${id}`)!.render = render;
+    }
+    return claims;
+  }
+  async releaseAll(digestId: string, rows: readonly Unsent[], _now?: Date) {
+    for (const row of rows) {
+      const key = `${digestId}/${row.subscriberId}`;
+      this.byKey.set(key, {
+        state: 'pending',
+        attempts: row.attempts,
+        ...(row.render ? { render: row.render } : {}),
+        ...(row.tookOver ? { inFlightAtCrash: true } : {}),
+      });
+    }
   }
   async release(digestId: string, subscriberId: string, _now?: Date) {
     const key = `${digestId}/${subscriberId}`;

@@ -136,6 +136,132 @@ describe('the send ledger', () => {
   });
 });
 
+describe('the lease of a job', () => {
+  it('lets one sender at a time work a job: the same job run at once by two mails each reader once', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    const [first, second] = await Promise.all([
+      deliverSendJob(herald.deliveryPorts, settings, job, now),
+      deliverSendJob(herald.deliveryPorts, settings, { ...job }, now),
+    ]);
+    // One sent everyone; the other found the job held and put it back, to look again after the lease.
+    expect([first, second].map((o) => o.report.sent).sort((a, b) => a - b)).toEqual([
+      0,
+      job.subscriberIds.length,
+    ]);
+    expect([first, second].find((o) => o.report.sent === 0)).toMatchObject({
+      kind: 'deferred',
+      reason: 'in-flight',
+    });
+    expect(queue.jobs).toEqual([job]);
+    clock += 61_000;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, queue.jobs.shift()!, now)).toEqual({
+      kind: 'done',
+      report: { sent: 0, skipped: 0, failed: 0 },
+    });
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(mailsPerReader().size).toBe(job.subscriberIds.length);
+  });
+
+  it('queues a handed-on rest again when its sender died before the queue had it, and nobody gets it twice', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    // A sender that sends five, hands the rest on (quota), and dies before the rest reaches the queue.
+    herald.quota.limit = 5;
+    const lostQueue = { enqueue: async () => Promise.reject(new Error('the sender died here')) };
+    await expect(
+      deliverSendJob({ ...herald.deliveryPorts, sendQueue: lostQueue }, settings, job, now),
+    ).rejects.toThrow('the sender died here');
+    // The queue delivers the job again: its rest is queued once more, as the next generation.
+    herald.quota.limit = Number.POSITIVE_INFINITY;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, job, now)).toMatchObject({ kind: 'done' });
+    expect(queue.jobs).toEqual([{ ...job, subscriberIds: job.subscriberIds.slice(5), generation: 1 }]);
+    await drain();
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+    expect(mailsPerReader().size).toBe(job.subscriberIds.length);
+  });
+
+  it('is taken over once its sender died: only its window in flight goes again, and the ledger says who', async () => {
+    const planned = await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    // A sender that dies during its 31st send: the call never returns, nothing after it runs.
+    let sends = 0;
+    const dying: Mailer = {
+      send: (mail: OutgoingMail) => (++sends <= 30 ? herald.mailer.send(mail) : new Promise(() => undefined)),
+    };
+    void deliverSendJob({ ...herald.deliveryPorts, mailer: dying }, settings, job, now);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(herald.mailer.sent).toHaveLength(30);
+
+    // The queue delivers the job again after its visibility timeout: the lease has run out by then.
+    clock += 61_000;
+    expect(await deliverSendJob(herald.deliveryPorts, settings, job, now)).toMatchObject({ kind: 'done' });
+    const counts = mailsPerReader();
+    const twice = [...counts].filter(([, n]) => n === 2).map(([to]) => to);
+    // The first window was marked sent before the second was claimed; of the second, five had gone out.
+    expect(twice).toHaveLength(5);
+    expect(counts.size).toBe(job.subscriberIds.length);
+    const state = await progress(planned.digestId);
+    expect(state).toMatchObject({ inFlightAtCrash: 25 });
+  });
+});
+
+describe('a job that outlives its lease', () => {
+  it('keeps its lease while it works: a second copy of the job finds it held and mails no one', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    let sends = 0;
+    let second: Promise<unknown> | undefined;
+    // A slow sender: three seconds a send, so 50 sends take more than twice its 60-second lease; the
+    // queue hands the job to a second sender in the middle of it.
+    const slow: Mailer = {
+      send: async (mail: OutgoingMail) => {
+        clock += 3_000;
+        if (++sends === 22) second = deliverSendJob(herald.deliveryPorts, settings, job, now);
+        return herald.mailer.send(mail);
+      },
+    };
+    const first = await deliverSendJob({ ...herald.deliveryPorts, mailer: slow }, settings, job, now);
+    expect(first).toMatchObject({ kind: 'done', report: { sent: 50 } });
+    expect(await second).toMatchObject({ kind: 'deferred', reason: 'in-flight', report: { sent: 0 } });
+    expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('sends nothing more once it stalled past its lease and another sender took over: only its unmarked sends go twice', async () => {
+    await publish();
+    const job = queue.jobs[0]!;
+    queue.jobs.splice(0);
+    let sends = 0;
+    // The 21st send stalls for longer than the lease; meanwhile the queue hands the job to a second
+    // sender, which takes the lease over and does the job.
+    const stalling: Mailer = {
+      send: async (mail: OutgoingMail) => {
+        clock += 1_000;
+        if (++sends === 21) {
+          clock += 61_000;
+          await deliverSendJob(herald.deliveryPorts, settings, job, now);
+        }
+        return herald.mailer.send(mail);
+      },
+    };
+    const first = await deliverSendJob({ ...herald.deliveryPorts, mailer: stalling }, settings, job, now);
+    // It came back from the stalled send, found its lease taken over, and sent nothing more.
+    expect(first).toMatchObject({ kind: 'done', report: { sent: 21 } });
+    const counts = mailsPerReader();
+    const ids = new Map(readers.map((email) => [subscriber(email, 'en').id, email]));
+    const mailsOf = (id: string) => counts.get(ids.get(id)!) ?? 0;
+    // Its sends not yet marked (marks go 25 at a time, or after a second) were taken over by the second
+    // sender and went twice; everyone after them was mailed once, by the second sender alone.
+    const early = job.subscriberIds.slice(0, 21).map(mailsOf);
+    expect(early.every((n) => n === 1 || n === 2)).toBe(true);
+    expect(job.subscriberIds.slice(21).map(mailsOf)).toEqual(Array(job.subscriberIds.length - 21).fill(1));
+  });
+});
+
 describe('an operator', () => {
   it('queues again everyone not mailed yet when the queue lost its jobs, each in their own variant', async () => {
     await herald.subscribers.put(subscriber('picky@example.org', 'en', { topics: ['no-such-topic-x'] }));

@@ -141,8 +141,8 @@ describe('SES errors, by kind', () => {
     expect(deferral).toMatchObject({ kind: 'deferred', reason: 'throttled', remaining: job.subscriberIds });
     if (deferral.kind !== 'deferred') return;
     expect(deferral.delaySeconds).toBeGreaterThanOrEqual(20);
-    // The rest went back on the send queue, delayed as long as the outcome says.
-    expect(queue.jobs.at(-1)).toEqual({ ...job, subscriberIds: job.subscriberIds });
+    // The rest went back on the send queue as the job's next generation, delayed as the outcome says.
+    expect(queue.jobs.at(-1)).toEqual({ ...job, subscriberIds: job.subscriberIds, generation: 1 });
     expect(queue.delays.at(-1)).toBe(deferral.delaySeconds);
     throttling = false;
     await deliverSendJob(ports, settings, queue.jobs.pop()!, now);
