@@ -48,11 +48,32 @@ export const s3Client = once(() =>
 export const sqsClient = once(() =>
   tracer.captureAWSv3Client(recordingCalls(new SQSClient({ requestHandler }), 'sqs')),
 );
+/** What every SES call waits for as it leaves the SDK: nothing, until {@link gateSesCalls} sets it. */
+let sesGate: (() => Promise<void>) | undefined;
+
+/**
+ * Makes every SES call of this process pass `gate` at the last step before the socket (after it was
+ * signed): the digest sender's late ceiling, so calls that bunched up on their way through the pace,
+ * personalization and the SDK are held back where SES will count them.
+ */
+export function gateSesCalls(gate: () => Promise<void>): void {
+  sesGate = gate;
+}
+
 // One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
 // Not traced: the sender calls it once per recipient (see `tracing.ts`).
-export const sesClient = once(() =>
-  recordingCalls(new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient }), 'ses'),
-);
+export const sesClient = once(() => {
+  const client = new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient });
+  // Low priority in the last step before the request is sent: after the retry and signing middleware.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      if (sesGate) await sesGate();
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'heraldSesGate' },
+  );
+  return recordingCalls(client, 'ses');
+});
 /**
  * The plain DynamoDB client, for the one write made per recipient (the ledger claim). The document
  * client below is easier to write for, but its marshalling layer costs CPU on every call and does not

@@ -1,3 +1,4 @@
+import { gateSesCalls } from '#adapters/clients.ts';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
 import { DynamoArticleStore } from '#adapters/dynamodb-articles.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
@@ -13,7 +14,7 @@ import { dailySendQuota, type SendingClients, sendingLimits } from '#builders/se
 import { env, readEnv } from '#config/env.ts';
 import { senderPace, senderShare } from '#core/delivery/account-share.ts';
 import type { DeliveryPorts, DeliverySettings } from '#core/delivery/deliver.ts';
-import { SendPace } from '#core/delivery/pace.ts';
+import { SendCeiling, SendPace } from '#core/delivery/pace.ts';
 
 /** The configuration a digest sender reads at cold start. */
 export const deliveryEnv = {
@@ -55,6 +56,8 @@ export async function delivery(
   const { accountRate, dailyQuota } = await sendingLimits(config, clients);
   const share = senderShare(accountRate, config.HERALD_PUBLIC_MAIL_RATE, config.HERALD_SENDER_CONCURRENCY);
   const pace = senderPace(share);
+  const late = new SendCeiling(pace.late.most, pace.late.windowMs);
+  gateSesCalls(() => late.pass());
   const digestStore = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
   const sendingSwitch = new DynamoSendingSwitch(config.HERALD_TABLE);
   const recordOf = cachedFor(CONTROL_CACHE_MS, (digestId: string) => digestStore.getRecord(digestId));

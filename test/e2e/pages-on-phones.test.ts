@@ -37,12 +37,13 @@ beforeAll(async () => {
     );
   const store = new AwsDigestStore(local.stack.config.table, local.stack.config.bucket);
   await waitFor(
-    'a digest in every language',
+    'a digest planned (so rendered) in every language',
     async () => {
-      for (const record of await store.listRecords(50)) digests.set(record.lang, record.id);
+      for (const record of await store.listRecords(50))
+        if (record.planComplete) digests.set(record.lang, record.id);
       return LANGUAGES.every((lang) => digests.has(lang));
     },
-    30_000,
+    60_000,
   );
 });
 afterAll(() => browser?.close());

@@ -65,12 +65,14 @@ describe('delivery faults on the local stack', { timeout: 120_000 }, () => {
     expect(await progressOf('en')).toMatchObject({ sent: 200, pending: 0, inFlightAtCrash: 0 });
   });
 
-  it('at 50 mails a second, no sliding second at SES holds more than 52.5 calls', async () => {
+  it('at 50 mails a second, no sliding second at SES holds more than 50 calls', async () => {
     const before = ses.accepted.length;
     const readers = await sendTo('paced', 300, 'fr', 'markdown/grain-corridor.fr.md');
     await waitFor('the digest to be done', async () => (await progressOf('fr'))?.status === 'done', 90_000);
     const calls = ses.accepted.slice(before).map((call) => call.at);
     expect(calls.length).toBeGreaterThanOrEqual(readers.length);
-    expect(busiestWindow(calls, 1000)).toBeLessThanOrEqual(50 * 1.05);
+    // The sender's late ceiling counts the digest share (48) as calls leave the SDK; the public mail's
+    // slice of the rate is what is left for the way to SES.
+    expect(busiestWindow(calls, 1000)).toBeLessThanOrEqual(50);
   });
 });

@@ -1,10 +1,12 @@
 import { digestRate } from '#core/public-mail/rate.ts';
 
 /**
- * The share of its SES rate a sender's pace aims at: 5 % below it, because the network and a busy event
- * loop may bunch sends up a little on their way; the share itself is the ceiling of any trailing second.
+ * How far calls may bunch up between the moment they leave the SDK (signed, the last step before the
+ * socket) and their arrival at SES: the late ceiling counts its calls over a second and this much, so
+ * what it lets through fits in SES's second even when the way out squeezed it by up to this much.
+ * Measured at the benchmark's sink (`busiestSecond`), it is also the pace's whole headroom: 2 % at 200/s.
  */
-export const PACE_HEADROOM = 0.95;
+export const CEILING_SLACK_MS = 20;
 
 /**
  * The share of the account's Max24HourSend Herald counts as its daily quota when none is configured: the
@@ -25,10 +27,20 @@ export function senderShare(accountRate: number, publicMailRate: number, concurr
   return digestRate(accountRate, publicMailRate) / concurrency;
 }
 
-/** The pace one sender keeps: a little under its share, which is its ceiling. */
+/**
+ * The pace one sender keeps under its share, and its late ceiling: at most `most` SES calls (the share in
+ * whole calls) in any trailing `windowMs` (a second, or more for a share under one a second, plus
+ * {@link CEILING_SLACK_MS}), applied as each call leaves the SDK; the pace runs at that ceiling's own
+ * rate, so the ceiling only ever holds back bunches. `ceilingPerSecond`: the pace's own trailing-second
+ * ceiling, the share itself.
+ */
 export function senderPace(share: number): {
   readonly ratePerSecond: number;
   readonly ceilingPerSecond: number;
+  readonly late: { readonly most: number; readonly windowMs: number };
 } {
-  return { ratePerSecond: share * PACE_HEADROOM, ceilingPerSecond: share };
+  if (!(share > 0)) throw new RangeError("a sender's share of the SES rate must be above zero");
+  const most = Math.max(1, Math.floor(share));
+  const windowMs = Math.max(1000, (most / share) * 1000) + CEILING_SLACK_MS;
+  return { ratePerSecond: (most * 1000) / windowMs, ceilingPerSecond: share, late: { most, windowMs } };
 }

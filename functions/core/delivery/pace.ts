@@ -30,9 +30,7 @@ export interface PaceOptions {
 export class SendPace {
   private next: number;
   private readonly intervalMs: number;
-  /** When the last sends went out (as many as may go in a second), oldest at `oldest` (a ring). */
-  private readonly recent: number[];
-  private oldest = 0;
+  private readonly ceiling: SendCeiling;
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tickMs: number;
@@ -53,7 +51,10 @@ export class SendPace {
       Math.ceil(ratePerSecond),
       Math.floor(options.ceilingPerSecond ?? Number.POSITIVE_INFINITY),
     );
-    this.recent = new Array<number>(Math.min(ownMost, ceiling)).fill(Number.NEGATIVE_INFINITY);
+    this.ceiling = new SendCeiling(Math.min(ownMost, ceiling), 1000, {
+      clock: this.clock,
+      sleep: this.sleep,
+    });
   }
 
   /** Waits until this caller's slot comes, and the trailing second has room for one more send. */
@@ -66,9 +67,38 @@ export class SendPace {
       const wake = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
       await this.sleep(wake - now);
     }
+    await this.ceiling.pass();
+  }
+}
+
+/**
+ * Never more than `most` calls in any trailing `windowMs`, by the clock: each call waits until the call
+ * `most` calls before it is a window old. Whole calls, no rate: it holds back bunches and leaves an even
+ * pace below it alone.
+ */
+export class SendCeiling {
+  /** When the last `most` calls passed, oldest at `oldest` (a ring). */
+  private readonly recent: number[];
+  private oldest = 0;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    most: number,
+    private readonly windowMs: number,
+    options: Pick<PaceOptions, 'clock' | 'sleep'> = {},
+  ) {
+    if (!(most >= 1)) throw new RangeError('a ceiling lets at least one call through');
+    this.clock = options.clock ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.recent = new Array<number>(Math.floor(most)).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  /** Waits until the trailing window has room for one more call, and counts it. */
+  async pass(): Promise<void> {
     for (;;) {
       const at = this.clock();
-      const roomAt = this.recent[this.oldest]! + 1000;
+      const roomAt = this.recent[this.oldest]! + this.windowMs;
       if (roomAt <= at) {
         this.recent[this.oldest] = at;
         this.oldest = (this.oldest + 1) % this.recent.length;

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
-import { senderPace } from '#core/delivery/account-share.ts';
+import { CEILING_SLACK_MS, senderPace } from '#core/delivery/account-share.ts';
 import { type DeliveryDeferral, deliverSendJob } from '#core/delivery/deliver.ts';
-import { PACE_TICK_MS, SendPace } from '#core/delivery/pace.ts';
+import { PACE_TICK_MS, SendCeiling, SendPace } from '#core/delivery/pace.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
@@ -16,6 +16,7 @@ import { versionFromFixture } from '../../support/articles.ts';
 import { type MemorySendQueue, RecordingMailer } from '../../support/fakes/delivery.ts';
 import { memoryHerald } from '../../support/fakes/herald.ts';
 import { subscriber } from '../../support/fakes/subscriptions.ts';
+import { busiestWindow } from '../../support/fault-proxy.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
 
 const tokenKeys = testTokenKeys();
@@ -315,6 +316,52 @@ describe('the send pace', () => {
       expect(wake).toBeGreaterThanOrEqual(slots[i + 1]!);
       expect(wake - slots[i + 1]!).toBeLessThan(50);
     }
+  });
+});
+
+describe('the late ceiling, where SES counts the calls', () => {
+  /**
+   * Twenty jobs at once take the pace, then pass the late ceiling as each call leaves the SDK; each call
+   * then reaches SES up to CEILING_SLACK_MS later, at random (the way out of a busy process squeezes
+   * them), and the event loop stalls once for `stallMs`. When each call arrived.
+   */
+  async function arrivals(share: number, calls: number, stallMs = 400): Promise<number[]> {
+    const timers = virtualTimers({ stallAt: 2000, stallMs });
+    const { ratePerSecond, ceilingPerSecond, late } = senderPace(share);
+    const clockAndSleep = { clock: timers.clock, sleep: timers.sleep };
+    const pace = new SendPace(ratePerSecond, { ceilingPerSecond, ...clockAndSleep });
+    const ceiling = new SendCeiling(late.most, late.windowMs, clockAndSleep);
+    const at: number[] = [];
+    let finished = 0;
+    for (let caller = 0; caller < 20; caller++)
+      void (async () => {
+        for (let i = 0; i < calls / 20; i++) {
+          await pace.take();
+          await ceiling.pass();
+          at.push(timers.clock() + Math.random() * CEILING_SLACK_MS);
+        }
+        finished++;
+      })();
+    await timers.runWhile(() => finished < 20);
+    return at.sort((a, b) => a - b);
+  }
+
+  it.each([198, 52.6, 20.5, 14.5, 0.5])(
+    'never lets more than a share of %s/s reach SES in any second',
+    async (share) => {
+      const at = await arrivals(share, share < 1 ? 20 : 2000);
+      expect(busiestWindow(at, 1000)).toBeLessThanOrEqual(Math.max(1, Math.floor(share)));
+      if (share < 1) expect(busiestWindow(at, 1000 / share)).toBe(1);
+    },
+  );
+
+  // A stall is time lost for good (catching up would go above the rate); without one, the pace and the
+  // ceiling leave only their slack unused.
+  it('still uses 97 % of a share of 198/s over a run without stalls', async () => {
+    const at = await arrivals(198, 4000, 0);
+    const rate = (at.length - 1) / ((at.at(-1)! - at[0]!) / 1000);
+    expect(rate).toBeGreaterThanOrEqual(0.97 * 198);
+    expect(rate).toBeLessThanOrEqual(198);
   });
 });
 
