@@ -1,8 +1,8 @@
 /**
  * The fan-out scenario: one digest to N subscribers (100,000 by default) through the whole pipeline —
  * planner, send queue, sender handler with its ledger, pace and quota — against emulators in their own
- * process, with a counting sink in place of SES. Herald runs in a process of its own, so its CPU time
- * and memory are measured apart from the emulators'.
+ * process, with a counting sink in place of SES in another (where SES would count the calls). Herald runs
+ * in a process of its own, so its CPU time and memory are measured apart from the emulators'.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -176,9 +176,14 @@ async function bare(sends: number): Promise<number> {
 export async function fanout() {
   const recipients = Number(process.argv.find((_, i, all) => all[i - 1] === '--recipients') ?? 100_000);
   const emulators = node('./fanout-emulators.ts', {});
+  const sesSink = node('./fanout-ses-sink.ts', {});
   try {
-    const [line] = (await once(createInterface({ input: emulators.stdout! }), 'line')) as [string];
-    const endpoints = JSON.parse(line) as Record<'s3' | 'sqs' | 'dynamodb' | 'ses', string>;
+    const firstLine = async (child: ChildProcess) =>
+      JSON.parse(((await once(createInterface({ input: child.stdout! }), 'line')) as [string])[0]);
+    const endpoints = {
+      ...((await firstLine(emulators)) as Record<'s3' | 'sqs' | 'dynamodb', string>),
+      ...((await firstLine(sesSink)) as Record<'ses', string>),
+    };
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -252,5 +257,6 @@ export async function fanout() {
     };
   } finally {
     emulators.kill();
+    sesSink.kill();
   }
 }

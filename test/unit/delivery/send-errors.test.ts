@@ -355,6 +355,15 @@ describe('the late ceiling, where SES counts the calls', () => {
     },
   );
 
+  it('is no ceiling at all for a benchmark\'s "no limit" (a million a second): nothing waits, nothing is kept', async () => {
+    const ceiling = new SendCeiling(1_000_000, 1020, {
+      clock: () => 0,
+      sleep: () => Promise.reject(new Error('waited')),
+    });
+    for (let i = 0; i < 1000; i++) await ceiling.pass();
+    expect((ceiling as unknown as { recent: unknown[] }).recent).toHaveLength(0);
+  });
+
   // A stall is time lost for good (catching up would go above the rate); without one, the pace and the
   // ceiling leave only their slack unused.
   it('still uses 97 % of a share of 198/s over a run without stalls', async () => {
