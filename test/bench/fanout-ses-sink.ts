@@ -14,6 +14,8 @@ const HOST = '127.0.0.1';
  * any one second (a sliding window over every arrival: where SES would count).
  */
 const counts = { sent: 0, first: 0, last: 0, busiestSecond: 0 };
+/** Calls per whole second since the first (`GET /seconds`): where a run lost its pace, for HERALD_BENCH_STAGES. */
+let seconds: number[] = [];
 let window: number[] = [];
 let windowStart = 0;
 const ses = createServer((req, res) => {
@@ -24,8 +26,14 @@ const ses = createServer((req, res) => {
       res.end(JSON.stringify(counts));
       return;
     }
+    if (req.method === 'GET' && req.url === '/seconds') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(seconds));
+      return;
+    }
     if (req.method === 'POST' && req.url === '/reset') {
       Object.assign(counts, { sent: 0, first: 0, last: 0, busiestSecond: 0 });
+      seconds = [];
       window = [];
       windowStart = 0;
       res.end();
@@ -40,6 +48,8 @@ const ses = createServer((req, res) => {
       windowStart = 0;
     }
     if (counts.sent === 0) counts.first = now;
+    const second = Math.floor((now - counts.first) / 1000);
+    seconds[second] = (seconds[second] ?? 0) + 1;
     counts.sent++;
     counts.last = now;
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -128,6 +128,10 @@ async function pipeline(env: NodeJS.ProcessEnv, ses: string, rate: number, expec
       say(`${count.sent} of ${expected} sent at ${rate >= 1e5 ? 'no limit' : `${rate}/s`}`);
     }
   }
+  if (process.env.HERALD_BENCH_STAGES) {
+    const seconds = (await (await fetch(`${ses}/seconds`)).json()) as Array<number | null>;
+    say(`SES calls per second, from the first: ${seconds.map((n) => n ?? 0).join(' ')}`);
+  }
   herald.send({ kind: 'report' });
   while (!messages.some((m) => m.kind === 'report')) await new Promise((resolve) => setTimeout(resolve, 50));
   await once(herald, 'exit');

@@ -277,7 +277,23 @@ async function runSendJob(
   }
   const held = await holdReason(ports, record);
   if (held) return deferred(job, NOTHING_DONE, job.subscriberIds, defer.paused, 'paused', held);
-  return underLease(ports, settings, job, now, (hold) => sendJob(ports, settings, job, record, hold, now));
+  // Read while the lease is taken (a job's start-up is time no send of its sender uses).
+  const reads = startReads(ports, job);
+  return underLease(ports, settings, job, now, (hold) =>
+    sendJob(ports, settings, job, record, hold, now, reads),
+  );
+}
+
+type JobReads = ReturnType<typeof startReads>;
+
+/** What a job reads before its sends: the digest rendered, the articles withdrawn since, its readers. */
+function startReads(ports: DeliveryPorts, job: SendJob) {
+  const rendered = ports.digests.loadRendered(job.render ?? job.digestId);
+  const withdrawn = rendered.then((r) => ports.articles.withdrawnAmong(r.articles));
+  const subscribers = ports.subscribers.getMany(job.subscriberIds);
+  // Awaited in turn, or not at all when the job turns out to be held elsewhere or done.
+  for (const read of [rendered, withdrawn, subscribers]) read.catch(() => undefined);
+  return { rendered, withdrawn, subscribers };
 }
 
 /** The job's sends, under its lease. */
@@ -288,12 +304,13 @@ async function sendJob(
   record: DigestRecord,
   hold: JobHold,
   now: () => Date,
+  reads: JobReads,
 ): Promise<DeliveryOutcome> {
   const defer = settings.deferSeconds ?? DEFAULT_DEFER_SECONDS;
   const maxStreak = settings.maxFailureStreak ?? DEFAULT_MAX_FAILURE_STREAK;
 
-  const rendered = await ports.digests.loadRendered(job.render ?? job.digestId);
-  const withdrawn = await ports.articles.withdrawnAmong(rendered.articles);
+  const rendered = await reads.rendered;
+  const withdrawn = await reads.withdrawn;
   const skip = new Set(
     rendered.articles.flatMap((a, i) =>
       withdrawn.some((w) => w.articleId === a.articleId && w.lang === a.lang) ? [i] : [],
@@ -303,7 +320,7 @@ async function sendJob(
     for (const id of job.subscriberIds) await ports.ledger.markSkipped(job.digestId, id, 'withdrawn', now());
     return done({ sent: 0, skipped: job.subscriberIds.length, failed: 0 });
   }
-  const subscribers = await ports.subscribers.getMany(job.subscriberIds);
+  const subscribers = await reads.subscribers;
   const run = new JobRun(ports, settings, job, rendered, skip, hold, now);
   try {
     // Everyone who left is skipped first, so the quota is reserved only for readers who may get mail.
