@@ -64,10 +64,7 @@ export async function delivery(
   const switchState = cachedFor(CONTROL_CACHE_MS, (_: undefined) => sendingSwitch.get());
   const ports: DeliveryPorts = {
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
-    pace: new SendPace(pace.ratePerSecond, {
-      ceilingPerSecond: pace.ceilingPerSecond,
-      catchUpMs: pace.catchUpMs,
-    }),
+    pace: new SendPace(pace.ratePerSecond, { ceilingPerSecond: pace.ceilingPerSecond }),
     sending: { get: () => switchState(undefined) },
     quota: dailySendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS),
     digests: {

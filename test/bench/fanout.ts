@@ -46,7 +46,8 @@ function node(script: string, env: NodeJS.ProcessEnv, ipc = false): ChildProcess
   return spawn(process.execPath, args, {
     env: { ...process.env, ...(herald ? LEAN_RUNTIME.environment : {}), ...env },
     stdio: ipc
-      ? ['ignore', process.env.HERALD_BENCH_STAGES ? 'inherit' : 'ignore', 'inherit', 'ipc']
+      ? // Herald's own output (its metrics, with HERALD_BENCH_STAGES) goes to stderr: stdout is the JSON lines.
+        ['ignore', process.env.HERALD_BENCH_STAGES ? process.stderr : 'ignore', 'inherit', 'ipc']
       : ['ignore', 'pipe', 'inherit'],
   });
 }

@@ -10,14 +10,6 @@ import { digestRate } from '#core/public-mail/rate.ts';
 export const CEILING_SLACK_MS = 25;
 
 /**
- * How much of an idle spell a sender makes up: a batch's jobs start and end together, and while all of
- * them start up (lease, readers, quota, first claim: a few round trips) no send waits — at 200 a second
- * that cost a tenth of the rate. The slots missed in the last second of such a spell are used after it,
- * within the late ceiling.
- */
-export const PACE_CATCH_UP_MS = 1000;
-
-/**
  * The share of the account's Max24HourSend Herald counts as its daily quota when none is configured: the
  * digests and the public's mails reserve in it together, and 5 % is kept back for other mail.
  */
@@ -40,13 +32,12 @@ export function senderShare(accountRate: number, publicMailRate: number, concurr
  * The pace one sender keeps under its share, and its late ceiling: at most `most` SES calls (the share in
  * whole calls) in any trailing `windowMs` (a second, or more for a share under one a second, plus
  * {@link CEILING_SLACK_MS}), applied as each call leaves the SDK; the pace runs at that ceiling's own
- * rate, so the ceiling only ever holds back bunches (and the catch-up after an idle spell).
+ * rate, so the ceiling only ever holds back bunches.
  * `ceilingPerSecond`: the pace's own trailing-second ceiling, the share itself.
  */
 export function senderPace(share: number): {
   readonly ratePerSecond: number;
   readonly ceilingPerSecond: number;
-  readonly catchUpMs: number;
   readonly late: { readonly most: number; readonly windowMs: number };
 } {
   if (!(share > 0)) throw new RangeError("a sender's share of the SES rate must be above zero");
@@ -55,7 +46,6 @@ export function senderPace(share: number): {
   return {
     ratePerSecond: (most * 1000) / windowMs,
     ceilingPerSecond: share,
-    catchUpMs: PACE_CATCH_UP_MS,
     late: { most, windowMs },
   };
 }

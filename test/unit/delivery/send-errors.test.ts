@@ -364,48 +364,6 @@ describe('the late ceiling, where SES counts the calls', () => {
     expect((ceiling as unknown as { recent: unknown[] }).recent).toHaveLength(0);
   });
 
-  /**
-   * A sender's batches: twenty jobs start together, send 25 each and end together, and the next batch
-   * takes `gapMs` to start up (leases, readers, quota), with nobody waiting for a slot meanwhile.
-   */
-  async function batches(catchUpMs: number, gapMs: number): Promise<number[]> {
-    const timers = virtualTimers({ stallAt: Number.POSITIVE_INFINITY, stallMs: 0 });
-    const { ratePerSecond, ceilingPerSecond, late } = senderPace(198);
-    const clockAndSleep = { clock: timers.clock, sleep: timers.sleep };
-    const pace = new SendPace(ratePerSecond, { ceilingPerSecond, catchUpMs, ...clockAndSleep });
-    const ceiling = new SendCeiling(late.most, late.windowMs, clockAndSleep);
-    const at: number[] = [];
-    let done = false;
-    void (async () => {
-      for (let batch = 0; batch < 8; batch++) {
-        await timers.sleep(gapMs);
-        await Promise.all(
-          Array.from({ length: 20 }, async () => {
-            for (let i = 0; i < 25; i++) {
-              await pace.take();
-              await ceiling.pass();
-              at.push(timers.clock() + Math.random() * CEILING_SLACK_MS);
-            }
-          }),
-        );
-      }
-      done = true;
-    })();
-    await timers.runWhile(() => !done);
-    return at.sort((a, b) => a - b);
-  }
-  const rateOf = (at: readonly number[]) => (at.length - 1) / ((at.at(-1)! - at[0]!) / 1000);
-
-  it("makes up most of the slots a sender missed while its next batch started up, and still keeps SES's second", async () => {
-    const caughtUp = await batches(senderPace(198).catchUpMs, 500);
-    expect(busiestWindow(caughtUp, 1000)).toBeLessThanOrEqual(198);
-    // Against the same batches with no start-up time, and with start-ups but no catch-up: more than
-    // half of what the half-second start-ups cost is made up.
-    const lost = rateOf(await batches(0, 0)) - rateOf(await batches(0, 500));
-    expect(lost).toBeGreaterThan(0.05 * 198);
-    expect(rateOf(caughtUp) - rateOf(await batches(0, 500))).toBeGreaterThan(lost / 2);
-  });
-
   // A stall is time lost for good (catching up would go above the rate); without one, the pace and the
   // ceiling leave only their slack unused.
   it('still uses the share, less only the slack, over a run without stalls', async () => {
