@@ -49,25 +49,32 @@ export const sqsClient = once(() =>
   tracer.captureAWSv3Client(recordingCalls(new SQSClient({ requestHandler }), 'sqs')),
 );
 /** What every SES call waits for as it leaves the SDK: nothing, until {@link gateSesCalls} sets it. */
-let sesGate: (() => Promise<void>) | undefined;
+let sesGate: ((mails: number) => Promise<void>) | undefined;
 
 /**
  * Makes every SES call of this process pass `gate` at the last step before the socket (after it was
- * signed): the digest sender's late ceiling, so calls that bunched up on their way through the pace,
- * personalization and the SDK are held back where SES will count them.
+ * signed), with the mails it carries (a bulk call's entries; one otherwise): the digest sender's late
+ * ceiling, so calls that bunched up on their way through the pace and the SDK are held back where SES
+ * will count them — every recipient, as SES counts against its rate.
  */
-export function gateSesCalls(gate: () => Promise<void>): void {
+export function gateSesCalls(gate: (mails: number) => Promise<void>): void {
   sesGate = gate;
 }
 
+/** The mails one SES call carries, as SES counts them against the account's rate. */
+function mailsIn(input: unknown): number {
+  const entries = (input as { BulkEmailEntries?: unknown[] } | undefined)?.BulkEmailEntries;
+  return Array.isArray(entries) ? Math.max(1, entries.length) : 1;
+}
+
 // One attempt only: the sender paces and retries SES itself, so SDK retries never slip past its rate.
-// Not traced: the sender calls it once per recipient (see `tracing.ts`).
+// Not traced: the sender's calls are many and alike (see `tracing.ts`).
 export const sesClient = once(() => {
   const client = new SESv2Client({ requestHandler, maxAttempts: 1, ...perRecipient });
   // Low priority in the last step before the request is sent: after the retry and signing middleware.
   client.middlewareStack.add(
     (next) => async (args) => {
-      if (sesGate) await sesGate();
+      if (sesGate) await sesGate(mailsIn(args.input));
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'heraldSesGate' },

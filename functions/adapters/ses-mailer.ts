@@ -1,5 +1,11 @@
-import { GetAccountCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  type BulkEmailEntryResult,
+  GetAccountCommand,
+  SendBulkEmailCommand,
+  SendEmailCommand,
+} from '@aws-sdk/client-sesv2';
 import { sesClient } from '#adapters/clients.ts';
+import { sesBulkTemplate, sesEntryData } from '#adapters/ses-template.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
@@ -7,12 +13,12 @@ import {
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
 import { encodeMailbox } from '#core/mail/address.ts';
-import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
+import type { BulkMail, BulkMailer, BulkResult, Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { normalizeEmail } from '#core/subscriptions/subscriber.ts';
 
 /** Messages with which SES refuses an address in a request, without saying which one. */
 const ADDRESS_SYNTAX =
-  /illegal address|missing final '@domain'|missing domain|domain contains|local address contains|invalid (?:email )?address/i;
+  /illegal address|missing final '@domain'|missing domain|domain contains|local address contains|invalid (?:recipient )?(?:email )?address/i;
 
 /**
  * SES v2 refusals, read by kind (error names and messages as SES v2 returns them), and by whose fault:
@@ -94,9 +100,102 @@ const mailbox = (value: string) => {
   return header;
 };
 
-/** One SES v2 SendEmail per recipient: the only way to give each one its own unsubscribe headers. */
-export class SesMailer implements Mailer {
+/**
+ * A bulk entry's status as the error a single send would have thrown (SES v2's BulkEmailStatus), so one
+ * reading of SES's refusals serves both: throttling and the quota wait, the account's refusals pause,
+ * an address refused once the From was proven is the reader's, and a transient failure is retried.
+ */
+const STATUS_AS_ERROR: Readonly<Record<string, string>> = {
+  ACCOUNT_THROTTLED: 'TooManyRequestsException',
+  ACCOUNT_DAILY_QUOTA_EXCEEDED: 'LimitExceededException',
+  ACCOUNT_SENDING_PAUSED: 'SendingPausedException',
+  CONFIGURATION_SET_SENDING_PAUSED: 'SendingPausedException',
+  ACCOUNT_SUSPENDED: 'AccountSuspendedException',
+  MAIL_FROM_DOMAIN_NOT_VERIFIED: 'MailFromDomainNotVerifiedException',
+  CONFIGURATION_SET_NOT_FOUND: 'NotFoundException',
+  TEMPLATE_NOT_FOUND: 'NotFoundException',
+  INVALID_SENDING_POOL_NAME: 'NotFoundException',
+  MESSAGE_REJECTED: 'MessageRejected',
+  INVALID_PARAMETER: 'BadRequestException',
+  FAILED: 'MessageRejected',
+};
+
+function entryError(result: BulkEmailEntryResult, context: { fromProven: boolean; from: string }): Error {
+  const status = result.Status ?? 'FAILED';
+  const message =
+    status === 'ACCOUNT_DAILY_QUOTA_EXCEEDED'
+      ? `Daily message quota exceeded. ${result.Error ?? ''}`.trim()
+      : (result.Error ?? status);
+  const name = STATUS_AS_ERROR[status];
+  // TRANSIENT_FAILURE, and any status SES adds later: retried, as a transient error is.
+  if (!name || !Object.hasOwn(STATUS_AS_ERROR, status)) return new Error(`${status}: ${message}`);
+  const error = Object.assign(new Error(message), { name });
+  return classifySesError(error, context);
+}
+
+/**
+ * SES v2: a digest goes out with SendBulkEmail — one call for up to 50 readers, one template (the digest
+ * rendered once) and each reader's own links and one-click unsubscribe headers (`ReplacementHeaders`);
+ * a single mail (a confirmation, a suggestion) with SendEmail.
+ */
+export class SesMailer implements Mailer, BulkMailer {
   constructor(private readonly configurationSet?: string) {}
+
+  async sendBulk(mail: BulkMail): Promise<BulkResult[]> {
+    const results: Array<BulkResult | undefined> = mail.recipients.map(() => undefined);
+    const entries: Array<{ index: number; to: string }> = [];
+    mail.recipients.forEach((recipient, index) => {
+      try {
+        entries.push({ index, to: normalizeEmail(recipient.to) });
+      } catch (error) {
+        results[index] = {
+          error: new RecipientRejectedError(
+            `the address is not one SES can take: ${(error as Error).message}`,
+          ),
+        };
+      }
+    });
+    if (entries.length === 0) return results as BulkResult[];
+    let from: string;
+    try {
+      from = mailbox(mail.from);
+    } catch (error) {
+      throw new AccountRefusedError(`the From address cannot be sent: ${(error as Error).message}`);
+    }
+    let answer: BulkEmailEntryResult[];
+    try {
+      const output = await sesClient().send(
+        new SendBulkEmailCommand({
+          FromEmailAddress: from,
+          ConfigurationSetName: this.configurationSet || undefined,
+          DefaultContent: { Template: { TemplateContent: sesBulkTemplate(mail), TemplateData: '{}' } },
+          BulkEmailEntries: entries.map(({ index, to }) => {
+            const recipient = mail.recipients[index]!;
+            return {
+              Destination: { ToAddresses: [to] },
+              ReplacementEmailContent: {
+                ReplacementTemplate: { ReplacementTemplateData: sesEntryData(recipient) },
+              },
+              ReplacementHeaders: recipient.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+            };
+          }),
+        }),
+      );
+      answer = output.BulkEmailEntryResults ?? [];
+    } catch (error) {
+      throw classifySesError(error, { fromProven: proven.has(from) && entries.length === 1, from });
+    }
+    if (answer.some((result) => result.Status === 'SUCCESS')) proven.add(from);
+    const context = { fromProven: proven.has(from), from };
+    entries.forEach(({ index }, i) => {
+      const result = answer[i];
+      results[index] =
+        result?.Status === 'SUCCESS'
+          ? { messageId: result.MessageId ?? '' }
+          : { error: result ? entryError(result, context) : new Error('SES gave no result for this entry') };
+    });
+    return results as BulkResult[];
+  }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     // Herald's own checks first: an address Herald would never accept is the reader's; a From that

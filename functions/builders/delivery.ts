@@ -14,7 +14,7 @@ import { dailySendQuota, type SendingClients, sendingLimits } from '#builders/se
 import { env, readEnv } from '#config/env.ts';
 import { senderPace, senderShare } from '#core/delivery/account-share.ts';
 import type { DeliveryPorts, DeliverySettings } from '#core/delivery/deliver.ts';
-import { SendCeiling, SendPace } from '#core/delivery/pace.ts';
+import { BulkSize, SendCeiling, SendPace } from '#core/delivery/pace.ts';
 
 /** The configuration a digest sender reads at cold start. */
 export const deliveryEnv = {
@@ -41,6 +41,12 @@ export const deliveryEnv = {
 
 export type DeliveryConfig = ReturnType<typeof readEnv<typeof deliveryEnv>>;
 
+/**
+ * The most readers in one SES call: SendBulkEmail takes 50 entries, and the sender claims its rows 25 at
+ * a time (a call never spans two windows).
+ */
+export const MAX_BULK_ENTRIES = 25;
+
 /** How long a digest's control and the sending switch are cached: a pause takes hold within it. */
 export const CONTROL_CACHE_MS = 1000;
 
@@ -57,7 +63,7 @@ export async function delivery(
   const share = senderShare(accountRate, config.HERALD_PUBLIC_MAIL_RATE, config.HERALD_SENDER_CONCURRENCY);
   const pace = senderPace(share);
   const late = new SendCeiling(pace.late.most, pace.late.windowMs);
-  gateSesCalls(() => late.pass());
+  gateSesCalls((mails) => late.pass(mails));
   const digestStore = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
   const sendingSwitch = new DynamoSendingSwitch(config.HERALD_TABLE);
   const recordOf = cachedFor(CONTROL_CACHE_MS, (digestId: string) => digestStore.getRecord(digestId));
@@ -65,6 +71,8 @@ export async function delivery(
   const ports: DeliveryPorts = {
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     pace: new SendPace(pace.ratePerSecond, { ceilingPerSecond: pace.ceilingPerSecond }),
+    // A call carries at most what the late ceiling lets through in its window, and SES's 50.
+    bulk: new BulkSize(Math.min(MAX_BULK_ENTRIES, pace.late.most)),
     sending: { get: () => switchState(undefined) },
     quota: dailySendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS),
     digests: {

@@ -96,6 +96,107 @@ export function recipientsOf(body: SendEmailBody): string[] {
   ];
 }
 
+/** What SES v2 SendBulkEmail carries, as far as its rules look (POST /v2/email/outbound-bulk-emails). */
+export interface SendBulkEmailBody {
+  readonly FromEmailAddress?: unknown;
+  readonly ReplyToAddresses?: unknown;
+  readonly ConfigurationSetName?: unknown;
+  readonly DefaultContent?: {
+    Template?: {
+      TemplateName?: unknown;
+      TemplateContent?: { Subject?: unknown; Html?: unknown; Text?: unknown };
+      Headers?: unknown;
+    };
+  };
+  readonly BulkEmailEntries?: unknown;
+}
+
+/** One bulk entry as the front reads it. */
+export interface BulkEntry {
+  readonly Destination?: SendEmailBody['Destination'];
+  readonly ReplacementHeaders?: unknown;
+}
+
+/** SendBulkEmail: at most this many entries a call. */
+export const MAX_BULK_ENTRIES = 50;
+
+/** A bulk entry SES will not send, with the status and error it reports for it. */
+export interface EntryRefusal {
+  readonly Status: 'MESSAGE_REJECTED' | 'INVALID_PARAMETER';
+  readonly Error: string;
+}
+
+const notVerified = (account: SesAccount, identities: readonly string[]) =>
+  `Email address is not verified. The following identities failed the check in region ${account.region.toUpperCase()}: ${identities.join(', ')}`;
+
+/**
+ * The checks SES v2 makes of a SendBulkEmail call: the call as a whole (the From, 1 to 50 entries, an
+ * inline template with a subject and a body, the configuration set, the size, the From's identity) —
+ * refused whole, as SendEmail is — and then each entry (its addresses and headers, and in the sandbox
+ * its recipients), refused one by one in the entry's result. Throttling is the caller's.
+ */
+export function checkSendBulkEmail(
+  body: SendBulkEmailBody,
+  account: SesAccount,
+): { refusal: SesRefusal } | { entries: Array<EntryRefusal | undefined> } {
+  const from = typeof body.FromEmailAddress === 'string' ? body.FromEmailAddress : undefined;
+  for (const mailbox of [...(from ? [from] : []), ...list(body.ReplyToAddresses)]) {
+    if (!/^[\x20-\x7e]*$/.test(mailbox)) return { refusal: badRequest('Illegal address') };
+    if (!bareAddress(mailbox)) return { refusal: badRequest(`Missing final '@domain'`) };
+  }
+  if (!from) return { refusal: badRequest('FromEmailAddress is required.') };
+  const entries = Array.isArray(body.BulkEmailEntries) ? (body.BulkEmailEntries as BulkEntry[]) : [];
+  if (entries.length === 0 || entries.length > MAX_BULK_ENTRIES)
+    return { refusal: badRequest(`BulkEmailEntries must hold 1 to ${MAX_BULK_ENTRIES} entries.`) };
+  const template = body.DefaultContent?.Template;
+  const content = template?.TemplateContent;
+  if (!content && typeof template?.TemplateName !== 'string')
+    return { refusal: badRequest('DefaultContent needs a Template: a TemplateName or a TemplateContent.') };
+  if (
+    content &&
+    (typeof content.Subject !== 'string' ||
+      (typeof content.Html !== 'string' && typeof content.Text !== 'string'))
+  )
+    return { refusal: badRequest('A template needs a subject and an HTML or text part.') };
+  const templateHeaders = checkSimpleHeaders(template?.Headers, list(body.ReplyToAddresses).length > 0);
+  if (templateHeaders) return { refusal: templateHeaders };
+
+  const set = body.ConfigurationSetName;
+  if (typeof set === 'string' && set !== '' && !account.configurationSets.includes(set))
+    return {
+      refusal: {
+        status: 404,
+        code: 'NotFoundException',
+        message: `Configuration set ${set} does not exist.`,
+      },
+    };
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  const size = bytes(content?.Subject) + Math.ceil((bytes(content?.Html) + bytes(content?.Text)) / 3) * 4;
+  if (size > MAX_MESSAGE_BYTES)
+    return { refusal: rejected(`Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${size}'.`) };
+  const fromAddress = bareAddress(from)!;
+  if (!isVerified(account, fromAddress)) return { refusal: rejected(notVerified(account, [fromAddress])) };
+  return {
+    entries: entries.map((entry): EntryRefusal | undefined => {
+      const recipients = recipientsOf({ Destination: entry?.Destination });
+      if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS)
+        return { Status: 'INVALID_PARAMETER', Error: `An entry has 1 to ${MAX_RECIPIENTS} recipients.` };
+      for (const mailbox of recipients)
+        if (!/^[\x20-\x7e]*$/.test(mailbox) || !bareAddress(mailbox))
+          return { Status: 'MESSAGE_REJECTED', Error: 'Illegal address' };
+      const headers = checkSimpleHeaders(entry.ReplacementHeaders, false);
+      if (headers) return { Status: 'INVALID_PARAMETER', Error: headers.message };
+      if (!account.sandbox) return undefined;
+      const unverified = recipients
+        .map((recipient) => bareAddress(recipient)!)
+        .filter((address) => !simulatorScenario(address) && !isVerified(account, address));
+      return unverified.length > 0
+        ? { Status: 'MESSAGE_REJECTED', Error: notVerified(account, unverified) }
+        : undefined;
+    }),
+  };
+}
+
 /**
  * The checks SES v2 makes of a SendEmail call before it takes it, in SES's order as far as it shows:
  * the request itself (addresses 7-bit, at most 50 recipients, headers printable ASCII and single ones

@@ -7,10 +7,13 @@ import type { SesAccount } from '#local/ses-account.ts';
 import { sesEvent } from '#local/ses-event-shapes.ts';
 import { answerRead } from '#local/ses-front-reads.ts';
 import {
+  type BulkEntry,
   bareAddress,
+  checkSendBulkEmail,
   checkSendEmail,
   MAX_MESSAGE_BYTES,
   recipientsOf,
+  type SendBulkEmailBody,
   type SendEmailBody,
   type SesRefusal,
   simulatorScenario,
@@ -46,6 +49,7 @@ export interface SesFrontOptions {
 }
 
 const SEND_PATH = '/v2/email/outbound-emails';
+const BULK_PATH = '/v2/email/outbound-bulk-emails';
 /** A request body above this is refused unread: it cannot hold a message SES would take. */
 const MAX_BODY_BYTES = Math.ceil(MAX_MESSAGE_BYTES * 1.4) + 1024 * 1024;
 const EVENT_ATTEMPTS = 3;
@@ -111,7 +115,10 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
     pending.add(timer);
   };
 
-  const simulate = (body: SendEmailBody, messageId: string) => {
+  const simulate = (
+    body: Pick<SendEmailBody, 'ConfigurationSetName' | 'FromEmailAddress' | 'Destination'>,
+    messageId: string,
+  ) => {
     const set = typeof body.ConfigurationSetName === 'string' ? body.ConfigurationSetName : '';
     // SES publishes events through a configuration set's destinations: no set, no event.
     if (!set) return;
@@ -162,6 +169,68 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
     res.end(answer.body);
   };
 
+  /**
+   * SendBulkEmail: refused whole as SES refuses it, throttled by its recipients (every entry counts
+   * against the rate), and each entry SES would refuse answered in its own result; the entries it takes
+   * go to the emulator, and the simulator's events follow for each.
+   */
+  const sendBulk = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    let body: SendBulkEmailBody;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as SendBulkEmailBody;
+      if (typeof body !== 'object' || body === null) throw new TypeError('not an object');
+    } catch {
+      return refuseSend(res, {
+        status: 400,
+        code: 'BadRequestException',
+        message: 'The request body is not JSON.',
+      });
+    }
+    const checked = checkSendBulkEmail(body, account);
+    if ('refusal' in checked) return refuseSend(res, checked.refusal);
+    const entries = body.BulkEmailEntries as BulkEntry[];
+    const recipients = entries.reduce(
+      (sum, entry) => sum + recipientsOf({ Destination: entry.Destination }).length,
+      0,
+    );
+    const now = Date.now();
+    if (throttled(now, recipients))
+      return refuseSend(res, {
+        status: 429,
+        code: 'TooManyRequestsException',
+        message: 'Maximum sending rate exceeded.',
+      });
+    count(now, recipients);
+    for (const refusal of checked.entries)
+      if (refusal) refusals.set(refusal.Status, (refusals.get(refusal.Status) ?? 0) + 1);
+    const taken = entries.filter((_, i) => !checked.entries[i]);
+    let answered: Array<{ Status?: string; MessageId?: string; Error?: string }> = [];
+    if (taken.length > 0) {
+      const forwarded = Buffer.from(JSON.stringify({ ...body, BulkEmailEntries: taken }));
+      const answer = await forward(options.target, req, forwarded);
+      if (answer.status !== 200) {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+        return;
+      }
+      answered =
+        (JSON.parse(answer.body.toString('utf8') || '{}') as { BulkEmailEntryResults?: typeof answered })
+          .BulkEmailEntryResults ?? [];
+    }
+    let next = 0;
+    const results = entries.map((entry, i) => {
+      const refusal = checked.entries[i];
+      if (refusal) return refusal;
+      const result = answered[next++] ?? { Status: 'TRANSIENT_FAILURE', Error: 'no result from SES' };
+      if (result.Status === 'SUCCESS')
+        simulate({ ...body, Destination: entry.Destination }, result.MessageId ?? randomUUID());
+      return result;
+    });
+    const out = JSON.stringify({ BulkEmailEntryResults: results });
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    res.end(out);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? '/', 'http://front').pathname;
     let raw: Buffer;
@@ -176,6 +245,7 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
       });
     }
     if (req.method === 'POST' && pathname === SEND_PATH) return send(req, res, raw);
+    if (req.method === 'POST' && pathname === BULK_PATH) return sendBulk(req, res, raw);
     const read = answerRead(req.method ?? 'GET', pathname, account, sentLast24Hours(Date.now()));
     if (read && 'code' in read) return refuse(res, read);
     if (read) {

@@ -28,9 +28,12 @@ export const SERVICE_UNAVAILABLE: Refusal = {
 
 export interface FaultProxy {
   readonly url: string;
-  /** SendEmail calls SES accepted: when they reached the proxy, and to whom. */
+  /**
+   * Mails SES accepted (a SendEmail call, or one entry of a SendBulkEmail call): when their call reached
+   * the proxy, and to whom. One record a mail, as SES counts mails against its rate.
+   */
   readonly accepted: Array<{ at: number; to: readonly string[] }>;
-  /** SendEmail calls the proxy refused before they reached SES. */
+  /** Mails the proxy refused before they reached SES (every entry of a refused bulk call). */
   readonly refused: Array<{ at: number; type: string }>;
   close(): Promise<void>;
 }
@@ -55,15 +58,17 @@ async function listen(handle: (req: IncomingMessage, res: ServerResponse) => Pro
 }
 
 /**
- * A small fault proxy in front of the SES emulator: each SendEmail call is either refused before it
- * reaches SES (as SES throttling does: HTTP 429 `TooManyRequestsException`, or any other refusal
- * `decide` returns) or forwarded. Every call is recorded with the moment it reached the proxy, in
+ * A small fault proxy in front of the SES emulator: each SendEmail or SendBulkEmail call is either
+ * refused whole before it reaches SES (as SES throttling does: HTTP 429 `TooManyRequestsException`, or
+ * any other refusal `decide` returns) or forwarded; `refuseMail` refuses one recipient's mail (the call,
+ * for SendEmail; that entry's result, for SendBulkEmail, as SES reports a refused entry). Every call is recorded with the moment it reached the proxy, in
  * milliseconds since the epoch (as `Date.now()`). The server runs in a thread of its own
  * (`ses-fault-proxy-thread.mjs`), so a busy test process cannot bunch up those moments.
  */
 export async function startSesFaultProxy(
   target: string | (() => string),
   decide: (call: number, request: SendRequest) => Refusal | undefined,
+  refuseMail: (to: readonly string[], request: SendRequest) => Refusal | undefined = () => undefined,
 ): Promise<FaultProxy> {
   const accepted: FaultProxy['accepted'] = [];
   const refused: FaultProxy['refused'] = [];
@@ -78,10 +83,15 @@ export async function startSesFaultProxy(
       else if (message.kind === 'refused') refused.push({ at: message.at, type: message.type });
       else if (message.kind === 'ask') {
         const refusal = message.isSend ? decide(calls++, message.request!) : undefined;
+        const entryRefusals =
+          message.isSend && !refusal
+            ? message.request!.mails.map((to) => refuseMail(to, message.request!))
+            : [];
         thread.postMessage({
           kind: 'answer',
           id: message.id,
           refusal,
+          entryRefusals,
           target: typeof target === 'string' ? target : target(),
         });
       }
@@ -104,13 +114,16 @@ type ProxyMessage =
   | { kind: 'refused'; at: number; type: string }
   | { kind: 'ask'; id: number; isSend: boolean; request?: SendRequest };
 
-/** What a SendEmail call asks of SES, as far as a refusal depends on it. */
+/** What a SendEmail or SendBulkEmail call asks of SES, as far as a refusal depends on it. */
 export interface SendRequest {
+  /** Every recipient of the call. */
   readonly to: readonly string[];
   readonly from: string;
+  /** The recipients of each mail: one for SendEmail, one per entry for SendBulkEmail. */
+  readonly mails: ReadonlyArray<readonly string[]>;
 }
 
-/** The most calls in any sliding window of `windowMs` (each window starting at a call). */
+/** The most mails (or calls) in any sliding window of `windowMs` (each window starting at one). */
 export function busiestWindow(times: readonly number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;

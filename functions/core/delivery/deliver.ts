@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { backoffMs } from '#core/delivery/pace.ts';
+import { BulkSize, backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
   Receipts,
@@ -18,11 +18,11 @@ import {
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
 import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
-import { personalize } from '#core/digests/personalize.ts';
+import { type Kept, personalParts } from '#core/digests/personalize.ts';
 import type { DigestStore } from '#core/digests/ports.ts';
 import type { ArticleStore } from '#core/documents/ports.ts';
 import { HeraldError } from '#core/errors.ts';
-import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
+import type { BulkMailer, BulkResult } from '#core/mail/ports.ts';
 import { type AddressKey, addressHash } from '#core/subscriptions/address-hash.ts';
 import { personalLinks } from '#core/subscriptions/links.ts';
 import type { SubscriberStore, SuppressionList } from '#core/subscriptions/ports.ts';
@@ -35,13 +35,16 @@ export interface DeliveryPorts {
   readonly quota: Pick<SendQuota, 'reserve'>;
   readonly subscribers: Pick<SubscriberStore, 'getMany'>;
   readonly ledger: SendLedger;
-  readonly mailer: Mailer;
+  /** Sends a window's readers in one call (SES SendBulkEmail), each with their own links and headers. */
+  readonly mailer: BulkMailer;
   readonly articles: Pick<ArticleStore, 'withdrawnAmong'>;
   readonly receipts: Pick<Receipts, 'record'>;
   /** Where addresses SES rejects for good go. */
   readonly suppressions: Pick<SuppressionList, 'add'>;
-  /** Paces sends under this sender's share of the SES maximum send rate. */
-  readonly pace: { take(): Promise<void> };
+  /** Paces sends under this sender's share of the SES maximum send rate: `take(n)` for a call of n readers. */
+  readonly pace: { take(count?: number): Promise<void> };
+  /** How many readers go in one SES call (shared by the process's jobs; one window when not given). */
+  readonly bulk?: BulkSize;
   /** Where the rest of a deferred job goes back, as a new, delayed message. */
   readonly sendQueue: Pick<SendQueue, 'enqueue'>;
   /** Waits between retries (a seam for tests). */
@@ -322,6 +325,7 @@ async function sendJob(
   }
   const subscribers = await reads.subscribers;
   const run = new JobRun(ports, settings, job, rendered, skip, hold, now);
+  const bulk = ports.bulk ?? new BulkSize(CLAIM_WINDOW);
   try {
     // Everyone who left is skipped first, so the quota is reserved only for readers who may get mail.
     const readers: Subscriber[] = [];
@@ -351,9 +355,10 @@ async function sendJob(
     };
     let deferral: DeliveryOutcome | undefined;
     let at = 0;
+    // Past the batch under way: what a failure mid-batch gives back.
+    let end = 0;
     try {
-      for (; at < readers.length; at++) {
-        const reader = readers[at]!;
+      while (at < readers.length) {
         if (ports.timeLeftMs && ports.timeLeftMs() < TIME_MARGIN_MS) {
           deferral = run.deferRest(readers.slice(at), 0, 'time', 'the invocation is running out of time');
           break;
@@ -376,10 +381,13 @@ async function sendJob(
           windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
           claims = new Map([...claims, ...claimed]);
         }
-        if (at === windowEnd - 1 && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
-        const outcome = await run.send(reader, claims.get(reader.id)!);
+        end = Math.min(windowEnd, at + bulk.current);
+        // The window's last call: the next window's claim goes out with it.
+        if (end === windowEnd && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
+        const outcome = await run.sendBatch(readers.slice(at, end), claims, bulk);
         // The lease ran out and another sender took the job over: the rest, claimed rows too, is theirs.
         if (outcome.kind === 'lost') return done(run.report());
+        at = end;
         if (outcome.kind === 'defer') {
           if (outcome.reason === 'account') {
             await ports.digests.setControl(job.digestId, 'paused', `SES refused: ${outcome.message}`, now());
@@ -392,24 +400,17 @@ async function sendJob(
                 ? 900
                 : defer.paused;
           deferral = run.deferRest(readers.slice(at), delay, outcome.reason, outcome.message);
-          at++;
           break;
         }
         if (run.trailingFailures >= maxStreak) {
           await pauseForFailures(ports, job.digestId, run.trailingFailures, now());
-          deferral = run.deferRest(
-            readers.slice(at + 1),
-            defer.paused,
-            'paused',
-            'too many failures in a row',
-          );
-          at++;
+          deferral = run.deferRest(readers.slice(at), defer.paused, 'paused', 'too many failures in a row');
           break;
         }
       }
     } catch (error) {
       // Rows claimed for readers not reached go back to pending, to be claimed again at once.
-      await run.releaseUnsent(readers.slice(at + 1), await withNext(claims, nextWindow));
+      await run.releaseUnsent(readers.slice(end), await withNext(claims, nextWindow));
       throw error;
     }
     if (deferral) {
@@ -466,7 +467,7 @@ type SendOutcome =
 
 /** One job's sends: counts, the marks waiting to be written, and who must come back later. */
 class JobRun {
-  private sent = 0;
+  private sentCount = 0;
   private skipped = 0;
   private rejected = 0;
   private hadSuccess = false;
@@ -475,19 +476,24 @@ class JobRun {
   private oldestMarkAt = 0;
   /** Recipients that failed (retried with the job) and rows another sender holds (until its lease ends). */
   private readonly failures: string[] = [];
+  /** Readers of a call that stopped (throttled, the quota, the account): they wait with the rest of the job. */
+  private readonly waiting: string[] = [];
   private readonly inFlight: Array<{ id: string; leaseUntil: number }> = [];
   private readonly foreign: string[];
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The digest as the job's readers get it (withdrawn articles left out), cut at the personal links. */
+  private readonly parts: Kept;
 
   constructor(
     private readonly ports: DeliveryPorts,
     private readonly settings: DeliverySettings,
     private readonly job: SendJob,
-    private readonly rendered: RenderedDigest,
-    private readonly withdrawn: ReadonlySet<number>,
+    rendered: RenderedDigest,
+    withdrawn: ReadonlySet<number>,
     private readonly hold: Pick<JobHold, 'keep'>,
     private readonly now: () => Date,
   ) {
+    this.parts = personalParts(rendered, withdrawn);
     this.foreign = rendered.articles
       .filter((a, i) => a.lang !== rendered.lang && !withdrawn.has(i))
       .map((a) => a.articleId);
@@ -516,89 +522,150 @@ class JobRun {
     if (unsent.length > 0) await this.ports.ledger.releaseAll(this.job.digestId, unsent, this.now());
   }
 
-  async send(subscriber: Subscriber, claim: LedgerClaim): Promise<SendOutcome> {
-    const { digestId } = this.job;
-    if (claim.kind === 'done') {
-      this.skipped++;
-      return { kind: 'skipped' };
+  /**
+   * One call's readers (their rows claimed): those the ledger says are done are skipped, rows another
+   * sender holds wait for its lease, and the rest go to SES in one bulk call under the pace, each with
+   * their own links and one-click unsubscribe headers. Readers SES throttled or failed for a passing
+   * reason are tried again on the spot, in a smaller call after throttling; then each reader's refusal
+   * is read by kind, as a single send's would be. `defer`: the call's unsent readers wait with the rest.
+   */
+  async sendBatch(
+    batch: readonly Subscriber[],
+    claims: ReadonlyMap<string, LedgerClaim>,
+    bulk: BulkSize,
+  ): Promise<SendOutcome> {
+    let pending: Array<{ subscriber: Subscriber; claim: Extract<LedgerClaim, { kind: 'claimed' }> }> = [];
+    for (const subscriber of batch) {
+      const claim = claims.get(subscriber.id)!;
+      if (claim.kind === 'done') this.skipped++;
+      else if (claim.kind === 'in-flight')
+        this.inFlight.push({ id: subscriber.id, leaseUntil: claim.leaseUntil });
+      else pending.push({ subscriber, claim });
     }
-    if (claim.kind === 'in-flight') {
-      this.inFlight.push({ id: subscriber.id, leaseUntil: claim.leaseUntil });
-      return { kind: 'skipped' };
-    }
-    // Personalized only once the pace lets it go: a mail built early would wait (and age in memory).
-    const mail = (): OutgoingMail => {
-      const links = personalLinks(this.settings.publicBaseUrl, this.settings.tokenKeys, subscriber.id);
-      return {
-        from: this.settings.from,
-        to: subscriber.email,
-        ...personalize(this.rendered, links, this.withdrawn),
-        headers: [
-          { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
-          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-        ],
-      };
-    };
-    try {
-      const sent = await this.sendPaced(mail);
-      if (!sent) return { kind: 'lost' };
-      const { messageId } = sent;
-      if (this.marks.length === 0) this.oldestMarkAt = Date.now();
-      this.marks.push({
-        subscriberId: subscriber.id,
-        messageId,
-        attempts: claim.attempts,
-        tookOver: claim.tookOver,
-      });
-      if (this.marks.length >= MARK_BATCH || Date.now() - this.oldestMarkAt >= MARK_MAX_AGE_MS)
-        await this.flushMarks();
-      // Articles read in another language than the reader's: a later translation must not reach them.
-      if (this.foreign.length > 0) await this.ports.receipts.record(this.foreign, subscriber.id, this.now());
-      this.sent++;
-      this.hadSuccess = true;
-      this.trailingFailures = 0;
-      return { kind: 'sent' };
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const permanent = error instanceof RecipientRejectedError;
-      // A row given back as failed can be claimed again at once by the job's next attempt.
-      await this.ports.ledger.markFailed(digestId, subscriber.id, message, permanent, this.now());
-      if (permanent) {
-        await this.ports.suppressions.add(
-          addressHash(this.settings.addressKey, subscriber.email),
-          'bounce',
-          this.now(),
-        );
-        this.rejected++;
-        this.trailingFailures++;
-        return { kind: 'failed' };
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      await this.ports.pace.take(pending.length);
+      // Checked right before the call, after the pace's wait: a sender that stalled past its lease finds
+      // it taken over and sends nothing more, so a takeover costs at most the call that was under way.
+      if (!(await this.hold.keep())) return { kind: 'lost' };
+      let results: readonly BulkResult[];
+      try {
+        results = await this.ports.mailer.sendBulk(this.bulkMail(pending.map((p) => p.subscriber)));
+      } catch (error) {
+        // The whole call refused: every reader in it, for the same reason.
+        results = pending.map(() => ({ error: error instanceof Error ? error : new Error(String(error)) }));
       }
-      if (error instanceof SendThrottledError) return { kind: 'defer', reason: 'throttled', message };
-      if (error instanceof DailyQuotaExceededError) return { kind: 'defer', reason: 'quota', message };
-      if (error instanceof AccountRefusedError) return { kind: 'defer', reason: 'account', message };
-      this.failures.push(subscriber.id);
-      this.trailingFailures++;
-      return { kind: 'failed' };
+      const again: typeof pending = [];
+      let stop: SendOutcome | undefined;
+      let throttled = false;
+      for (const [i, entry] of pending.entries()) {
+        const result = results[i] ?? { error: new Error('SES gave no result for this reader') };
+        if ('messageId' in result) {
+          await this.sent(entry.subscriber, entry.claim, result.messageId);
+          continue;
+        }
+        throttled ||= result.error instanceof SendThrottledError;
+        if (!stop && retriedOnTheSpot(result.error) && attempt < THROTTLE_RETRIES) {
+          again.push(entry);
+          continue;
+        }
+        const outcome = await this.refused(entry.subscriber, result.error);
+        if (outcome.kind === 'defer') stop ??= outcome;
+      }
+      if (throttled) bulk.throttled();
+      else bulk.taken();
+      if (stop) {
+        // The readers still to try go back with the rest of the job.
+        for (const entry of again) await this.refused(entry.subscriber, undefined);
+        return stop;
+      }
+      if (again.length === 0) break;
+      await this.sleep(backoffMs(attempt));
+      // After throttling, the next call carries fewer readers; the others wait for the job's next call.
+      pending = again;
     }
+    return { kind: 'sent' };
+  }
+
+  /** The bulk mail for these readers: the digest once, and each reader's links and headers. */
+  private bulkMail(readers: readonly Subscriber[]) {
+    return {
+      from: this.settings.from,
+      ...this.parts,
+      recipients: readers.map((subscriber) => {
+        const links = personalLinks(this.settings.publicBaseUrl, this.settings.tokenKeys, subscriber.id);
+        return {
+          to: subscriber.email,
+          values: links,
+          headers: [
+            { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
+            { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+          ],
+        };
+      }),
+    };
+  }
+
+  /** A reader SES took: the sent mark (written with others), and receipts for foreign-language articles. */
+  private async sent(
+    subscriber: Subscriber,
+    claim: Extract<LedgerClaim, { kind: 'claimed' }>,
+    messageId: string,
+  ) {
+    if (this.marks.length === 0) this.oldestMarkAt = Date.now();
+    this.marks.push({
+      subscriberId: subscriber.id,
+      messageId,
+      attempts: claim.attempts,
+      tookOver: claim.tookOver,
+    });
+    if (this.marks.length >= MARK_BATCH || Date.now() - this.oldestMarkAt >= MARK_MAX_AGE_MS)
+      await this.flushMarks();
+    // Articles read in another language than the reader's: a later translation must not reach them.
+    if (this.foreign.length > 0) await this.ports.receipts.record(this.foreign, subscriber.id, this.now());
+    this.sentCount++;
+    this.hadSuccess = true;
+    this.trailingFailures = 0;
   }
 
   /**
-   * One send under the pace, retried with jittered back-off while SES throttles; undefined when the
-   * job's lease is no longer this sender's. The lease is checked (and renewed once a third of it has
-   * gone) right before every call, after the pace's wait: a sender that stalled past its lease finds it
-   * taken over and sends nothing more, so a takeover costs at most the send that was under way.
+   * A reader SES did not take, by the refusal's kind: an address refused for good is marked rejected and
+   * suppressed; throttling, the quota and the account's refusals make the job wait (`defer`, the reader
+   * with the rest); anything else fails the reader, to be retried with the job. Without an error the
+   * reader was not tried (the call stopped for another reader's reason) and waits with the rest.
    */
-  private async sendPaced(mail: () => OutgoingMail) {
-    for (let attempt = 0; ; attempt++) {
-      await this.ports.pace.take();
-      if (!(await this.hold.keep())) return undefined;
-      try {
-        return await this.ports.mailer.send(mail());
-      } catch (error) {
-        if (!retriedOnTheSpot(error) || attempt >= THROTTLE_RETRIES) throw error;
-        await this.sleep(backoffMs(attempt));
-      }
+  private async refused(subscriber: Subscriber, error: Error | undefined): Promise<SendOutcome> {
+    const { digestId } = this.job;
+    const message = error ? `${error.name}: ${error.message}` : 'not sent: the job waits';
+    const permanent = error instanceof RecipientRejectedError;
+    // A row given back as failed can be claimed again at once by the job's next attempt.
+    await this.ports.ledger.markFailed(digestId, subscriber.id, message, permanent, this.now());
+    if (permanent) {
+      await this.ports.suppressions.add(
+        addressHash(this.settings.addressKey, subscriber.email),
+        'bounce',
+        this.now(),
+      );
+      this.rejected++;
+      this.trailingFailures++;
+      return { kind: 'failed' };
     }
+    const reason =
+      error instanceof SendThrottledError
+        ? 'throttled'
+        : error instanceof DailyQuotaExceededError
+          ? 'quota'
+          : error instanceof AccountRefusedError
+            ? 'account'
+            : error
+              ? undefined
+              : 'waiting';
+    if (reason) {
+      this.waiting.push(subscriber.id);
+      return reason === 'waiting' ? { kind: 'skipped' } : { kind: 'defer', reason, message };
+    }
+    this.failures.push(subscriber.id);
+    this.trailingFailures++;
+    return { kind: 'failed' };
   }
 
   async flushMarks() {
@@ -614,13 +681,18 @@ class JobRun {
     reason: DeferralReason,
     why: string,
   ): DeliveryOutcome {
-    const remaining = [...this.failures, ...this.inFlight.map((r) => r.id), ...rest.map((s) => s.id)];
+    const remaining = [
+      ...this.failures,
+      ...this.waiting,
+      ...this.inFlight.map((r) => r.id),
+      ...rest.map((s) => s.id),
+    ];
     const delay = Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
     return deferred(this.job, this.report(), remaining, delay, reason, why);
   }
 
   report(): DeliveryReport {
-    return { sent: this.sent, skipped: this.skipped, failed: this.rejected };
+    return { sent: this.sentCount, skipped: this.skipped, failed: this.rejected };
   }
 
   /** The end of the job: the failure streak noted, then failures retried and in-flight rows waited for. */

@@ -59,17 +59,25 @@ export class SendPace {
     });
   }
 
-  /** Waits until this caller's slot comes, and the trailing second has room for one more send. */
-  async take(): Promise<void> {
+  /**
+   * Waits until this caller's slot comes, and the trailing second has room for `count` more mails (a
+   * bulk call of `count` readers takes `count` slots: SES counts every recipient against its rate).
+   */
+  async take(count = 1): Promise<void> {
     const now = this.clock();
     const slot = Math.max(now, this.next);
-    this.next = slot + this.intervalMs;
+    this.next = slot + this.intervalMs * count;
     if (slot > now) {
       // Woken on the tick after the slot: callers whose slots share a tick wake together.
       const wake = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
       await this.sleep(wake - now);
     }
-    await this.ceiling.pass();
+    await this.ceiling.pass(count);
+  }
+
+  /** The most mails one call may carry and still fit this pace's trailing second. */
+  get most(): number {
+    return this.ceiling.most;
   }
 }
 
@@ -103,15 +111,28 @@ export class SendCeiling {
       most > UNLIMITED_CALLS ? [] : new Array<number>(Math.floor(most)).fill(Number.NEGATIVE_INFINITY);
   }
 
-  /** Waits until the trailing window has room for one more call, and counts it. */
-  async pass(): Promise<void> {
-    if (this.recent.length === 0) return;
+  /** How many a call may count at most: the window's whole room (unbounded for no ceiling). */
+  get most(): number {
+    return this.recent.length === 0 ? Number.POSITIVE_INFINITY : this.recent.length;
+  }
+
+  /**
+   * Waits until the trailing window has room for `count` more (a bulk call's recipients, counted at
+   * once), and counts them. A count above the window's whole room is counted as the whole room.
+   */
+  async pass(count = 1): Promise<void> {
+    const size = this.recent.length;
+    if (size === 0) return;
+    const n = Math.max(1, Math.min(size, Math.floor(count)));
     for (;;) {
       const at = this.clock();
-      const roomAt = this.recent[this.oldest]! + this.windowMs;
+      // The n-th oldest of the window's last `size` counts must be a window old.
+      const roomAt = this.recent[(this.oldest + n - 1) % size]! + this.windowMs;
       if (roomAt <= at) {
-        this.recent[this.oldest] = at;
-        this.oldest = (this.oldest + 1) % this.recent.length;
+        for (let i = 0; i < n; i++) {
+          this.recent[this.oldest] = at;
+          this.oldest = (this.oldest + 1) % size;
+        }
         return;
       }
       await this.sleep(roomAt - at);
@@ -127,4 +148,27 @@ export function backoffMs(
   random: () => number = Math.random,
 ): number {
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+/**
+ * How many readers a sender puts in one SES call: at most `most` (the bulk call's 50, the claim window,
+ * and the share a second in whole mails), halved when SES throttles a call and grown back by one with
+ * every call it takes — an account whose real rate is below the configured one still gets mail through,
+ * in smaller calls.
+ */
+export class BulkSize {
+  private size: number;
+  constructor(readonly most: number) {
+    if (!(most >= 1)) throw new RangeError('a bulk call carries at least one reader');
+    this.size = Math.floor(most);
+  }
+  get current(): number {
+    return this.size;
+  }
+  throttled(): void {
+    this.size = Math.max(1, Math.floor(this.size / 2));
+  }
+  taken(): void {
+    this.size = Math.min(Math.floor(this.most), this.size + 1);
+  }
 }

@@ -44,7 +44,7 @@ function keep(rendered: RenderedDigest, skip: ReadonlySet<number>) {
  * The same for every recipient of a job, so worked out once: a job's recipients share the rendered
  * digest and the set of withdrawn articles.
  */
-interface Kept {
+export interface Kept {
   readonly subject: string;
   /** The HTML and text cut at the markers: text, then a field, then text… (odd places are fields). */
   readonly html: readonly string[];
@@ -84,8 +84,16 @@ function keptFor(rendered: RenderedDigest, skip: ReadonlySet<number>): Kept {
   return kept;
 }
 
+/**
+ * A digest as one text for all its readers, cut at the personal fields (what a bulk mail carries): the
+ * subject, and the HTML and text with a field's name at every odd place. Worked out once per job.
+ */
+export function personalParts(rendered: RenderedDigest, skip: ReadonlySet<number> = new Set()): Kept {
+  return keptFor(rendered, skip);
+}
+
 /** The parts joined, each field given its value (`escaped` for where it lands). */
-function fill(
+export function fill(
   parts: readonly string[],
   values: Readonly<Record<string, string>>,
   escaped: (v: string) => string,
@@ -94,8 +102,21 @@ function fill(
   for (let i = 1; i < parts.length; i += 2) out += escaped(values[parts[i]!]!) + parts[i + 1]!;
   return out;
 }
-const attribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+/** A value for a double-quoted HTML attribute (the personal fields are links). */
+export const attribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
 const asIs = (value: string) => value;
+
+/** One recipient's finished mail from a bulk mail's parts: what SES makes of each entry. */
+export function fillParts(
+  parts: { readonly subject: string; readonly html: readonly string[]; readonly text: readonly string[] },
+  values: Readonly<Record<string, string>>,
+): PersonalizedMail {
+  return {
+    subject: parts.subject,
+    html: fill(parts.html, values, attribute),
+    text: fill(parts.text, values, asIs),
+  };
+}
 
 /**
  * Puts one recipient's values into a rendered digest by plain string replacement of the render's

@@ -12,7 +12,8 @@ import type {
   Unsent,
 } from '#core/delivery/ports.ts';
 import type { SendJob } from '#core/digests/digest.ts';
-import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
+import { fillParts } from '#core/digests/personalize.ts';
+import type { BulkMail, BulkMailer, BulkResult, Mailer, OutgoingMail } from '#core/mail/ports.ts';
 
 /** In-memory stand-ins for the delivery ports: the send ledger, mailer, sending switch, quota, send queue and receipts. */
 export class MemoryLedger implements SendLedger {
@@ -148,10 +149,46 @@ export class MemoryLedger implements SendLedger {
   }
 }
 
+/**
+ * A bulk mail as SES makes it: one finished mail per recipient, sent through `send` one after another;
+ * a recipient whose send throws gets that error as its result, as SES reports a refused entry.
+ */
+export async function sendEachOf(mail: BulkMail, send: Mailer['send']): Promise<BulkResult[]> {
+  const results: BulkResult[] = [];
+  for (const recipient of mail.recipients) {
+    try {
+      results.push(
+        await send({
+          from: mail.from,
+          to: recipient.to,
+          headers: recipient.headers,
+          ...fillParts(mail, recipient.values),
+        }),
+      );
+    } catch (error) {
+      results.push({ error: error as Error });
+    }
+  }
+  return results;
+}
+
+/** A single-send mailer as a bulk one (each recipient through its `send`). */
+export const bulkOf = (mailer: Mailer): BulkMailer & Mailer => ({
+  send: (mail) => mailer.send(mail),
+  sendBulk: (mail) => sendEachOf(mail, (one) => mailer.send(one)),
+});
+
 /** Records every mail; `failFor` makes sends to those addresses throw, as SES would. */
-export class RecordingMailer implements Mailer {
+export class RecordingMailer implements Mailer, BulkMailer {
   readonly sent: OutgoingMail[] = [];
   readonly failFor = new Set<string>();
+  /** How many recipients each bulk call carried. */
+  readonly bulkCalls: number[] = [];
+
+  sendBulk(mail: BulkMail): Promise<BulkResult[]> {
+    this.bulkCalls.push(mail.recipients.length);
+    return sendEachOf(mail, (one) => this.send(one));
+  }
 
   async send(mail: OutgoingMail) {
     if (this.failFor.has(mail.to)) throw new Error('SES said no');

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DeliveryDeferral, type DeliveryPorts, deliverSendJob } from '#core/delivery/deliver.ts';
+import { BulkSize } from '#core/delivery/pace.ts';
 import type { SendQueue } from '#core/delivery/ports.ts';
 import { planDigest, requeueUnsent } from '#core/digests/plan.ts';
 import { publishImmediateDigests } from '#core/digests/publish.ts';
 import { digestProgress, missedRecipients } from '#core/digests/status.ts';
 import type { Mailer, OutgoingMail } from '#core/mail/ports.ts';
 import { versionFromFixture } from '../../support/articles.ts';
-import type { MemorySendQueue } from '../../support/fakes/delivery.ts';
+import { bulkOf, type MemorySendQueue } from '../../support/fakes/delivery.ts';
 import { memoryHerald } from '../../support/fakes/herald.ts';
 import { subscriber } from '../../support/fakes/subscriptions.ts';
 import { TEST_ADDRESS_KEY, testTokenKeys } from '../../support/fixtures.ts';
@@ -192,7 +193,7 @@ describe('the lease of a job', () => {
     const dying: Mailer = {
       send: (mail: OutgoingMail) => (++sends <= 30 ? herald.mailer.send(mail) : new Promise(() => undefined)),
     };
-    void deliverSendJob({ ...herald.deliveryPorts, mailer: dying }, settings, job, now);
+    void deliverSendJob({ ...herald.deliveryPorts, mailer: bulkOf(dying) }, settings, job, now);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(herald.mailer.sent).toHaveLength(30);
 
@@ -216,8 +217,8 @@ describe('a job that outlives its lease', () => {
     queue.jobs.splice(0);
     let sends = 0;
     let second: Promise<unknown> | undefined;
-    // A slow sender: three seconds a send, so 50 sends take more than twice its 60-second lease; the
-    // queue hands the job to a second sender in the middle of it.
+    // A slow sender: one reader a call (as at a low share of the rate), three seconds a call, so 50 calls
+    // take more than twice its 60-second lease; the queue hands the job to a second sender in the middle of it.
     const slow: Mailer = {
       send: async (mail: OutgoingMail) => {
         clock += 3_000;
@@ -225,7 +226,12 @@ describe('a job that outlives its lease', () => {
         return herald.mailer.send(mail);
       },
     };
-    const first = await deliverSendJob({ ...herald.deliveryPorts, mailer: slow }, settings, job, now);
+    const first = await deliverSendJob(
+      { ...herald.deliveryPorts, mailer: bulkOf(slow), bulk: new BulkSize(1) },
+      settings,
+      job,
+      now,
+    );
     expect(first).toMatchObject({ kind: 'done', report: { sent: 50 } });
     expect(await second).toMatchObject({ kind: 'deferred', reason: 'in-flight', report: { sent: 0 } });
     expect([...mailsPerReader().values()].every((n) => n === 1)).toBe(true);
@@ -236,8 +242,8 @@ describe('a job that outlives its lease', () => {
     const job = queue.jobs[0]!;
     queue.jobs.splice(0);
     let sends = 0;
-    // The 21st send stalls for longer than the lease; meanwhile the queue hands the job to a second
-    // sender, which takes the lease over and does the job.
+    // One reader a call; the 21st call stalls for longer than the lease; meanwhile the queue hands the
+    // job to a second sender, which takes the lease over and does the job.
     const stalling: Mailer = {
       send: async (mail: OutgoingMail) => {
         clock += 1_000;
@@ -248,7 +254,12 @@ describe('a job that outlives its lease', () => {
         return herald.mailer.send(mail);
       },
     };
-    const first = await deliverSendJob({ ...herald.deliveryPorts, mailer: stalling }, settings, job, now);
+    const first = await deliverSendJob(
+      { ...herald.deliveryPorts, mailer: bulkOf(stalling), bulk: new BulkSize(1) },
+      settings,
+      job,
+      now,
+    );
     // It came back from the stalled send, found its lease taken over, and sent nothing more.
     expect(first).toMatchObject({ kind: 'done', report: { sent: 21 } });
     const counts = mailsPerReader();
@@ -360,11 +371,12 @@ describe('failures', () => {
         throw new Error('connection reset');
       },
     };
-    const ports = { ...herald.deliveryPorts, mailer: broken };
+    const ports = { ...herald.deliveryPorts, mailer: bulkOf(broken) };
     const deferred = await drain(ports);
     expect(deferred.at(-1)).toMatchObject({ reason: 'paused' });
     const record = await herald.digests.getRecord(planned.digestId);
-    expect(record).toMatchObject({ control: 'paused', controlReason: '20 recipients failed in a row' });
+    // Counted after each SES call: the call in which the streak reached 20 (its 25 readers) pauses it.
+    expect(record).toMatchObject({ control: 'paused', controlReason: '25 recipients failed in a row' });
     expect(await progress(planned.digestId)).toMatchObject({ status: 'paused', sent: 0 });
   });
 

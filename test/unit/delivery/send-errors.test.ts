@@ -78,12 +78,12 @@ function virtualTimers({ stallAt, stallMs }: { stallAt: number; stallMs: number 
 
 /** A mailer that refuses some calls the way SES does, before they "reach" it. */
 class FaultyMailer extends RecordingMailer {
-  calls = 0;
+  sends = 0;
   constructor(private readonly fault: (call: number, mail: OutgoingMail) => Error | undefined) {
     super();
   }
   override async send(mail: OutgoingMail) {
-    const error = this.fault(++this.calls, mail);
+    const error = this.fault(++this.sends, mail);
     if (error) throw error;
     return super.send(mail);
   }
