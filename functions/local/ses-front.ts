@@ -330,7 +330,8 @@ function forward(
         port: url.port,
         path: req.url,
         method: req.method,
-        headers: { ...req.headers, host: url.host },
+        // The body may be a bulk call's with the refused entries taken out: its own length.
+        headers: { ...req.headers, host: url.host, 'content-length': String(body.length) },
       },
       (answer) => {
         const chunks: Buffer[] = [];

@@ -542,29 +542,35 @@ class JobRun {
         this.inFlight.push({ id: subscriber.id, leaseUntil: claim.leaseUntil });
       else pending.push({ subscriber, claim });
     }
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      await this.ports.pace.take(pending.length);
+    // Readers still to try, and how often each was tried: a call takes as many as the bulk size allows.
+    const tries = new Map<string, number>();
+    while (pending.length > 0) {
+      const call = pending.slice(0, bulk.current);
+      pending = pending.slice(call.length);
+      await this.ports.pace.take(call.length);
       // Checked right before the call, after the pace's wait: a sender that stalled past its lease finds
       // it taken over and sends nothing more, so a takeover costs at most the call that was under way.
       if (!(await this.hold.keep())) return { kind: 'lost' };
       let results: readonly BulkResult[];
       try {
-        results = await this.ports.mailer.sendBulk(this.bulkMail(pending.map((p) => p.subscriber)));
+        results = await this.ports.mailer.sendBulk(this.bulkMail(call.map((p) => p.subscriber)));
       } catch (error) {
         // The whole call refused: every reader in it, for the same reason.
-        results = pending.map(() => ({ error: error instanceof Error ? error : new Error(String(error)) }));
+        results = call.map(() => ({ error: error instanceof Error ? error : new Error(String(error)) }));
       }
       const again: typeof pending = [];
       let stop: SendOutcome | undefined;
       let throttled = false;
-      for (const [i, entry] of pending.entries()) {
+      for (const [i, entry] of call.entries()) {
         const result = results[i] ?? { error: new Error('SES gave no result for this reader') };
         if ('messageId' in result) {
           await this.sent(entry.subscriber, entry.claim, result.messageId);
           continue;
         }
         throttled ||= result.error instanceof SendThrottledError;
-        if (!stop && retriedOnTheSpot(result.error) && attempt < THROTTLE_RETRIES) {
+        const tried = (tries.get(entry.subscriber.id) ?? 0) + 1;
+        tries.set(entry.subscriber.id, tried);
+        if (!stop && retriedOnTheSpot(result.error) && tried <= THROTTLE_RETRIES) {
           again.push(entry);
           continue;
         }
@@ -575,13 +581,14 @@ class JobRun {
       else bulk.taken();
       if (stop) {
         // The readers still to try go back with the rest of the job.
-        for (const entry of again) await this.refused(entry.subscriber, undefined);
+        for (const entry of [...again, ...pending]) await this.refused(entry.subscriber, undefined);
         return stop;
       }
-      if (again.length === 0) break;
-      await this.sleep(backoffMs(attempt));
-      // After throttling, the next call carries fewer readers; the others wait for the job's next call.
-      pending = again;
+      if (again.length > 0) {
+        await this.sleep(backoffMs(Math.max(...again.map((e) => tries.get(e.subscriber.id)!)) - 1));
+        // Tried again first; after throttling, in smaller calls.
+        pending = [...again, ...pending];
+      }
     }
     return { kind: 'sent' };
   }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
 import { CEILING_SLACK_MS, senderPace } from '#core/delivery/account-share.ts';
 import { type DeliveryDeferral, deliverSendJob } from '#core/delivery/deliver.ts';
-import { PACE_TICK_MS, SendCeiling, SendPace } from '#core/delivery/pace.ts';
+import { BulkSize, PACE_TICK_MS, SendCeiling, SendPace } from '#core/delivery/pace.ts';
 import {
   AccountRefusedError,
   DailyQuotaExceededError,
@@ -392,3 +392,64 @@ async function twentyCallers(pace: SendPace, timers: ReturnType<typeof virtualTi
   expect(timers.stalled).toBe(true);
   return times;
 }
+
+describe('bulk calls', () => {
+  it("a job's readers go to SES a window at a time: one call for 25 readers, each with their own links", async () => {
+    const mailer = new RecordingMailer();
+    await drain(mailer);
+    expect(mailer.bulkCalls).toEqual([25, 25, 10]);
+    const unsubscribeLinks = new Set(
+      mailer.sent.map((m) => m.headers.find((h) => h.name === 'List-Unsubscribe')?.value),
+    );
+    expect(unsubscribeLinks.size).toBe(emails.length);
+    for (const mail of mailer.sent) {
+      const link = mail.headers.find((h) => h.name === 'List-Unsubscribe')!.value.slice(1, -1);
+      expect(mail.html).toContain(link);
+      expect(mail.text).toContain(link);
+    }
+  });
+
+  it('a throttled call is tried again in smaller calls, and everyone is mailed once', async () => {
+    // SES throttles the first call whole (each of its 25 readers), then takes what comes.
+    const mailer = new FaultyMailer((call) =>
+      call <= 25 ? new SendThrottledError('Maximum sending rate exceeded.') : undefined,
+    );
+    const bulk = new BulkSize(25);
+    const ports = { ...portsWith(mailer), bulk };
+    for (let guard = 0; queue.jobs.length > 0 && guard < 100; guard++)
+      await deliverSendJob(ports, settings, queue.jobs.shift()!, now);
+    expect(mailer.bulkCalls.slice(0, 2)).toEqual([25, 12]);
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual([...emails].sort());
+  });
+
+  it('the bulk size halves when SES throttles and grows back by one a call it takes, never above its most', () => {
+    const bulk = new BulkSize(25);
+    bulk.throttled();
+    bulk.throttled();
+    expect(bulk.current).toBe(6);
+    bulk.taken();
+    expect(bulk.current).toBe(7);
+    for (let i = 0; i < 50; i++) bulk.taken();
+    expect(bulk.current).toBe(25);
+    for (let i = 0; i < 10; i++) bulk.throttled();
+    expect(bulk.current).toBe(1);
+  });
+
+  it('the late ceiling counts every mail of a call: 25 at once fill 25 of its places', async () => {
+    const timers = { now: 0 };
+    const waits: number[] = [];
+    const ceiling = new SendCeiling(50, 1000, {
+      clock: () => timers.now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        timers.now += ms;
+      },
+    });
+    await ceiling.pass(25);
+    await ceiling.pass(25);
+    expect(waits).toEqual([]);
+    // A third call of 25 waits for the first to be a window old.
+    await ceiling.pass(25);
+    expect(timers.now).toBe(1000);
+  });
+});
