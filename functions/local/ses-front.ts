@@ -136,29 +136,38 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
     }
   };
 
-  const send = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
-    let body: SendEmailBody;
+  /** The call's JSON body, or undefined once the call was refused for not having one. */
+  const bodyOf = <T>(res: ServerResponse, raw: Buffer): T | undefined => {
     try {
-      body = JSON.parse(raw.toString('utf8')) as SendEmailBody;
+      const body = JSON.parse(raw.toString('utf8')) as T;
       if (typeof body !== 'object' || body === null) throw new TypeError('not an object');
+      return body;
     } catch {
-      return refuseSend(res, {
-        status: 400,
-        code: 'BadRequestException',
-        message: 'The request body is not JSON.',
-      });
+      refuseSend(res, { status: 400, code: 'BadRequestException', message: 'The request body is not JSON.' });
+      return undefined;
     }
-    const refusal = checkSendEmail(body, account);
-    if (refusal) return refuseSend(res, refusal);
-    const recipients = recipientsOf(body).length;
+  };
+  /** Counts a call's recipients against the rate, or refuses it (429) when they do not fit this second. */
+  const admitted = (res: ServerResponse, recipients: number): boolean => {
     const now = Date.now();
-    if (throttled(now, recipients))
-      return refuseSend(res, {
+    if (throttled(now, recipients)) {
+      refuseSend(res, {
         status: 429,
         code: 'TooManyRequestsException',
         message: 'Maximum sending rate exceeded.',
       });
+      return false;
+    }
     count(now, recipients);
+    return true;
+  };
+
+  const send = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    const body = bodyOf<SendEmailBody>(res, raw);
+    if (!body) return;
+    const refusal = checkSendEmail(body, account);
+    if (refusal) return refuseSend(res, refusal);
+    if (!admitted(res, recipientsOf(body).length)) return;
     const answer = await forward(options.target, req, raw);
     if (answer.status === 200) {
       const messageId = (JSON.parse(answer.body.toString('utf8') || '{}') as { MessageId?: string })
@@ -175,17 +184,8 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
    * go to the emulator, and the simulator's events follow for each.
    */
   const sendBulk = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
-    let body: SendBulkEmailBody;
-    try {
-      body = JSON.parse(raw.toString('utf8')) as SendBulkEmailBody;
-      if (typeof body !== 'object' || body === null) throw new TypeError('not an object');
-    } catch {
-      return refuseSend(res, {
-        status: 400,
-        code: 'BadRequestException',
-        message: 'The request body is not JSON.',
-      });
-    }
+    const body = bodyOf<SendBulkEmailBody>(res, raw);
+    if (!body) return;
     const checked = checkSendBulkEmail(body, account);
     if ('refusal' in checked) return refuseSend(res, checked.refusal);
     const entries = body.BulkEmailEntries as BulkEntry[];
@@ -193,14 +193,7 @@ export async function startSesFront(options: SesFrontOptions): Promise<SesFront>
       (sum, entry) => sum + recipientsOf({ Destination: entry.Destination }).length,
       0,
     );
-    const now = Date.now();
-    if (throttled(now, recipients))
-      return refuseSend(res, {
-        status: 429,
-        code: 'TooManyRequestsException',
-        message: 'Maximum sending rate exceeded.',
-      });
-    count(now, recipients);
+    if (!admitted(res, recipients)) return;
     for (const refusal of checked.entries)
       if (refusal) refusals.set(refusal.Status, (refusals.get(refusal.Status) ?? 0) + 1);
     const taken = entries.filter((_, i) => !checked.entries[i]);

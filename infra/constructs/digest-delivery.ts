@@ -25,7 +25,7 @@ export interface DigestDeliveryProps {
   readonly environment: FunctionEnvironment;
 }
 
-/** Send jobs → sender function → one SES v2 SendEmail per recipient, recorded in the send ledger. */
+/** Send jobs → sender function → SES v2 SendBulkEmail, a window of readers a call, recorded in the send ledger. */
 export class DigestDelivery extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
@@ -62,6 +62,6 @@ export class DigestDelivery extends Construct {
     props.table.grantReadWriteData(this.function);
     props.tokenKeys.grantRead(this.function);
     props.addressKey.grantRead(this.function);
-    props.sesSending.grantSend(this.function);
+    props.sesSending.grantSend(this.function, 'ses:SendBulkEmail');
   }
 }

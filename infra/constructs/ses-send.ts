@@ -10,16 +10,16 @@ export class SesSending {
   ) {}
 
   /**
-   * Lets `fn` send: SendEmail from the identity through the configuration set only (its name in the
-   * environment), and GetAccount for the account's MaxSendRate and Max24HourSend (no resource-level
-   * permissions there).
+   * Lets `fn` send: `how` (SendEmail, one mail a call; SendBulkEmail, a digest's readers a call) from the
+   * identity through the configuration set only (its name in the environment), and GetAccount for the
+   * account's MaxSendRate and Max24HourSend (no resource-level permissions there).
    */
-  grantSend(fn: HeraldFunction): void {
+  grantSend(fn: HeraldFunction, how: 'ses:SendEmail' | 'ses:SendBulkEmail' = 'ses:SendEmail'): void {
     fn.setEnvironment({ HERALD_SES_CONFIGURATION_SET: this.configurationSetName });
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['ses:SendEmail'],
+        actions: [how],
         resources: [this.identityArn, this.configurationSetArn],
       }),
     );

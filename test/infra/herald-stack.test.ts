@@ -149,12 +149,15 @@ describe('queues and functions', () => {
 });
 
 describe('sending', () => {
-  it('may send only from the configured identity and configuration set', () => {
+  it.each([
+    ['ses:SendEmail', "the public's mail"],
+    ['ses:SendBulkEmail', 'digests'],
+  ])('may %s (%s) only from the configured identity and configuration set', (action) => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'ses:SendEmail',
+            Action: action,
             Resource: [
               'arn:aws:ses:eu-west-1:111122223333:identity/example.org',
               { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':configuration-set/$')])] },

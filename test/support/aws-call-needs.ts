@@ -110,7 +110,8 @@ export function needsOf(call: RecordedCall, context: CallContext): Need[] {
     }
     case 'ses': {
       if (call.command === 'GetAccountCommand') return [need('ses:GetAccount', '*')];
-      if (call.command === 'SendEmailCommand') {
+      if (call.command === 'SendEmailCommand' || call.command === 'SendBulkEmailCommand') {
+        const action = call.command === 'SendEmailCommand' ? 'ses:SendEmail' : 'ses:SendBulkEmail';
         // SES authorizes the identity that sends (the From's domain, or the address verified on its own)
         // and the configuration set the mail goes through — the one the function is configured with.
         const from = context.environment.get('HERALD_FROM_ADDRESS') ?? '';
@@ -118,8 +119,8 @@ export function needsOf(call: RecordedCall, context: CallContext): Need[] {
         const arn = `arn:aws:ses:${context.region}:${context.account}`;
         const set = context.environment.get('HERALD_SES_CONFIGURATION_SET');
         return [
-          need('ses:SendEmail', `${arn}:identity/${domain}`),
-          ...(set ? [need('ses:SendEmail', `${arn}:configuration-set/${set}`)] : []),
+          need(action, `${arn}:identity/${domain}`),
+          ...(set ? [need(action, `${arn}:configuration-set/${set}`)] : []),
         ];
       }
       break;
