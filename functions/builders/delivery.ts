@@ -12,7 +12,7 @@ import { loadAddressKey, loadTokenKeys } from '#adapters/token-keys.ts';
 import { cachedFor } from '#builders/cache.ts';
 import { dailySendQuota, type SendingClients, sendingLimits } from '#builders/sending.ts';
 import { env, readEnv } from '#config/env.ts';
-import { senderPace, senderShare } from '#core/delivery/account-share.ts';
+import { bulkSizeFor, senderPace, senderShare } from '#core/delivery/account-share.ts';
 import type { DeliveryPorts, DeliverySettings } from '#core/delivery/deliver.ts';
 import { BulkSize, SendCeiling, SendPace } from '#core/delivery/pace.ts';
 
@@ -62,7 +62,7 @@ export async function delivery(
   const { accountRate, dailyQuota } = await sendingLimits(config, clients);
   const share = senderShare(accountRate, config.HERALD_PUBLIC_MAIL_RATE, config.HERALD_SENDER_CONCURRENCY);
   const pace = senderPace(share);
-  const late = new SendCeiling(pace.late.most, pace.late.windowMs);
+  const late = new SendCeiling(pace.late.most, pace.late.windowMs, { warm: true });
   gateSesCalls((mails) => late.pass(mails));
   const digestStore = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
   const sendingSwitch = new DynamoSendingSwitch(config.HERALD_TABLE);
@@ -71,8 +71,8 @@ export async function delivery(
   const ports: DeliveryPorts = {
     suppressions: new DynamoSuppressionList(config.HERALD_TABLE),
     pace: new SendPace(pace.ratePerSecond, { ceilingPerSecond: pace.ceilingPerSecond }),
-    // A call carries at most what the late ceiling lets through in its window, and SES's 50.
-    bulk: new BulkSize(Math.min(MAX_BULK_ENTRIES, pace.late.most)),
+    // A call carries at most a claim window, in calls that fill the late ceiling's window.
+    bulk: new BulkSize(bulkSizeFor(pace.late.most, MAX_BULK_ENTRIES)),
     sending: { get: () => switchState(undefined) },
     quota: dailySendQuota(config.HERALD_TABLE, dailyQuota, config.HERALD_QUOTA_WINDOW_SECONDS),
     digests: {

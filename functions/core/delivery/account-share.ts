@@ -49,3 +49,25 @@ export function senderPace(share: number): {
     late: { most, windowMs },
   };
 }
+
+/**
+ * The readers one SES call carries, for a sender whose late ceiling lets `most` mails through a window:
+ * at most `largest` (the claim window), and a size whose whole calls fill the window as nearly as can be
+ * — calls of 25 under a ceiling of 198 fit only 7 in a window (175 a second: 8 would be 200), calls of
+ * 22 fit 9 (198). Sizes below half of `largest` are not considered (more calls, more CPU), unless the
+ * ceiling itself is smaller; of sizes that fill the window alike, the largest.
+ */
+export function bulkSizeFor(most: number, largest: number): number {
+  const ceiling = Math.max(1, Math.floor(most));
+  const top = Math.max(1, Math.min(Math.floor(largest), ceiling));
+  let best = top;
+  let bestFill = Math.floor(ceiling / top) * top;
+  for (let size = top - 1; size >= Math.max(1, Math.ceil(top / 2)); size--) {
+    const fill = Math.floor(ceiling / size) * size;
+    if (fill > bestFill) {
+      best = size;
+      bestFill = fill;
+    }
+  }
+  return best;
+}

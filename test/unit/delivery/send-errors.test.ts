@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
-import { CEILING_SLACK_MS, senderPace } from '#core/delivery/account-share.ts';
+import { bulkSizeFor, CEILING_SLACK_MS, senderPace } from '#core/delivery/account-share.ts';
 import { type DeliveryDeferral, deliverSendJob } from '#core/delivery/deliver.ts';
 import { BulkSize, PACE_TICK_MS, SendCeiling, SendPace } from '#core/delivery/pace.ts';
 import {
@@ -451,5 +451,45 @@ describe('bulk calls', () => {
     // A third call of 25 waits for the first to be a window old.
     await ceiling.pass(25);
     expect(timers.now).toBe(1000);
+  });
+});
+
+describe('bulk calls under the late ceiling', () => {
+  it('are sized to fill its window: 22 a call under a ceiling of 198 (nine calls), not 25 (seven: 175)', () => {
+    expect(bulkSizeFor(198, 25)).toBe(22);
+    expect(Math.floor(198 / bulkSizeFor(198, 25)) * bulkSizeFor(198, 25)).toBe(198);
+    // 200/s over 10 senders: a share of 19.8, a ceiling of 19 a second, one call of 19.
+    expect(bulkSizeFor(senderPace(19.8).late.most, 25)).toBe(19);
+    expect(bulkSizeFor(1, 25)).toBe(1);
+    for (const most of [13, 50, 97, 193, 197, 998]) {
+      const size = bulkSizeFor(most, 25);
+      expect(size).toBeLessThanOrEqual(25);
+      // Whole calls lose less than a call's worth of the window, and never more than 2 % of it.
+      expect(most - Math.floor(most / size) * size).toBeLessThan(Math.max(1, most * 0.02) + 1);
+    }
+  });
+
+  it('starts warm: no whole window at once when the sender starts, its calls spread as its rate allows', async () => {
+    const timers = { now: 10_000 };
+    const ceiling = new SendCeiling(198, 1000, {
+      warm: true,
+      clock: () => timers.now,
+      sleep: async (ms) => {
+        timers.now += ms;
+      },
+    });
+    const passed: number[] = [];
+    for (let call = 0; call < 9; call++) {
+      await ceiling.pass(22);
+      passed.push(timers.now - 10_000);
+    }
+    // Nine calls of 22 (198 mails) take a window, each a ninth of it after the one before.
+    expect(passed.at(-1)).toBeCloseTo(1000, 6);
+    expect(
+      busiestWindow(
+        passed.flatMap((at) => Array(22).fill(at)),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(198);
   });
 });
