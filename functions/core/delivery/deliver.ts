@@ -338,16 +338,18 @@ async function sendJob(
     const quota = await ports.quota.reserve(readers.length, now());
     const sendable = Math.min(readers.length, quota.granted);
     // Rows are claimed a window at a time (one read, one write), just before their sends; the next
-    // window's claim goes out with the last send of this one, so its round trip is hidden.
+    // window's claim goes out with the call of this one, so its round trip is hidden. A window is one
+    // call's readers: the bulk size as it is when the window is claimed, at most CLAIM_WINDOW.
     let claims = new Map<string, LedgerClaim>();
     let windowEnd = 0;
-    let nextWindow: Promise<Map<string, LedgerClaim> | undefined> | undefined;
+    let nextWindow: Promise<ClaimedWindow | undefined> | undefined;
     // No row is claimed without the job's lease: a sender whose lease was taken over stops there.
-    const claimWindow = (from: number) => {
+    const claimWindow = (from: number): Promise<ClaimedWindow | undefined> => {
+      const to = Math.min(sendable, from + Math.min(CLAIM_WINDOW, bulk.current));
       const claim = hold
         .keep()
-        .then((kept) =>
-          kept ? run.claimAll(readers.slice(from, Math.min(sendable, from + CLAIM_WINDOW))) : undefined,
+        .then(async (kept) =>
+          kept ? { to, claims: await run.claimAll(readers.slice(from, to)) } : undefined,
         );
       // Awaited on its turn; until then a failure must not count as an unhandled rejection.
       claim.catch(() => undefined);
@@ -378,11 +380,11 @@ async function sendJob(
           nextWindow = undefined;
           const claimed = await claiming;
           if (!claimed) return done(run.report());
-          windowEnd = Math.min(sendable, at + CLAIM_WINDOW);
-          claims = new Map([...claims, ...claimed]);
+          windowEnd = claimed.to;
+          claims = new Map([...claims, ...claimed.claims]);
         }
         end = Math.min(windowEnd, at + bulk.current);
-        // The window's last call: the next window's claim goes out with it.
+        // The window's last call (its only one, unless SES throttled): the next window's claim goes with it.
         if (end === windowEnd && windowEnd < sendable) nextWindow = claimWindow(windowEnd);
         const outcome = await run.sendBatch(readers.slice(at, end), claims, bulk);
         // The lease ran out and another sender took the job over: the rest, claimed rows too, is theirs.
@@ -426,10 +428,17 @@ async function sendJob(
 /** The claims so far, and the next window's too when it was asked for (whatever became of it). */
 async function withNext(
   claims: ReadonlyMap<string, LedgerClaim>,
-  next: Promise<Map<string, LedgerClaim> | undefined> | undefined,
+  next: Promise<ClaimedWindow | undefined> | undefined,
 ): Promise<ReadonlyMap<string, LedgerClaim>> {
-  const ahead = (next ? await next.catch(() => undefined) : undefined) ?? new Map<string, LedgerClaim>();
+  const ahead =
+    (next ? await next.catch(() => undefined) : undefined)?.claims ?? new Map<string, LedgerClaim>();
   return new Map([...claims, ...ahead]);
+}
+
+/** A window's rows as claimed: up to `to` (exclusive) in the job's readers. */
+interface ClaimedWindow {
+  readonly to: number;
+  readonly claims: Map<string, LedgerClaim>;
 }
 
 /** Why a digest may not send now, or undefined when it may. */
