@@ -49,15 +49,16 @@ export const sqsClient = once(() =>
   tracer.captureAWSv3Client(recordingCalls(new SQSClient({ requestHandler }), 'sqs')),
 );
 /** What every SES call waits for as it leaves the SDK: nothing, until {@link gateSesCalls} sets it. */
-let sesGate: ((mails: number) => Promise<void>) | undefined;
+let sesGate: ((mails: number) => Promise<() => void>) | undefined;
 
 /**
  * Makes every SES call of this process pass `gate` at the last step before the socket (after it was
  * signed), with the mails it carries (a bulk call's entries; one otherwise): the digest sender's late
  * ceiling, so calls that bunched up on their way through the pace and the SDK are held back where SES
- * will count them — every recipient, as SES counts against its rate.
+ * will count them — every recipient, as SES counts against its rate. The function the gate hands back
+ * is called when SES answered (or the call failed): the ceiling counts the call from then.
  */
-export function gateSesCalls(gate: (mails: number) => Promise<void>): void {
+export function gateSesCalls(gate: (mails: number) => Promise<() => void>): void {
   sesGate = gate;
 }
 
@@ -74,8 +75,13 @@ export const sesClient = once(() => {
   // Low priority in the last step before the request is sent: after the retry and signing middleware.
   client.middlewareStack.add(
     (next) => async (args) => {
-      if (sesGate) await sesGate(mailsIn(args.input));
-      return next(args);
+      if (!sesGate) return next(args);
+      const settle = await sesGate(mailsIn(args.input));
+      try {
+        return await next(args);
+      } finally {
+        settle();
+      }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'heraldSesGate' },
   );

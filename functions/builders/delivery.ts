@@ -62,7 +62,7 @@ export async function delivery(
   const { accountRate, dailyQuota } = await sendingLimits(config, clients);
   const share = senderShare(accountRate, config.HERALD_PUBLIC_MAIL_RATE, config.HERALD_SENDER_CONCURRENCY);
   const pace = senderPace(share);
-  const late = new SendCeiling(pace.late.most, pace.late.windowMs, { warm: true });
+  const late = new SendCeiling(pace.late.most, pace.late.windowMs, { warm: true, settles: true });
   gateSesCalls((mails) => late.pass(mails));
   const digestStore = new AwsDigestStore(config.HERALD_TABLE, config.HERALD_BUCKET);
   const sendingSwitch = new DynamoSendingSwitch(config.HERALD_TABLE);

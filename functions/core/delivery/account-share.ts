@@ -1,13 +1,14 @@
 import { digestRate } from '#core/public-mail/rate.ts';
 
 /**
- * How far calls may bunch up between the moment they leave the SDK (signed, the last step before the
- * socket) and their arrival at SES: the late ceiling counts its calls over a second and this much, so
- * what it lets through fits in SES's second even when the way out squeezed it by up to this much.
- * Measured at the benchmark's sink (`busiestSecond`: 20 ms let 199 through at a share of 198), it is also
- * the pace's whole headroom: 2.4 % at 200/s.
+ * What the late ceiling's window has on top of a second. The ceiling counts each call from SES's answer
+ * (a call cannot reach SES later than its answer comes back), so no delay on the way needs room here;
+ * this only covers two processes reading the same clock a little apart (the sink, or SES, counting).
+ * The price of counting from the answer is paid in the window instead: a second plus a call's round trip.
+ * Before that, the ceiling counted calls as they left the SDK and needed 25 ms for calls bunched up on
+ * their way — and a first call opening its connection on a loaded machine still came in later than that.
  */
-export const CEILING_SLACK_MS = 25;
+export const CEILING_SLACK_MS = 2;
 
 /**
  * The share of the account's Max24HourSend Herald counts as its daily quota when none is configured: the

@@ -87,17 +87,31 @@ export class SendPace {
  */
 const UNLIMITED_CALLS = 100_000;
 
+/** How often a call waiting on one still in flight looks again (see {@link SendCeiling}'s `settles`). */
+const IN_FLIGHT_POLL_MS = 5;
+
 /**
- * Never more than `most` calls in any trailing `windowMs`, by the clock: each call waits until the call
- * `most` calls before it is a window old. Whole calls, no rate: it holds back bunches and leaves an even
+ * Never more than `most` mails in any trailing `windowMs`, by the clock: each call waits until the mails
+ * `most` before its own are a window old. Whole mails, no rate: it holds back bunches and leaves an even
  * pace below it alone.
+ *
+ * With `settles`, a call counts from when it came back, not from when it left: `pass` hands back a
+ * function the caller calls once SES answered, and until then the call's mails count as in flight (a
+ * later call that would need them a window old waits). SES cannot have seen a call later than its
+ * answer, so no delay on the way — a connection being opened, a busy process, a slow network — can
+ * squeeze two calls a window apart at the gate into one second at SES. The price is a window of a
+ * second plus a call's round trip.
  */
 export class SendCeiling {
-  /** When the last `most` calls passed, oldest at `oldest` (a ring). */
+  /** When the last `most` mails passed (or came back), oldest at `oldest` (a ring). */
   private readonly recent: number[];
+  /** Which pass wrote each place of the ring, so a late answer only touches its own. */
+  private readonly owner: number[];
   private oldest = 0;
+  private passes = 0;
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly settles: boolean;
 
   constructor(
     most: number,
@@ -105,23 +119,23 @@ export class SendCeiling {
     options: Pick<PaceOptions, 'clock' | 'sleep'> & {
       /**
        * Start as if the last window had been full, evenly: no burst of a whole window's calls at once
-       * when the sender starts (the first calls also open their connections, and reach SES late and
-       * together: a full burst at the start once put 206 into SES's first second at a share of 198).
+       * when the sender starts.
        */
       readonly warm?: boolean;
+      /** Count each call from its answer (the caller settles it), not from its departure. */
+      readonly settles?: boolean;
     } = {},
   ) {
     if (!(most >= 1)) throw new RangeError('a ceiling lets at least one call through');
     this.clock = options.clock ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const size = Math.floor(most);
+    this.settles = options.settles ?? false;
+    const size = most > UNLIMITED_CALLS ? 0 : Math.floor(most);
     const start = this.clock();
-    this.recent =
-      most > UNLIMITED_CALLS
-        ? []
-        : Array.from({ length: size }, (_, i) =>
-            options.warm ? start - windowMs + ((i + 1) * windowMs) / size : Number.NEGATIVE_INFINITY,
-          );
+    this.recent = Array.from({ length: size }, (_, i) =>
+      options.warm ? start - windowMs + ((i + 1) * windowMs) / size : Number.NEGATIVE_INFINITY,
+    );
+    this.owner = new Array<number>(size).fill(0);
   }
 
   /** How many a call may count at most: the window's whole room (unbounded for no ceiling). */
@@ -131,27 +145,42 @@ export class SendCeiling {
 
   /**
    * Waits until the trailing window has room for `count` more (a bulk call's recipients, counted at
-   * once), and counts them. A count above the window's whole room is counted as the whole room.
+   * once), and counts them. A count above the window's whole room is counted as the whole room. The
+   * function handed back settles the call (with `settles`: its mails count from now on, not before).
    */
-  async pass(count = 1): Promise<void> {
+  async pass(count = 1): Promise<() => void> {
     const size = this.recent.length;
-    if (size === 0) return;
+    if (size === 0) return SETTLED;
     const n = Math.max(1, Math.min(size, Math.floor(count)));
     for (;;) {
       const at = this.clock();
-      // The n-th oldest of the window's last `size` counts must be a window old.
-      const roomAt = this.recent[(this.oldest + n - 1) % size]! + this.windowMs;
-      if (roomAt <= at) {
-        for (let i = 0; i < n; i++) {
-          this.recent[this.oldest] = at;
-          this.oldest = (this.oldest + 1) % size;
-        }
-        return;
-      }
-      await this.sleep(roomAt - at);
+      // The n oldest of the window's last `size` mails must all be a window old (or back for a window).
+      let latest = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < n; i++) latest = Math.max(latest, this.recent[(this.oldest + i) % size]!);
+      const roomAt = latest + this.windowMs;
+      if (roomAt <= at) return this.count(n, at);
+      await this.sleep(Number.isFinite(roomAt) ? roomAt - at : IN_FLIGHT_POLL_MS);
     }
   }
+
+  private count(n: number, at: number): () => void {
+    const id = ++this.passes;
+    const places: number[] = [];
+    for (let i = 0; i < n; i++) {
+      places.push(this.oldest);
+      this.recent[this.oldest] = this.settles ? Number.POSITIVE_INFINITY : at;
+      this.owner[this.oldest] = id;
+      this.oldest = (this.oldest + 1) % this.recent.length;
+    }
+    if (!this.settles) return SETTLED;
+    return () => {
+      const back = this.clock();
+      for (const place of places) if (this.owner[place] === id) this.recent[place] = back;
+    };
+  }
 }
+
+const SETTLED = () => undefined;
 
 /** A back-off with full jitter: a random wait up to `baseMs · 2^attempt`, capped. */
 export function backoffMs(
