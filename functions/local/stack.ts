@@ -21,6 +21,7 @@ import { provision } from '#local/provision.ts';
 import { restoreQueues, saveQueues } from '#local/queue-snapshot.ts';
 import { S3NotificationForwarder } from '#local/s3-notifications.ts';
 import { LocalSchedule } from '#local/scheduler.ts';
+import { SENDER_BATCH } from '#local/sender-batch.ts';
 import type { SesFront } from '#local/ses-front.ts';
 import { webRoutes } from '#local/web-routes.ts';
 
@@ -223,9 +224,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /**
- * The sender's event source: the send queue, batches of 10, two at once (the CDK's maximum
- * concurrency locally), and a visibility timeout (HERALD_SEND_VISIBILITY_SECONDS, default 60) after
- * which a batch a dead sender held comes back.
+ * The sender's event source: the send queue, in {@link SENDER_BATCH}es, and a visibility timeout
+ * (HERALD_SEND_VISIBILITY_SECONDS, default 60) after which a batch a dead sender held comes back.
  */
 export function senderPoller(
   config: { region: string; queues: { send: string } },
@@ -237,9 +237,9 @@ export function senderPoller(
     queueArn: `arn:aws:sqs:${config.region}:000000000000:herald-send`,
     region: config.region,
     handler: sqsHandler(lambda('sender', () => import('#handlers/sender.ts'))),
-    batchSize: 10,
+    batchSize: SENDER_BATCH.batchSize,
     batchWindowMs: 0,
-    concurrency: 2,
+    concurrency: SENDER_BATCH.concurrency,
     visibilityTimeoutSeconds: Number(process.env.HERALD_SEND_VISIBILITY_SECONDS || 60),
     onError,
   });

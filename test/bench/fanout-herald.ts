@@ -16,6 +16,7 @@ import { publishDigests } from '#core/digests/publish.ts';
 import { sampleArticles } from '#core/mail/samples.ts';
 import type { SqsHandler } from '#local/poller.ts';
 import { SqsPoller } from '#local/poller.ts';
+import { SENDER_BATCH } from '#local/sender-batch.ts';
 
 // HERALD_BENCH_PROFILE=FILE writes a CPU profile of this process (open it in Chrome's DevTools).
 const profiler = process.env.HERALD_BENCH_PROFILE ? new Session() : undefined;
@@ -63,9 +64,9 @@ const poller = new SqsPoller({
   queueArn: 'arn:aws:sqs:us-east-1:000000000000:herald-send',
   region: 'us-east-1',
   handler: async () => ((await import('#handlers/sender.ts')) as { handler: SqsHandler }).handler,
-  batchSize: 10,
+  batchSize: SENDER_BATCH.batchSize,
   batchWindowMs: 0,
-  concurrency: 2,
+  concurrency: SENDER_BATCH.concurrency,
   visibilityTimeoutSeconds: 120,
   onError: (error) => {
     if (!(error instanceof Error && error.name === 'FullBatchFailureError')) console.error('[sender]', error);

@@ -27,7 +27,7 @@ import { bundleMjmlWorker } from '../support/bundles.ts';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const say = (line: string) => process.stderr.write(`[fanout] ${line}\n`);
-/** The sender's concurrency: two pollers, each handing the handler ten jobs at once. */
+/** The sender's concurrency: four pollers, each handing the handler five jobs at once (SENDER_BATCH). */
 const SENDER_CONCURRENCY = 20;
 /** The public-mail worker's rate, which the digest senders leave free (the default). */
 const PUBLIC_MAIL_RATE = 2;
