@@ -104,16 +104,27 @@ export async function batchGet(table: string, itemKeys: readonly Item[]): Promis
   return found;
 }
 
-/** Puts items, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+/** BatchWriteItem calls one batchPut has in flight at once. */
+const BATCH_WRITES_AT_ONCE = 4;
+
+/** Puts items, 25 per BatchWriteItem (a few calls at once), retrying what DynamoDB leaves unprocessed. */
 export async function batchPut(table: string, items: readonly Item[]): Promise<void> {
-  for (let start = 0; start < items.length; start += 25) {
-    let request: Record<string, Array<{ PutRequest: { Item: Item } }>> | undefined = {
-      [table]: items.slice(start, start + 25).map((entry) => ({ PutRequest: { Item: entry } })),
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await backOff(attempt);
-      const result = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems as typeof request;
+  // Up to BATCH_WRITES_AT_ONCE calls of 25 in flight: a planner's page of 500 is 20 calls.
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const start = next;
+      next += 25;
+      let request: Record<string, Array<{ PutRequest: { Item: Item } }>> | undefined = {
+        [table]: items.slice(start, start + 25).map((entry) => ({ PutRequest: { Item: entry } })),
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await backOff(attempt);
+        const result = await dynamoDocumentClient().send(new BatchWriteCommand({ RequestItems: request }));
+        request = result.UnprocessedItems as typeof request;
+      }
     }
-  }
+  };
+  const workers = Math.min(BATCH_WRITES_AT_ONCE, Math.ceil(items.length / 25));
+  await Promise.all(Array.from({ length: workers }, worker));
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { subscriberItem } from '#adapters/dynamodb-subscribers.ts';
@@ -197,6 +197,31 @@ async function bare(sends: number, entries: number): Promise<number> {
   return sends / ((performance.now() - started) / 1000);
 }
 
+/** A plain SendEmail loop at the sender's concurrency, one mail a call: what Herald called before bulk sends. */
+async function bareSingle(sends: number): Promise<number> {
+  const client = new SESv2Client({});
+  const html = `<html><body>${'<p>A paragraph of a press release, as long as a digest.</p>'.repeat(700)}</body></html>`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDER_CONCURRENCY }, async () => {
+      while (next < sends) {
+        next++;
+        await client.send(
+          new SendEmailCommand({
+            FromEmailAddress: 'bench@example.org',
+            Destination: { ToAddresses: [`bare${next}@bench.example.org`] },
+            Content: {
+              Simple: { Subject: { Data: 'Bench' }, Body: { Html: { Data: html }, Text: { Data: 'text' } } },
+            },
+          }),
+        );
+      }
+    }),
+  );
+  return sends / ((performance.now() - started) / 1000);
+}
+
 export async function fanout() {
   const recipients = Number(process.argv.find((_, i, all) => all[i - 1] === '--recipients') ?? 100_000);
   const emulators = node('./fanout-emulators.ts', {});
@@ -246,6 +271,7 @@ export async function fanout() {
     const paced = await pipeline(heraldEnv, endpoints.ses, configuredRate, recipients);
     say(`paced run: ${round(paced.rate)} mails/s; now a plain SendBulkEmail loop`);
     const bareSesRate = await bare(Math.min(recipients, 20_000), MAX_BULK_ENTRIES);
+    const bareSendEmailRate = await bareSingle(Math.min(recipients, 10_000));
     say(`bare SES: ${round(bareSesRate)} mails/s; now the pipeline with no limit`);
     const unlimited = await pipeline(
       {
@@ -270,6 +296,9 @@ export async function fanout() {
       bareSesRate: round(bareSesRate),
       pipelineRate: round(unlimited.rate),
       pipelineVsBare: round(unlimited.rate / bareSesRate, 3),
+      // Against a plain loop of one SendEmail a mail, as the pipeline itself called SES before bulk sends.
+      bareSendEmailRate: round(bareSendEmailRate),
+      pipelineVsBareSendEmail: round(unlimited.rate / bareSendEmailRate, 3),
       cpuMsPerRecipient: round(paced.cpuMs / paced.sent, 3),
       cpuMsPerRecipientUnlimited: round(unlimited.cpuMs / unlimited.sent, 3),
       rendersPerDigest: paced.renders,
