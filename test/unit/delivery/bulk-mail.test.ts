@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Handlebars from 'handlebars';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '#adapters/ses-mailer.ts';
@@ -7,9 +5,9 @@ import { sesBulkTemplate, sesEntryData } from '#adapters/ses-template.ts';
 import { AccountRefusedError, RecipientRejectedError } from '#core/delivery/send-errors.ts';
 import { fillParts } from '#core/digests/personalize.ts';
 import type { BulkMail } from '#core/mail/ports.ts';
-import { sesServer as startEmulator } from '#local/emulators.ts';
 import type { SesAccount } from '#local/ses-account.ts';
-import { type SesFront, startSesFront } from '#local/ses-front.ts';
+import type { SesFront } from '#local/ses-front.ts';
+import { startStrictSes } from '../../support/strict-ses.ts';
 
 // A digest goes out as SES SendBulkEmail: one template (the digest, rendered once) and each reader's
 // own links and headers. Driven here through Herald's SES adapter and the real SES v2 client, over
@@ -66,8 +64,8 @@ describe('the SES template of a bulk mail', () => {
   });
 });
 
-let emulator: Server;
 let front: SesFront;
+let closeSes: () => Promise<void>;
 const outbox = async () =>
   (
     (await (await fetch(`${front.url}/store`)).json()) as {
@@ -81,23 +79,13 @@ const outbox = async () =>
   ).emails;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
-  front = await startSesFront({
-    host: '127.0.0.1',
-    port: 0,
-    target: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`,
-    account: ACCOUNT,
-    eventDelayMs: 0,
-  });
+  ({ front, close: closeSes } = await startStrictSes(ACCOUNT, { eventDelayMs: 0 }));
   process.env.AWS_ENDPOINT_URL_SESV2 = front.url;
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 });
-afterAll(async () => {
-  await front?.close();
-  await new Promise((resolve) => emulator?.close(resolve));
-});
+afterAll(() => closeSes?.());
 beforeEach(async () => {
   front.update(ACCOUNT);
   await fetch(`${front.url}/clear-store`, { method: 'POST' });

@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySesError } from '#adapters/ses-mailer.ts';
@@ -8,9 +6,9 @@ import {
   RecipientRejectedError,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
-import { sesServer as startEmulator } from '#local/emulators.ts';
 import type { SesAccount } from '#local/ses-account.ts';
-import { type SesFront, startSesFront } from '#local/ses-front.ts';
+import type { SesFront } from '#local/ses-front.ts';
+import { startStrictSes } from '../../support/strict-ses.ts';
 
 // How Herald reads the refusals of the strict SES front: the SDK's own exceptions, as SES sends them,
 // through `classifySesError`. A reason Herald keeps (a paused digest's, a log line's) never holds a
@@ -26,17 +24,11 @@ const ACCOUNT: SesAccount = {
 };
 const FROM = 'News <digest@news.example.org>';
 
-let emulator: Server;
 let front: SesFront;
+let closeSes: () => Promise<void>;
 let ses: SESv2Client;
 beforeAll(async () => {
-  emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
-  front = await startSesFront({
-    host: '127.0.0.1',
-    port: 0,
-    target: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`,
-    account: ACCOUNT,
-  });
+  ({ front, close: closeSes } = await startStrictSes(ACCOUNT));
   ses = new SESv2Client({
     endpoint: front.url,
     region: 'us-east-1',
@@ -44,10 +36,7 @@ beforeAll(async () => {
     maxAttempts: 1,
   });
 });
-afterAll(async () => {
-  await front?.close();
-  await new Promise((resolve) => emulator?.close(resolve));
-});
+afterAll(() => closeSes?.());
 
 async function refused(input: Partial<SendEmailCommandInput>, from = FROM) {
   const error = await ses
