@@ -23,8 +23,9 @@ function report(digestId: string, outcome: DeliveryOutcome) {
 }
 
 /**
- * Send jobs → one SES mail per recipient. A failed job is retried alone (partial batch response); a job
- * that must wait has put its rest back on the send queue itself, and this message is done.
+ * Send jobs → SES bulk calls, a window of readers each, every reader with their own links. A failed job
+ * is retried alone (partial batch response); a job that must wait has put its rest back on the send
+ * queue itself, and this message is done.
  */
 export const handler = queueWorker(
   'sender',

@@ -131,13 +131,15 @@ const MARK_MAX_AGE_MS = 1_000;
 /**
  * Sends one job. First the controls: a cancelled digest skips everyone; a paused digest, sending
  * switched off or a digest awaiting approval sends the whole job back to wait. Then the daily quota is
- * reserved (what does not fit waits until the window frees). Per recipient: claim the ledger row,
- * personalize the digest rendered once, send it with one-click unsubscribe headers under the pace, and
- * mark the row sent (marks are written in batches, so a crash can leave a few rows "sending": the
- * ledger then says those readers may get it twice). Recipients who left are skipped, and so is anyone
+ * reserved (what does not fit waits until the window frees). A window of readers at a time (one SES
+ * call's): claim their ledger rows, send the digest rendered once to all of them in one bulk call under
+ * the pace, each with their own links and one-click unsubscribe headers, and mark each row sent with its
+ * own message id (a crash can leave a call's rows "sending": the ledger then says those readers may get
+ * it twice). Recipients who left are skipped, and so is anyone
  * the ledger says already got this digest; rows another sender still holds wait for its lease.
  *
- * SES errors by kind: throttling and transient errors are retried on the spot with back-off; then
+ * SES errors by kind, of the whole call or of one reader's entry: throttling and transient errors are
+ * retried on the spot with back-off (after throttling, in smaller calls); then
  * throttling defers the rest of the job, and a transient error fails that recipient (the job is retried
  * by the queue); a
  * quota refusal defers the rest; an account refusal pauses the digest (never suppressing anyone); an
