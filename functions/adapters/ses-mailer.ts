@@ -100,6 +100,24 @@ const mailbox = (value: string) => {
   return header;
 };
 
+/** A recipient as SES takes it, or the reader's own refusal: an address Herald would never accept. */
+function recipientAddress(to: string): string {
+  try {
+    return normalizeEmail(to);
+  } catch (error) {
+    throw new RecipientRejectedError(`the address is not one SES can take: ${(error as Error).message}`);
+  }
+}
+
+/** A From (or Reply-To) as a header, or Herald's configuration's refusal: one that cannot be written. */
+function senderMailbox(value: string): string {
+  try {
+    return mailbox(value);
+  } catch (error) {
+    throw new AccountRefusedError(`the From address cannot be sent: ${(error as Error).message}`);
+  }
+}
+
 /**
  * A bulk entry's status as the error a single send would have thrown (SES v2's BulkEmailStatus), so one
  * reading of SES's refusals serves both: throttling and the quota wait, the account's refusals pause,
@@ -126,9 +144,9 @@ function entryError(result: BulkEmailEntryResult, context: { fromProven: boolean
     status === 'ACCOUNT_DAILY_QUOTA_EXCEEDED'
       ? `Daily message quota exceeded. ${result.Error ?? ''}`.trim()
       : (result.Error ?? status);
-  const name = STATUS_AS_ERROR[status];
+  const name = Object.hasOwn(STATUS_AS_ERROR, status) ? STATUS_AS_ERROR[status] : undefined;
   // TRANSIENT_FAILURE, and any status SES adds later: retried, as a transient error is.
-  if (!name || !Object.hasOwn(STATUS_AS_ERROR, status)) return new Error(`${status}: ${message}`);
+  if (!name) return new Error(`${status}: ${message}`);
   const error = Object.assign(new Error(message), { name });
   return classifySesError(error, context);
 }
@@ -146,22 +164,13 @@ export class SesMailer implements Mailer, BulkMailer {
     const entries: Array<{ index: number; to: string }> = [];
     mail.recipients.forEach((recipient, index) => {
       try {
-        entries.push({ index, to: normalizeEmail(recipient.to) });
+        entries.push({ index, to: recipientAddress(recipient.to) });
       } catch (error) {
-        results[index] = {
-          error: new RecipientRejectedError(
-            `the address is not one SES can take: ${(error as Error).message}`,
-          ),
-        };
+        results[index] = { error: error as RecipientRejectedError };
       }
     });
     if (entries.length === 0) return results as BulkResult[];
-    let from: string;
-    try {
-      from = mailbox(mail.from);
-    } catch (error) {
-      throw new AccountRefusedError(`the From address cannot be sent: ${(error as Error).message}`);
-    }
+    const from = senderMailbox(mail.from);
     let answer: BulkEmailEntryResult[];
     try {
       const output = await sesClient().send(
@@ -200,20 +209,9 @@ export class SesMailer implements Mailer, BulkMailer {
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     // Herald's own checks first: an address Herald would never accept is the reader's; a From that
     // cannot be written into a header is Herald's configuration.
-    let to: string;
-    try {
-      to = normalizeEmail(mail.to);
-    } catch (error) {
-      throw new RecipientRejectedError(`the address is not one SES can take: ${(error as Error).message}`);
-    }
-    let from: string;
-    let replyTo: string | undefined;
-    try {
-      from = mailbox(mail.from);
-      replyTo = mail.replyTo ? mailbox(mail.replyTo) : undefined;
-    } catch (error) {
-      throw new AccountRefusedError(`the From address cannot be sent: ${(error as Error).message}`);
-    }
+    const to = recipientAddress(mail.to);
+    const from = senderMailbox(mail.from);
+    const replyTo = mail.replyTo ? senderMailbox(mail.replyTo) : undefined;
     try {
       const result = await sesClient().send(
         new SendEmailCommand({

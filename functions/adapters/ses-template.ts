@@ -1,3 +1,4 @@
+import { attribute } from '#core/digests/personalize.ts';
 import type { BulkMail, BulkRecipient } from '#core/mail/ports.ts';
 
 /**
@@ -43,8 +44,6 @@ export function sesBulkTemplate(mail: Pick<BulkMail, 'subject' | 'html' | 'text'
     Text: template(mail.text, false),
   };
 }
-
-const attribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
 
 /** One entry's template data (ReplacementTemplateData): each field, for the HTML and for the text. */
 export function sesEntryData(recipient: Pick<BulkRecipient, 'values'>): string {

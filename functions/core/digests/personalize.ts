@@ -93,7 +93,7 @@ export function personalParts(rendered: RenderedDigest, skip: ReadonlySet<number
 }
 
 /** The parts joined, each field given its value (`escaped` for where it lands). */
-export function fill(
+function fill(
   parts: readonly string[],
   values: Readonly<Record<string, string>>,
   escaped: (v: string) => string,
@@ -128,12 +128,7 @@ export function personalize(
   values: Readonly<Record<DigestField, string>>,
   skip: ReadonlySet<number> = new Set(),
 ): PersonalizedMail {
-  const kept = keptFor(rendered, skip);
-  return {
-    subject: kept.subject,
-    html: fill(kept.html, values, attribute),
-    text: fill(kept.text, values, asIs),
-  };
+  return fillParts(keptFor(rendered, skip), values);
 }
 
 /** The forwardable web version of a digest: the same mail without any personal link. */
