@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient, dynamoDocumentClient } from '#adapters/clients.ts';
-import { batchGet, batchPut, keys } from '#adapters/dynamodb-table.ts';
+import { batchGet, batchPut, EXPIRY_ATTRIBUTE, keys } from '#adapters/dynamodb-table.ts';
 import type {
   JobEnd,
   JobLease,
@@ -12,9 +12,16 @@ import type {
   SentMark,
   Unsent,
 } from '#core/delivery/ports.ts';
-import type { SendJob } from '#core/digests/digest.ts';
+import { jobKeyOf, type SendJob } from '#core/digests/digest.ts';
 
 const ROW_PREFIX = 'TO#';
+const PLAN_PREFIX = 'PLAN#';
+
+/**
+ * How long a digest's plan items are kept: past the send queue's longest retention (14 days) and a
+ * digest spread over days by the daily quota, after which nothing can still be sending it.
+ */
+const PLAN_KEPT_SECONDS = 35 * 24 * 3600;
 
 /**
  * The send ledger, in the digest's partition (`DIG#<id>` / `TO#<subscriber>`). A row goes `pending` →
@@ -25,45 +32,19 @@ const ROW_PREFIX = 'TO#';
 export class DynamoSendLedger implements SendLedger {
   constructor(private readonly table: string) {}
 
-  async plan(
-    digestId: string,
-    subscriberIds: readonly string[],
-    carefully: boolean,
-    now: Date,
-    render?: string,
-  ) {
-    const row = (subscriberId: string) => ({
-      ...keys.delivery(digestId, subscriberId),
-      state: 'pending',
-      attempts: 0,
-      ...(render ? { render } : {}),
-      updatedAt: now.toISOString(),
-    });
-    if (carefully) {
-      for (const id of subscriberIds) {
-        await dynamoDocumentClient()
-          .send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: keys.delivery(digestId, id),
-              UpdateExpression: `SET #state = :pending, attempts = :zero, updatedAt = :at${render ? ', render = :render' : ''}`,
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: {
-                ':pending': 'pending',
-                ':zero': 0,
-                ':at': now.toISOString(),
-                ...(render ? { ':render': render } : {}),
-              },
-            }),
-          )
-          .catch((error: unknown) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          });
-      }
-      return;
-    }
-    await batchPut(this.table, subscriberIds.map(row));
+  /** One plan item per job, 25 to a `BatchWriteItem`: a page of 500 readers is one call, not 20. */
+  async plan(digestId: string, jobs: readonly SendJob[], now: Date) {
+    const expiresAt = Math.floor(now.getTime() / 1000) + PLAN_KEPT_SECONDS;
+    await batchPut(
+      this.table,
+      jobs.map((job) => ({
+        ...keys.planned(digestId, jobKeyOf(job)),
+        ids: [...job.subscriberIds],
+        ...(job.render ? { render: job.render } : {}),
+        plannedAt: now.toISOString(),
+        [EXPIRY_ATTRIBUTE]: expiresAt,
+      })),
+    );
   }
 
   /**
@@ -230,6 +211,7 @@ export class DynamoSendLedger implements SendLedger {
     subscriberIds: readonly string[],
     leaseMs: number,
     now: Date,
+    jobRender?: string,
   ): Promise<Map<string, LedgerClaim>> {
     const items = await batchGet(
       this.table,
@@ -252,10 +234,11 @@ export class DynamoSendLedger implements SendLedger {
       // A row left `sending` by a sender that died is taken over, and says so.
       const tookOver = state === 'sending' || item?.inFlightAtCrash === true;
       const attempts = Number(item?.attempts ?? 0) + 1;
-      const render = item?.render === undefined ? undefined : String(item.render);
+      const render = item?.render === undefined ? jobRender : String(item.render);
       claims.set(id, { kind: 'claimed', attempts, tookOver, ...(render ? { render } : {}) });
       marked.push({
         ...(item ?? keys.delivery(digestId, id)),
+        ...(render ? { render } : {}),
         state: 'sending',
         attempts,
         leaseUntil: now.getTime() + leaseMs,
@@ -357,28 +340,46 @@ export class DynamoSendLedger implements SendLedger {
   }
 
   async *rows(digestId: string): AsyncIterable<LedgerRow> {
+    // Planned readers first (ids only), then the rows: a planned reader with no row yet is pending.
+    const planned = new Map<string, string | undefined>();
+    for await (const item of this.query(digestId, PLAN_PREFIX, 'ids, render')) {
+      const render = item.render === undefined ? undefined : String(item.render);
+      for (const id of item.ids as string[]) if (!planned.has(id) || render) planned.set(id, render);
+    }
+    for await (const item of this.query(
+      digestId,
+      ROW_PREFIX,
+      'sk, #state, reason, attempts, inFlightAtCrash, render',
+    )) {
+      const subscriberId = String(item.sk).slice(ROW_PREFIX.length);
+      planned.delete(subscriberId);
+      yield {
+        subscriberId,
+        state: item.state as LedgerState,
+        reason: item.reason as string | undefined,
+        attempts: Number(item.attempts ?? 0),
+        inFlightAtCrash: item.inFlightAtCrash === true,
+        ...(item.render ? { render: String(item.render) } : {}),
+      };
+    }
+    for (const [subscriberId, render] of planned)
+      yield { subscriberId, state: 'pending', attempts: 0, ...(render ? { render } : {}) };
+  }
+
+  private async *query(digestId: string, prefix: string, projection: string) {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamoDocumentClient().send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: 'sk, #state, reason, attempts, inFlightAtCrash, render',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pk': keys.digest(digestId).pk, ':prefix': ROW_PREFIX },
+          ProjectionExpression: projection,
+          ...(projection.includes('#state') ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+          ExpressionAttributeValues: { ':pk': keys.digest(digestId).pk, ':prefix': prefix },
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) {
-        yield {
-          subscriberId: String(item.sk).slice(ROW_PREFIX.length),
-          state: item.state as LedgerState,
-          reason: item.reason as string | undefined,
-          attempts: Number(item.attempts ?? 0),
-          inFlightAtCrash: item.inFlightAtCrash === true,
-          ...(item.render ? { render: String(item.render) } : {}),
-        };
-      }
+      yield* page.Items ?? [];
       start = page.LastEvaluatedKey;
     } while (start);
   }

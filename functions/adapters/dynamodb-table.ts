@@ -38,6 +38,8 @@ export const keys = {
   }),
   rate: (scope: string, key: string, window: number) => ({ pk: `RATE#${scope}#${key}`, sk: String(window) }),
   delivery: (digestId: string, subscriberId: string) => ({ pk: `DIG#${digestId}`, sk: `TO#${subscriberId}` }),
+  /** One planned job of a digest: its readers and variant, until they have rows of their own. */
+  planned: (digestId: string, jobKey: string) => ({ pk: `DIG#${digestId}`, sk: `PLAN#${jobKey}` }),
   /** The lease of one send job of a digest. */
   sendJob: (digestId: string, jobKey: string) => ({ pk: `DIG#${digestId}`, sk: `JOB#${jobKey}` }),
   /** Every digest, newest last, for `herald status`. */

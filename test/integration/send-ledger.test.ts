@@ -20,7 +20,7 @@ async function rowOf(digestId: string, subscriberId: string) {
 describe('the send ledger on the DynamoDB emulator', () => {
   it('claims a planned row once: a second claim sees it in flight, and a sent row is done', async () => {
     const ledger = new DynamoSendLedger(local.stack.config.table);
-    await ledger.plan('d_a1', ['s1'], false, at(0));
+    await ledger.plan('d_a1', [{ digestId: 'd_a1', subscriberIds: ['s1'] }], at(0));
 
     expect(await ledger.claim('d_a1', 's1', LEASE_MS, at(0))).toEqual({
       kind: 'claimed',
@@ -42,7 +42,7 @@ describe('the send ledger on the DynamoDB emulator', () => {
 
   it('counts attempts across failures, and a row taken over after a crash stays flagged when it fails and is claimed again', async () => {
     const ledger = new DynamoSendLedger(local.stack.config.table);
-    await ledger.plan('d_a2', ['s2'], false, at(0));
+    await ledger.plan('d_a2', [{ digestId: 'd_a2', subscriberIds: ['s2'] }], at(0));
 
     await ledger.claim('d_a2', 's2', LEASE_MS, at(0));
     await ledger.markFailed('d_a2', 's2', 'ServiceUnavailable: try again', false, at(10));
@@ -120,7 +120,7 @@ describe('the clients called once per recipient', () => {
     try {
       const ledger = new DynamoSendLedger(local.stack.config.table);
       const readers = Array.from({ length: 12 }, (_, i) => `r${i}`);
-      await ledger.plan('d_a4', readers, false, at(0));
+      await ledger.plan('d_a4', [{ digestId: 'd_a4', subscriberIds: readers }], at(0));
       await ledger.claim('d_a4', readers[0]!, LEASE_MS, at(0));
       const claims = await Promise.all(
         readers.slice(1).map((id) => ledger.claim('d_a4', id, LEASE_MS, at(0))),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { BulkSize, backoffMs } from '#core/delivery/pace.ts';
 import type {
   LedgerClaim,
@@ -17,7 +17,7 @@ import {
   retriedOnTheSpot,
   SendThrottledError,
 } from '#core/delivery/send-errors.ts';
-import type { DigestRecord, RenderedDigest, SendJob } from '#core/digests/digest.ts';
+import { type DigestRecord, jobKeyOf, type RenderedDigest, type SendJob } from '#core/digests/digest.ts';
 import { type Kept, personalParts } from '#core/digests/personalize.ts';
 import type { DigestStore } from '#core/digests/ports.ts';
 import type { ArticleStore } from '#core/documents/ports.ts';
@@ -160,19 +160,6 @@ export async function deliverSendJob(
   if (outcome.kind === 'deferred' && outcome.remaining.length > 0 && !outcome.handedOn)
     await ports.sendQueue.enqueue([job], outcome.delaySeconds);
   return outcome;
-}
-
-/**
- * A job's lease key: the same readers of the same variant in the same generation (a job's rest, handed
- * on, is the next generation) — so a message delivered twice, or a page a dead planner queues again,
- * is the same job.
- */
-export function jobKeyOf(job: SendJob): string {
-  const ids = [...job.subscriberIds].sort().join(',');
-  return createHash('sha256')
-    .update(`${job.render ?? job.digestId}|${job.generation ?? 0}|${ids}`)
-    .digest('base64url')
-    .slice(0, 22);
 }
 
 /**
@@ -519,7 +506,8 @@ class JobRun {
   /** The window's rows, claimed together under the job's lease. */
   claimAll(readers: readonly Subscriber[]): Promise<Map<string, LedgerClaim>> {
     const ids = readers.map((reader) => reader.id);
-    return this.ports.ledger.claimAll(this.job.digestId, ids, this.settings.sendLeaseMs, this.now());
+    const { digestId, render } = this.job;
+    return this.ports.ledger.claimAll(digestId, ids, this.settings.sendLeaseMs, this.now(), render);
   }
 
   /** Rows claimed for readers whose sends were not made go back to pending, together. */

@@ -41,7 +41,7 @@ export interface SentMark {
 }
 
 /**
- * Ledger row states: `pending` (planned), `sending` (claimed, SES call under way), `sent`, `failed`
+ * Ledger row states: `pending` (planned: in a plan item and not claimed yet, or given back), `sending` (claimed, SES call under way), `sent`, `failed`
  * (a transient error: it is tried again), `rejected` (SES refused the address for good), `skipped`
  * (the reader left, is suppressed, or the digest was cancelled or withdrawn).
  */
@@ -101,17 +101,11 @@ export interface Unsent {
  */
 export interface SendLedger {
   /**
-   * Writes a `pending` row per recipient. `carefully`: only where no row exists yet — for a page a
-   * planner that died may already have queued, whose rows may have moved on.
+   * Records a planner's page of jobs: one plan item per job (its readers and variant), not a row per
+   * reader — a reader's row is written when a sender first claims it, and until then `rows` gives it as
+   * `pending` from the plan. Writing the same jobs again (a page a dead planner redid) changes nothing.
    */
-  plan(
-    digestId: string,
-    subscriberIds: readonly string[],
-    carefully: boolean,
-    now: Date,
-    /** The narrower variant these readers get, if not the digest itself. */
-    render?: string,
-  ): Promise<void>;
+  plan(digestId: string, jobs: readonly SendJob[], now: Date): Promise<void>;
   claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim>;
   /** Takes the lease of job `jobKey` for `owner` (one conditional write): see {@link JobLease}. */
   leaseJob(digestId: string, jobKey: string, owner: string, leaseMs: number, now: Date): Promise<JobLease>;
@@ -130,6 +124,8 @@ export interface SendLedger {
     subscriberIds: readonly string[],
     leaseMs: number,
     now: Date,
+    /** The job's variant, kept on rows the claim writes first. */
+    render?: string,
   ): Promise<Map<string, LedgerClaim>>;
   /** Gives claimed rows back (`pending`) together, when their sends were not made. */
   releaseAll(digestId: string, rows: readonly Unsent[], now: Date): Promise<void>;
@@ -144,6 +140,6 @@ export interface SendLedger {
     now: Date,
   ): Promise<void>;
   markSkipped(digestId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
-  /** Every row of a digest, page by page. */
+  /** Every row of a digest, page by page; a planned reader with no row yet as `pending`. */
   rows(digestId: string): AsyncIterable<LedgerRow>;
 }

@@ -98,6 +98,19 @@ export interface SendJob {
 
 export const MAX_RECIPIENTS_PER_JOB = 50;
 
+/**
+ * A job's lease key: the same readers of the same variant in the same generation (a job's rest, handed
+ * on, is the next generation) — so a message delivered twice, or a page a dead planner queues again,
+ * is the same job.
+ */
+export function jobKeyOf(job: SendJob): string {
+  const ids = [...job.subscriberIds].sort().join(',');
+  return createHash('sha256')
+    .update(`${job.render ?? job.digestId}|${job.generation ?? 0}|${ids}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 /** A send job as the sender reads it back (zod/mini: the sender's bundle stays small). */
 export const sendJobSchema = z.object({
   digestId: z.string().check(z.regex(/^d_[0-9a-f]+$/)),

@@ -91,10 +91,10 @@ export const PLANNER_LEASE_MS = 300_000;
 
 /**
  * Plans a digest: pages through its audience from the persisted cursor — never holding more than a page
- * — writes a `pending` ledger row per recipient, queues jobs of at most 50, then moves the cursor on.
- * A planner that dies leaves the cursor at the page it was on; the next one redoes that page with
- * careful ledger writes (rows that moved on stay as they are) and queues its jobs again, which the
- * ledger makes harmless: nobody is skipped, nobody mailed twice.
+ * — records the page's jobs of at most 50 in the ledger (one plan item a job), queues them, then moves
+ * the cursor on. A planner that dies leaves the cursor at the page it was on; the next one redoes that
+ * page (the same plan items again, changing nothing) and queues its jobs again, which the job leases
+ * and the ledger make harmless: nobody is skipped, nobody mailed twice.
  *
  * Readers who already received some of the audience's `checkReceipts`, or who chose topics, get a
  * narrower variant (rendered once per distinct set of articles), or nothing.
@@ -118,7 +118,6 @@ export async function planDigest(
   const record = (await ports.digests.getRecord(digestId))!;
   const { digest, versionsOf } = options.digest ?? (await loadDigest(ports, record));
   const rendered = new Set<string>(options.rendered ?? []);
-  let carefully = lease.resumed;
   let cursor = record.planCursor;
   let { planned, jobs } = record;
 
@@ -152,10 +151,8 @@ export async function planDigest(
     }
     const ids = pageJobs.flatMap((job) => job.subscriberIds);
     if (ids.length > 0) {
-      // Each row keeps its reader's variant, for `requeueUnsent`; the page's jobs are written at once.
-      await Promise.all(
-        pageJobs.map((job) => ports.ledger.plan(digestId, job.subscriberIds, carefully, now(), job.render)),
-      );
+      // The page's jobs are recorded (with their variants, for `requeueUnsent`) before they are queued.
+      await ports.ledger.plan(digestId, pageJobs, now());
       await ports.sendQueue.enqueue(pageJobs);
     }
     const next = page.cursor;
@@ -175,7 +172,6 @@ export async function planDigest(
     planned += ids.length;
     jobs += pageJobs.length;
     options.onPage?.(planned);
-    carefully = false;
     cursor = next;
     if (!next) break;
   }

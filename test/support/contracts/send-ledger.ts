@@ -12,7 +12,7 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('claims a planned row once: a second claim sees it in flight, and a sent row is done', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['s1'], false, at(0));
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['s1'] }], at(0));
     expect(await rows.claim(id, 's1', LEASE_MS, at(0))).toEqual({
       kind: 'claimed',
       attempts: 1,
@@ -33,7 +33,7 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('counts attempts across failures, and a row whose lease ran out is taken over', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['s2'], false, at(0));
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['s2'] }], at(0));
     await rows.claim(id, 's2', LEASE_MS, at(0));
     await rows.markFailed(id, 's2', 'ServiceUnavailable: try again', false, at(10));
     expect(await rows.claim(id, 's2', LEASE_MS, at(20))).toMatchObject({ kind: 'claimed', attempts: 2 });
@@ -47,7 +47,7 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('a released row is claimed again at once; a rejected or skipped one never', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['s3', 's4', 's5'], false, at(0));
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['s3', 's4', 's5'] }], at(0));
     await rows.claim(id, 's3', LEASE_MS, at(0));
     await rows.release(id, 's3', at(1));
     expect(await rows.claim(id, 's3', LEASE_MS, at(2))).toMatchObject({ kind: 'claimed' });
@@ -61,7 +61,7 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('lists every row of a digest with its state, and a sent row stays sent when skipped later', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['a', 'b'], false, at(0));
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['a', 'b'] }], at(0));
     await rows.claim(id, 'a', LEASE_MS, at(0));
     await rows.markSent(id, [{ subscriberId: 'a', messageId: 'm-a', attempts: 1, tookOver: false }], at(1));
     await rows.markSkipped(id, 'a', 'cancelled', at(2));
@@ -73,16 +73,16 @@ export function sendLedgerContract(ledger: () => SendLedger) {
   it('claims a window of rows together: claimable ones once, in-flight and done ones as they are', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['w1', 'w2', 'w3'], false, at(0), 'd_variant');
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['w1', 'w2', 'w3'], render: 'd_variant' }], at(0));
     await rows.claim(id, 'w2', LEASE_MS, at(0));
     await rows.markSkipped(id, 'w3', 'unsubscribed', at(0));
-    const claims = await rows.claimAll(id, ['w1', 'w2', 'w3', 'w4'], LEASE_MS, at(10));
+    const claims = await rows.claimAll(id, ['w1', 'w2', 'w3', 'w4'], LEASE_MS, at(10), 'd_variant');
     expect(Object.fromEntries(claims)).toEqual({
       w1: { kind: 'claimed', attempts: 1, tookOver: false, render: 'd_variant' },
       w2: { kind: 'in-flight', leaseUntil: at(LEASE_MS).getTime() },
       w3: { kind: 'done' },
       // A job that overtook its plan: the row is written by the claim.
-      w4: { kind: 'claimed', attempts: 1, tookOver: false },
+      w4: { kind: 'claimed', attempts: 1, tookOver: false, render: 'd_variant' },
     });
     expect((await rows.claimAll(id, ['w1'], LEASE_MS, at(20))).get('w1')).toEqual({
       kind: 'in-flight',
@@ -90,13 +90,34 @@ export function sendLedgerContract(ledger: () => SendLedger) {
     });
   });
 
+  it('lists a planned reader as pending, with its variant, until a sender claims them; a plan written again changes nothing', async () => {
+    const rows = ledger();
+    const id = digest();
+    const page = [
+      { digestId: id, subscriberIds: ['p1', 'p2'] },
+      { digestId: id, subscriberIds: ['p3'], render: 'd_narrow' },
+    ];
+    await rows.plan(id, page, at(0));
+    await rows.claimAll(id, ['p1'], LEASE_MS, at(1));
+    // A planner that died redoes its page: the same jobs again.
+    await rows.plan(id, page, at(2));
+    const listed: Array<{ subscriberId: string; state: string; render?: string }> = [];
+    for await (const { subscriberId, state, render } of rows.rows(id))
+      listed.push({ subscriberId, state, ...(render ? { render } : {}) });
+    expect(listed.sort((a, b) => a.subscriberId.localeCompare(b.subscriberId))).toEqual([
+      { subscriberId: 'p1', state: 'sending' },
+      { subscriberId: 'p2', state: 'pending' },
+      { subscriberId: 'p3', state: 'pending', render: 'd_narrow' },
+    ]);
+  });
+
   it('takes over rows whose lease ran out, and gives unsent rows back with their variant and flag', async () => {
     const rows = ledger();
     const id = digest();
-    await rows.plan(id, ['t1', 't2'], false, at(0), 'd_narrow');
-    await rows.claimAll(id, ['t1', 't2'], LEASE_MS, at(0));
+    await rows.plan(id, [{ digestId: id, subscriberIds: ['t1', 't2'], render: 'd_narrow' }], at(0));
+    await rows.claimAll(id, ['t1', 't2'], LEASE_MS, at(0), 'd_narrow');
     // The sender dies here; once the lease has run out the job's next sender takes the rows over.
-    const later = await rows.claimAll(id, ['t1', 't2'], LEASE_MS, at(LEASE_MS + 1));
+    const later = await rows.claimAll(id, ['t1', 't2'], LEASE_MS, at(LEASE_MS + 1), 'd_narrow');
     expect(later.get('t1')).toEqual({ kind: 'claimed', attempts: 2, tookOver: true, render: 'd_narrow' });
     await rows.markSent(
       id,

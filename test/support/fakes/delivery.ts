@@ -30,17 +30,13 @@ export class MemoryLedger implements SendLedger {
     }
   >();
 
-  async plan(
-    digestId: string,
-    subscriberIds: readonly string[],
-    carefully: boolean,
-    _now?: Date,
-    render?: string,
-  ) {
-    for (const id of subscriberIds) {
-      const key = `${digestId}/${id}`;
-      if (!carefully || !this.byKey.has(key))
-        this.byKey.set(key, { state: 'pending', attempts: 0, ...(render ? { render } : {}) });
+  /** Planned readers by `<digest>/<subscriber>`: their variant (a plan item per job, as the table keeps). */
+  readonly planned = new Map<string, string | undefined>();
+  readonly planItems: SendJob[] = [];
+  async plan(digestId: string, jobs: readonly SendJob[], _now?: Date) {
+    for (const job of jobs) {
+      this.planItems.push(job);
+      for (const id of job.subscriberIds) this.planned.set(`${digestId}/${id}`, job.render);
     }
   }
   async claim(digestId: string, subscriberId: string, leaseMs: number, now: Date): Promise<LedgerClaim> {
@@ -88,10 +84,16 @@ export class MemoryLedger implements SendLedger {
     if (this.jobs.get(key)?.owner !== owner) return;
     this.jobs.set(key, { state: end.kind, leaseUntil: 0, end });
   }
-  async claimAll(digestId: string, subscriberIds: readonly string[], leaseMs: number, now: Date) {
+  async claimAll(
+    digestId: string,
+    subscriberIds: readonly string[],
+    leaseMs: number,
+    now: Date,
+    jobRender?: string,
+  ) {
     const claims = new Map<string, LedgerClaim>();
     for (const id of subscriberIds) {
-      const render = this.byKey.get(`${digestId}/${id}`)?.render;
+      const render = this.byKey.get(`${digestId}/${id}`)?.render ?? jobRender;
       const claim = await this.claim(digestId, id, leaseMs, now);
       claims.set(id, claim.kind === 'claimed' && render ? { ...claim, render } : claim);
       if (render) this.byKey.get(`${digestId}/${id}`)!.render = render;
@@ -145,6 +147,11 @@ export class MemoryLedger implements SendLedger {
     for (const [key, row] of this.byKey) {
       const [digest, subscriberId] = key.split('/') as [string, string];
       if (digest === digestId) yield { subscriberId, ...row };
+    }
+    for (const [key, render] of this.planned) {
+      const [digest, subscriberId] = key.split('/') as [string, string];
+      if (digest === digestId && !this.byKey.has(key))
+        yield { subscriberId, state: 'pending', attempts: 0, ...(render ? { render } : {}) };
     }
   }
 }
