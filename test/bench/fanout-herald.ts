@@ -45,6 +45,10 @@ const stage = (name: string) => {
 stage('loaded');
 // With HERALD_BENCH_STAGES, the AWS calls Herald made, by operation, are printed with the report.
 const calls = new Map<string, number>();
+// And how long each took, request start to response end: an SES call's round trip is what the late
+// ceiling's window holds on top of a second.
+const tripsMs = new Map<string, number[]>();
+const started = new WeakMap<ClientRequest, { name: string; at: number }>();
 if (process.env.HERALD_BENCH_STAGES) {
   subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
@@ -55,7 +59,26 @@ if (process.env.HERALD_BENCH_STAGES) {
       ? String(target).replace(/^.*\./, '')
       : (/[?&]x-id=(\w+)/.exec(request.path)?.[1] ?? `${request.method} ${request.path.split('?')[0]}`);
     calls.set(name, (calls.get(name) ?? 0) + 1);
+    started.set(request, { name, at: performance.now() });
   });
+  subscribe('http.client.response.finish', (message) => {
+    const start = started.get((message as { request: ClientRequest }).request);
+    if (!start) return;
+    const trips = tripsMs.get(start.name) ?? [];
+    trips.push(performance.now() - start.at);
+    tripsMs.set(start.name, trips);
+  });
+}
+
+/** Median and 90th percentile of each operation's round trips, in ms. */
+function roundTrips(): Record<string, string> {
+  return Object.fromEntries(
+    [...tripsMs].map(([name, trips]) => {
+      const sorted = trips.sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      return [name, `${at(0.5).toFixed(1)}/${at(0.9).toFixed(1)}`];
+    }),
+  );
 }
 
 const poller = new SqsPoller({
@@ -112,6 +135,7 @@ process.on('message', async (message: { kind: string }) => {
       `[herald] context switches: ${usage.voluntaryContextSwitches} voluntary, ${usage.involuntaryContextSwitches} involuntary\n`,
     );
     process.stderr.write(`[herald] calls: ${JSON.stringify(Object.fromEntries(calls))}\n`);
+    process.stderr.write(`[herald] round trips, ms (median/p90): ${JSON.stringify(roundTrips())}\n`);
   }
   process.send?.({
     kind: 'report',
