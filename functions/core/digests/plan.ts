@@ -121,14 +121,22 @@ export async function planDigest(
   let cursor = record.planCursor;
   let { planned, jobs } = record;
 
-  while (!record.planComplete) {
-    const page = await ports.subscribers.pageAudience(
+  const pageFrom = (from: string | undefined) => {
+    const read = ports.subscribers.pageAudience(
       record.audience.lang,
       record.audience.cadence,
       pageSize,
-      cursor,
+      from,
       record.audience.alsoOriginalOnly,
     );
+    read.catch(() => undefined); // awaited below, or dropped with the planner
+    return read;
+  };
+  let reading = record.planComplete ? undefined : pageFrom(cursor);
+  while (reading) {
+    const page = await reading;
+    // The next page is read while this one is written and queued (reading moves nothing).
+    reading = page.cursor ? pageFrom(page.cursor) : undefined;
     const readers = page.subscribers.filter(
       (s) => !(record.audience.excludeAlsoOriginal && s.alsoOriginalLanguage),
     );
