@@ -16,6 +16,7 @@ import { jobKeyOf, type SendJob } from '#core/digests/digest.ts';
 
 const ROW_PREFIX = 'TO#';
 const PLAN_PREFIX = 'PLAN#';
+const JOB_PREFIX = 'JOB#';
 
 /**
  * How long a digest's plan items are kept: past the send queue's longest retention (14 days) and a
@@ -341,8 +342,14 @@ export class DynamoSendLedger implements SendLedger {
 
   async *rows(digestId: string): AsyncIterable<LedgerRow> {
     // Planned readers first (ids only), then the rows: a planned reader with no row yet is pending.
+    // A job that finished left a row for each of its readers (an erased reader's moved to an anonymous
+    // id): its plan says nothing more.
+    const finished = new Set<string>();
+    for await (const item of this.query(digestId, JOB_PREFIX, 'sk, #state'))
+      if (item.state === 'finished') finished.add(String(item.sk).slice(JOB_PREFIX.length));
     const planned = new Map<string, string | undefined>();
-    for await (const item of this.query(digestId, PLAN_PREFIX, 'ids, render')) {
+    for await (const item of this.query(digestId, PLAN_PREFIX, 'sk, ids, render')) {
+      if (finished.has(String(item.sk).slice(PLAN_PREFIX.length))) continue;
       const render = item.render === undefined ? undefined : String(item.render);
       for (const id of item.ids as string[]) if (!planned.has(id) || render) planned.set(id, render);
     }

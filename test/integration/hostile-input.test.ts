@@ -11,9 +11,12 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#adapters/clients.ts';
 import { AwsDigestStore } from '#adapters/digest-store.ts';
+import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
 import { DynamoSendQuota } from '#adapters/dynamodb-sending.ts';
 import { DynamoSubscriberStore, subscriberItem } from '#adapters/dynamodb-subscribers.ts';
 import { DynamoSuppressionList } from '#adapters/dynamodb-suppressions.ts';
+import type { LedgerRow } from '#core/delivery/ports.ts';
+import { countRows } from '#core/digests/status.ts';
 import { encodeS3EventKey } from '#core/documents/keys.ts';
 import { addressHash, legacySubscriberIdFor } from '#core/subscriptions/address-hash.ts';
 import { addConfirmedSubscriber } from '#core/subscriptions/manage.ts';
@@ -273,6 +276,15 @@ describe('erasure', () => {
     const digestIds = all.filter((_, i) => rows[i] !== undefined);
     const before = (await Promise.all(digestIds.map((d) => rowsOf(`DIG#${d}`, 'TO#')))).flat();
     expect(await rowsOf('ART#forget-release', `RCV#${subscriber!.id}`)).toHaveLength(1);
+    // The digest's counts, as `herald status` reads them from the ledger (its plan and its rows).
+    const counts = async () => {
+      const listed: LedgerRow[] = [];
+      for (const digestId of digestIds)
+        for await (const row of new DynamoSendLedger(table()).rows(digestId)) listed.push(row);
+      return countRows(listed);
+    };
+    await waitFor('the digest done', async () => (await counts()).pending === 0);
+    const countsBefore = await counts();
 
     const expires = new Date(Date.now() + 600_000);
     const erase = `${web()}erase?t=${encodeURIComponent(signToken(stackTokenKeys(), 'erase', subscriber!.id, expires))}`;
@@ -289,6 +301,8 @@ describe('erasure', () => {
     );
     expect(await rowsOf('ART#forget-release', `RCV#${subscriber!.id}`)).toHaveLength(0);
     expect(await new DynamoSubscriberStore(table()).get(subscriber!.id)).toBeUndefined();
+    // Still done: the reader's plan entry is not taken for a reader still to send.
+    expect(await counts()).toEqual(countsBefore);
   });
 });
 

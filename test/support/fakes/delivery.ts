@@ -11,7 +11,7 @@ import type {
   SentMark,
   Unsent,
 } from '#core/delivery/ports.ts';
-import type { SendJob } from '#core/digests/digest.ts';
+import { jobKeyOf, type SendJob } from '#core/digests/digest.ts';
 import { fillParts } from '#core/digests/personalize.ts';
 import type { BulkMail, BulkMailer, BulkResult, Mailer, OutgoingMail } from '#core/mail/ports.ts';
 
@@ -148,10 +148,18 @@ export class MemoryLedger implements SendLedger {
       const [digest, subscriberId] = key.split('/') as [string, string];
       if (digest === digestId) yield { subscriberId, ...row };
     }
-    for (const [key, render] of this.planned) {
-      const [digest, subscriberId] = key.split('/') as [string, string];
-      if (digest === digestId && !this.byKey.has(key))
+    const listed = new Set<string>();
+    for (const job of this.planItems) {
+      // A finished job left a row for each of its readers: its plan says nothing more.
+      if (job.digestId !== digestId || this.jobs.get(`${digestId}/${jobKeyOf(job)}`)?.state === 'finished')
+        continue;
+      for (const subscriberId of job.subscriberIds) {
+        const key = `${digestId}/${subscriberId}`;
+        if (this.byKey.has(key) || listed.has(key)) continue;
+        listed.add(key);
+        const render = this.planned.get(key);
         yield { subscriberId, state: 'pending', attempts: 0, ...(render ? { render } : {}) };
+      }
     }
   }
 }
