@@ -47,10 +47,18 @@ export const LEAN_RUNTIME = {
  */
 export const MJML_WORKER = { entry: 'functions/core/mail/mjml-worker.ts', file: 'mjml-worker.mjs' } as const;
 
-/** The stand-ins of `BUNDLING.alias`, as absolute paths under the project root `root`. */
-export function aliasesUnder(root: string): Record<string, string> {
+/** The X-Ray tracer's stand-in, for the bundles of `untraced` entries. */
+export const NO_TRACER = { '@aws-lambda-powertools/tracer': './infra/stubs/no-tracer.mjs' } as const;
+
+/** The stand-ins an entry's bundle takes: `BUNDLING.alias`, and the tracer's for an `untraced` one. */
+export function aliasesOf(extras: LambdaExtras): Record<string, string> {
+  return { ...BUNDLING.alias, ...(extras.untraced ? NO_TRACER : {}) };
+}
+
+/** The stand-ins of an entry's bundle (`aliasesOf`), as absolute paths under the project root `root`. */
+export function aliasesUnder(root: string, extras: LambdaExtras = {}): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(BUNDLING.alias).map(([name, stub]) => [name, path.join(root, stub)]),
+    Object.entries(aliasesOf(extras)).map(([name, stub]) => [name, path.join(root, stub)]),
   );
 }
 
@@ -67,7 +75,7 @@ export function esbuildOptions(extras: LambdaExtras) {
     minify: BUNDLING.minify,
     banner: { js: BUNDLING.banner },
     external: externalsFor(extras),
-    alias: { ...BUNDLING.alias },
+    alias: aliasesOf(extras),
     mainFields: [...BUNDLING.mainFields] as string[],
     logLevel: 'silent' as const,
   };

@@ -81,7 +81,7 @@ export class HeraldFunction extends NodejsFunction {
         banner: BUNDLING.banner,
         externalModules: externalsFor(extras),
         esbuildArgs: Object.fromEntries(
-          Object.entries(aliasesUnder(PROJECT_ROOT)).map(([name, stub]) => [`--alias:${name}`, stub]),
+          Object.entries(aliasesUnder(PROJECT_ROOT, extras)).map(([name, stub]) => [`--alias:${name}`, stub]),
         ),
         commandHooks: {
           beforeBundling: () => [],

@@ -30,6 +30,14 @@ describe('bundles', () => {
     expect(sender.has('@aws-sdk/client-sesv2')).toBe(true);
   });
 
+  it('keep the X-Ray SDK out of the sender (its tracer a stand-in reporting tracing off), and in the others', async () => {
+    const sender = await bundledPackages('sender');
+    expect(extrasOf('sender').untraced).toBe(true);
+    expect(sender.has('@aws-lambda-powertools/tracer')).toBe(false);
+    expect(sender.has('aws-xray-sdk-core')).toBe(false);
+    expect((await bundledPackages('ses-events')).has('aws-xray-sdk-core')).toBe(true);
+  });
+
   it("put mjml in the function that renders the public's mail, in the mjml worker for those that render digests", async () => {
     expect((await bundledPackages('public-mail')).has('mjml')).toBe(true);
     // The public pages only queue mail: no renderer.

@@ -6,11 +6,17 @@ export interface LambdaExtras {
   readonly widget?: boolean;
   /** The mjml worker (for the functions that render digests and then plan them). */
   readonly mjmlWorker?: boolean;
+  /**
+   * No X-Ray SDK in the bundle (its Tracer is a stand-in that reports tracing off): for the digest
+   * sender, whose calls are many and alike and whose cold load the SDK would grow by about a fifth.
+   * Lambda's active tracing still records its invocations.
+   */
+  readonly untraced?: boolean;
 }
 
 const entries = {
   ingest: { templates: true, mjmlWorker: true },
-  sender: {},
+  sender: { untraced: true },
   'scheduled-digest': { templates: true, mjmlWorker: true },
   'ses-events': {},
   unsubscribe: { templates: true },
