@@ -125,7 +125,7 @@ export class AwsDigestStore implements DigestStore {
 
   async leasePlanner(digestId: string, owner: string, leaseMs: number, now: Date) {
     try {
-      const { Attributes: old } = await dynamoDocumentClient().send(
+      await dynamoDocumentClient().send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.digest(digestId),
@@ -137,13 +137,12 @@ export class AwsDigestStore implements DigestStore {
             ':lease': now.getTime() + leaseMs,
             ':now': now.getTime(),
           },
-          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { acquired: true, resumed: old?.plannerOwner !== undefined };
+      return { acquired: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { acquired: false, resumed: true };
+      return { acquired: false };
     }
   }
 

@@ -1,10 +1,11 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { dynamoDocumentClient, sesClient } from '#adapters/clients.ts';
 import { DynamoSendLedger } from '#adapters/dynamodb-ledger.ts';
-import { keys } from '#adapters/dynamodb-table.ts';
+import { EXPIRY_ATTRIBUTE, keys } from '#adapters/dynamodb-table.ts';
+import { jobKeyOf } from '#core/digests/digest.ts';
 import { mailTo, useLocalStack } from '../support/local-stack.ts';
 
 const local = useLocalStack();
@@ -64,6 +65,27 @@ describe('the send ledger on the DynamoDB emulator', () => {
       kind: 'claimed',
       attempts: 4,
       tookOver: true,
+    });
+  });
+
+  it("records a page of jobs as one plan item each, kept 35 days by the table's TTL, with no row per reader", async () => {
+    const ledger = new DynamoSendLedger(local.stack.config.table);
+    const job = { digestId: 'd_a5', render: 'd_a5narrow', subscriberIds: ['p1', 'p2', 'p3'] };
+    await ledger.plan('d_a5', [job], at(0));
+    const { Items } = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: local.stack.config.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'DIG#d_a5' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(Items![0]).toMatchObject({
+      sk: `PLAN#${jobKeyOf(job)}`,
+      ids: ['p1', 'p2', 'p3'],
+      render: 'd_a5narrow',
+      [EXPIRY_ATTRIBUTE]: at(0).getTime() / 1000 + 35 * 24 * 3600,
     });
   });
 

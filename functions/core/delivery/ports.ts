@@ -41,9 +41,10 @@ export interface SentMark {
 }
 
 /**
- * Ledger row states: `pending` (planned: in a plan item and not claimed yet, or given back), `sending` (claimed, SES call under way), `sent`, `failed`
- * (a transient error: it is tried again), `rejected` (SES refused the address for good), `skipped`
- * (the reader left, is suppressed, or the digest was cancelled or withdrawn).
+ * Ledger row states: `pending` (planned: in a plan item and not claimed yet, or given back), `sending`
+ * (claimed, SES call under way), `sent`, `failed` (a transient error: it is tried again), `rejected`
+ * (SES refused the address for good), `skipped` (the reader left, is suppressed, or the digest was
+ * cancelled or withdrawn).
  */
 export type LedgerState = 'pending' | 'sending' | 'sent' | 'failed' | 'rejected' | 'skipped';
 

@@ -13,15 +13,9 @@ export interface DigestStore {
   /** The newest digests first. */
   listRecords(limit: number): Promise<DigestRecord[]>;
   /**
-   * Takes the planner's lease on a digest. `acquired` is false while another planner's lease runs;
-   * `resumed` says an earlier planner started this digest (its last page may be half queued).
+   * Takes the planner's lease on a digest. `acquired` is false while another planner's lease runs.
    */
-  leasePlanner(
-    digestId: string,
-    owner: string,
-    leaseMs: number,
-    now: Date,
-  ): Promise<{ acquired: boolean; resumed: boolean }>;
+  leasePlanner(digestId: string, owner: string, leaseMs: number, now: Date): Promise<{ acquired: boolean }>;
   /**
    * Moves the planner past a queued page: only from cursor `from`, while `owner` holds the lease and
    * the digest is not cancelled (false otherwise: stop planning). Renews the lease.

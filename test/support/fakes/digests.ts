@@ -36,13 +36,13 @@ export class MemoryDigestStore implements DigestStore {
   }
   async leasePlanner(digestId: string, owner: string, leaseMs: number, now: Date) {
     const record = this.records.get(digestId)!;
-    if ((record.plannerLeaseUntil ?? 0) >= now.getTime()) return { acquired: false, resumed: true };
+    if ((record.plannerLeaseUntil ?? 0) >= now.getTime()) return { acquired: false };
     this.records.set(digestId, {
       ...record,
       plannerOwner: owner,
       plannerLeaseUntil: now.getTime() + leaseMs,
     });
-    return { acquired: true, resumed: record.plannerOwner !== undefined };
+    return { acquired: true };
   }
   async advancePlan(
     digestId: string,
